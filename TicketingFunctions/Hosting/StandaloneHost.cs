@@ -12,7 +12,8 @@ public static class StandaloneHost
 {
     public const string DefaultUrl = "http://localhost:7071";
 
-    public static WebApplicationBuilder CreateBuilder(string[] args)
+    /// <param name="overrides">Settings that win over every other source (tests, benchmarks).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -20,6 +21,7 @@ public static class StandaloneHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddLocalSettings(builder.Configuration, builder.Environment);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddTicketing(builder.Configuration);
