@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Tests.Storage;
+
+/// <summary>
+/// The behaviour every <see cref="ITicketStore"/> must have. Each implementation runs it through a
+/// subclass that supplies a fresh store; tenants are random per test so runs never see each other.
+/// </summary>
+public abstract class TicketStoreContract
+{
+    protected abstract Task<ITicketStore> CreateStoreAsync();
+
+    private static string NewTenant() => Guid.NewGuid().ToString();
+
+    internal static Ticket NewTicket(string tenantId, string objectId, long serial = 1) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        TenantId = tenantId,
+        ObjectId = objectId,
+        Etag = Guid.NewGuid().ToString(),
+        Summary = "Contract test",
+        Data = new JsonObject { ["offerId"] = "1", ["ccWatchers"] = new JsonArray() },
+        LookupProps = new LookupProps("team", "1"),
+        StatusType = "Open",
+        StatusCategory = "To-do Category",
+        CreatedAt = "2025-07-10T12:34:56.737Z",
+        UpdatedAt = "2025-07-10T12:34:56.737Z",
+        IdSerial = serial,
+        Source = "api",
+        CatalogType = "template",
+        Module = "ticketing",
+    };
+
+    [Fact]
+    public async Task Created_ticket_reads_back_with_every_field()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = NewTicket(tenant, "CTC-0001");
+
+        await store.CreateTicketAsync(ticket, default);
+        var read = await store.GetTicketAsync(tenant, "CTC-0001", default);
+
+        Assert.NotNull(read);
+        Assert.Equal(ticket.Id, read.Id);
+        Assert.Equal(ticket.Etag, read.Etag);
+        Assert.Equal(ticket.Summary, read.Summary);
+        Assert.Equal(ticket.LookupProps, read.LookupProps);
+        Assert.Equal(ticket.IdSerial, read.IdSerial);
+        Assert.Equal(ticket.CreatedAt, read.CreatedAt);
+        Assert.Equal("1", (string?)read.Data["offerId"]);
+        Assert.Equal(-1, read.DeletedSeq);
+        Assert.Equal(1, read.Version);
+    }
+
+    [Fact]
+    public async Task Missing_ticket_reads_as_null()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Null(await store.GetTicketAsync(NewTenant(), "CTC-0404", default));
+    }
+
+    [Fact]
+    public async Task Tenants_never_see_each_others_tickets_or_catalogs()
+    {
+        var store = await CreateStoreAsync();
+        var a = NewTenant();
+        var b = NewTenant();
+        await store.CreateTicketAsync(NewTicket(a, "CTC-0001"), default);
+        await store.UpsertCatalogAsync(EmptyCatalog(a), default);
+
+        Assert.Null(await store.GetTicketAsync(b, "CTC-0001", default));
+        Assert.Null(await store.GetCatalogAsync(b, default));
+        Assert.NotNull(await store.GetCatalogAsync(a, default));
+        // The same display id can exist in two tenants.
+        await store.CreateTicketAsync(NewTicket(b, "CTC-0001"), default);
+        Assert.NotEqual((await store.GetTicketAsync(a, "CTC-0001", default))!.Id, (await store.GetTicketAsync(b, "CTC-0001", default))!.Id);
+    }
+
+    [Fact]
+    public async Task Duplicate_display_id_in_one_tenant_is_refused()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var first = NewTicket(tenant, "CTC-0001");
+        await store.CreateTicketAsync(first, default);
+
+        await Assert.ThrowsAsync<TicketConflictException>(() => store.CreateTicketAsync(NewTicket(tenant, "CTC-0001"), default));
+        Assert.Equal(first.Id, (await store.GetTicketAsync(tenant, "CTC-0001", default))!.Id);
+    }
+
+    [Fact]
+    public async Task Parallel_increments_get_distinct_consecutive_numbers()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 100)
+            .Select(_ => Task.Run(() => store.NextDisplayNumberAsync(tenant, "CTC", default))));
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), results.Select(r => r.Number).Order());
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), results.Select(r => r.Serial).Order());
+    }
+
+    [Fact]
+    public async Task Prefixes_count_separately_and_the_serial_spans_them()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        var first = await store.NextDisplayNumberAsync(tenant, "CTC", default);
+        var second = await store.NextDisplayNumberAsync(tenant, "REQ", default);
+        var third = await store.NextDisplayNumberAsync(tenant, "CTC", default);
+        var otherTenant = await store.NextDisplayNumberAsync(NewTenant(), "CTC", default);
+
+        Assert.Equal(new DisplayNumber(1, 1), first);
+        Assert.Equal(new DisplayNumber(2, 1), second);
+        Assert.Equal(new DisplayNumber(3, 2), third);
+        Assert.Equal(new DisplayNumber(1, 1), otherTenant);
+    }
+
+    [Fact]
+    public async Task Replace_with_current_etag_succeeds_and_stale_etag_is_refused()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var original = NewTicket(tenant, "CTC-0001");
+        await store.CreateTicketAsync(original, default);
+
+        var updated = original with { Etag = Guid.NewGuid().ToString(), Summary = "changed", Version = 2 };
+        await store.ReplaceTicketAsync(updated, original.Etag, default);
+
+        var stale = original with { Etag = Guid.NewGuid().ToString(), Summary = "lost update", Version = 2 };
+        await Assert.ThrowsAsync<EtagMismatchException>(() => store.ReplaceTicketAsync(stale, original.Etag, default));
+
+        var read = await store.GetTicketAsync(tenant, "CTC-0001", default);
+        Assert.Equal("changed", read!.Summary);
+        Assert.Equal(updated.Etag, read.Etag);
+    }
+
+    [Fact]
+    public async Task Editing_a_read_ticket_does_not_change_the_stored_one()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        await store.CreateTicketAsync(NewTicket(tenant, "CTC-0001"), default);
+
+        var read = await store.GetTicketAsync(tenant, "CTC-0001", default);
+        read!.Data["offerId"] = "tampered";
+
+        Assert.Equal("1", (string?)(await store.GetTicketAsync(tenant, "CTC-0001", default))!.Data["offerId"]);
+    }
+
+    [Fact]
+    public async Task Catalog_upsert_is_idempotent_and_replaces()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        await store.UpsertCatalogAsync(EmptyCatalog(tenant), default);
+        await store.UpsertCatalogAsync(EmptyCatalog(tenant) with { Name = "renamed" }, default);
+
+        var read = await store.GetCatalogAsync(tenant, default);
+        Assert.Equal("renamed", read!.Name);
+    }
+
+    private static TenantCatalog EmptyCatalog(string tenantId) =>
+        new(tenantId, "Tenant", "demo", [new Team("james", "James")], [], []);
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TicketingFunctions.Catalog;
+
+/// <summary>The file format of catalog.sample.json and of <c>seed-catalog</c>: every tenant's catalog.</summary>
+public sealed record CatalogFile(
+    [property: JsonPropertyName("tenants")] IReadOnlyList<TenantCatalog> Tenants);
+
+/// <summary>One tenant's ticket types, offers and teams. Stored as one document in the tenant's partition.</summary>
+public sealed record TenantCatalog(
+    [property: JsonPropertyName("tenantId")] string TenantId,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("realm")] string? Realm,
+    [property: JsonPropertyName("teams")] IReadOnlyList<Team> Teams,
+    [property: JsonPropertyName("ticketTypes")] IReadOnlyList<TicketType> TicketTypes,
+    [property: JsonPropertyName("offers")] IReadOnlyList<Offer> Offers);
+
+public sealed record Team(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string? Name);
+
+public sealed record TicketType(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("prefix")] string Prefix,
+    [property: JsonPropertyName("allowedRoles")] IReadOnlyList<string> AllowedRoles,
+    [property: JsonPropertyName("initialStatus")] TicketStatus? InitialStatus,
+    [property: JsonPropertyName("fields")] IReadOnlyList<FieldDefinition> Fields);
+
+public sealed record TicketStatus(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("category")] string Category)
+{
+    public static readonly TicketStatus Default = new("Open", "To-do Category");
+}
+
+/// <summary>A ticket type's field. Constraints that do not apply to its type stay null and are not serialized.</summary>
+public sealed record FieldDefinition(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("required")] bool Required,
+    [property: JsonPropertyName("defaultValue"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] JsonElement? DefaultValue = null,
+    [property: JsonPropertyName("options"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Options = null,
+    [property: JsonPropertyName("min"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Min = null,
+    [property: JsonPropertyName("max"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] decimal? Max = null,
+    [property: JsonPropertyName("maxLength"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MaxLength = null);
+
+public sealed record Offer(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("item_type")] string ItemType,
+    [property: JsonPropertyName("teamId")] string? TeamId);
+
+/// <summary>Field types the validator understands.</summary>
+public static class FieldTypes
+{
+    public const string Text = "text";
+    public const string Textarea = "textarea";
+    public const string RichText = "richtext";
+    public const string Number = "number";
+    public const string Date = "date";
+    public const string Select = "select";
+    public const string MultiSelect = "multiselect";
+    public const string Checkbox = "checkbox";
+    public const string Email = "email";
+
+    public static bool IsKnown(string type) => type is Text or Textarea or RichText or Number or Date or Select or MultiSelect or Checkbox or Email;
+}

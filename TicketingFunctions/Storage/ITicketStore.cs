@@ -1,0 +1,38 @@
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Storage;
+
+/// <summary>
+/// Everything the product persists, shaped for Cosmos DB: every call is scoped to one tenant's partition,
+/// tickets are written with compare-and-swap on their etag, and display numbers come from one counter
+/// document per tenant that is incremented atomically.
+/// </summary>
+public interface ITicketStore
+{
+    /// <summary>The tenant's catalog, or null when the tenant is unknown.</summary>
+    Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the tenant's catalog. Idempotent.</summary>
+    Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically increments the tenant-wide serial and the prefix's number in the tenant's counter,
+    /// returning both new values. Concurrent callers never get the same values.
+    /// </summary>
+    Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Stores a new ticket. Throws <see cref="TicketConflictException"/> when its id or object_id exists.</summary>
+    Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken);
+
+    /// <summary>The ticket with this display id in this tenant, or null.</summary>
+    Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the ticket only if its stored etag still equals <paramref name="expectedEtag"/>;
+    /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
+    /// </summary>
+    Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+}
+
+public readonly record struct DisplayNumber(long Serial, long Number);

@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace TicketingFunctions.Tickets;
+
+/// <summary>
+/// A ticket as stored and as returned by the API. The JSON names are the contract's;
+/// <c>tenant_id</c> is the partition key and always comes from the validated token.
+/// </summary>
+public sealed record Ticket
+{
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("tenant_id")] public required string TenantId { get; init; }
+    [JsonPropertyName("object_id")] public required string ObjectId { get; init; }
+    /// <summary>The API's concurrency token: a UUID that changes on every write.</summary>
+    [JsonPropertyName("etag")] public required string Etag { get; init; }
+    [JsonPropertyName("summary")] public required string Summary { get; init; }
+    [JsonPropertyName("data")] public required JsonObject Data { get; init; }
+    [JsonPropertyName("lookup_props")] public required LookupProps LookupProps { get; init; }
+    [JsonPropertyName("moved_to"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? MovedTo { get; init; }
+    [JsonPropertyName("deleted_seq")] public long DeletedSeq { get; init; } = -1;
+    [JsonPropertyName("version")] public int Version { get; init; } = 1;
+    [JsonPropertyName("status_type")] public required string StatusType { get; init; }
+    [JsonPropertyName("status_category")] public required string StatusCategory { get; init; }
+    [JsonPropertyName("created_at")] public required string CreatedAt { get; init; }
+    [JsonPropertyName("updated_at")] public required string UpdatedAt { get; init; }
+    [JsonPropertyName("id_serial")] public long IdSerial { get; init; }
+    [JsonPropertyName("metrics")] public JsonArray Metrics { get; init; } = [];
+    [JsonPropertyName("slas")] public JsonArray Slas { get; init; } = [];
+    [JsonPropertyName("source")] public required string Source { get; init; }
+    [JsonPropertyName("type")] public required string CatalogType { get; init; }
+    [JsonPropertyName("module")] public required string Module { get; init; }
+    [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
+}
+
+public sealed record LookupProps(
+    [property: JsonPropertyName("teamId")] string TeamId,
+    [property: JsonPropertyName("itemTypeId")] string ItemTypeId);
