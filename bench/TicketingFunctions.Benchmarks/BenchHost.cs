@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Hosting;
+
+namespace TicketingFunctions.Benchmarks;
+
+/// <summary>
+/// The standalone host as deployed (realm "demo", RS256 keys from the realm's configuration, embedded store,
+/// sample catalog), with two changes for measuring: the realm's OpenID configuration is a static one holding an
+/// RSA key made here (no network), and the server is <see cref="InProcessServer"/>, which runs requests through
+/// the app's real pipeline (routing, authentication, the function) without sockets or HTTP parsing.
+/// </summary>
+public sealed class BenchHost : IAsyncDisposable
+{
+    public const string Tenant = "820188ff-2036-4924-b80f-d11610735d86";
+    public const string Realm = "demo";
+    public const string Issuer = "http://localhost:7071/realms/demo";
+    public const string Audience = "ticketing-api";
+    public const string CreatePath = "/api/v2/ticketing/ticket/create/james/16910";
+    public const string CreateQuery = "?type=template&module=ticketing";
+
+    public static readonly byte[] CreateBody = Encoding.UTF8.GetBytes(
+        """{"source":"api","summary":"Hardware request - new laptop","ticketBody":{"offerId":"23629","ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53":"Need a replacement laptop","7f111983-1013-41be-a056-989fff018bb5":"<p>Current laptop battery no longer holds charge.</p>","711ea9e6-1b73-4070-9eb2-941803f7f5d4":"<2week"},"attachments":{},"ticketRelation":null}""");
+
+    private static readonly RsaSecurityKey SigningKey = new(RSA.Create(2048)) { KeyId = "bench-rs256" };
+
+    public WebApplication App { get; }
+    public InProcessServer Server { get; }
+
+    private BenchHost(WebApplication app, InProcessServer server)
+    {
+        App = app;
+        Server = server;
+    }
+
+    /// <param name="settings">Extra settings (e.g. Auth:TokenCacheSize).</param>
+    public static async Task<BenchHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Auth:IssuerTemplate"] = "http://localhost:7071/realms/{realm}",
+            ["Auth:AllowedRealms"] = Realm,
+            ["Auth:Audience"] = Audience,
+            ["Auth:DevSigningKey"] = "",
+            ["CosmosDb:Endpoint"] = "",
+            ["Catalog:CacheSeconds"] = "60",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
+
+        var builder = StandaloneHost.CreateBuilder(["--environment", "Production"], overrides);
+        builder.Logging.ClearProviders();
+        var server = new InProcessServer();
+        builder.Services.AddSingleton<IServer>(server);
+        // The realm's OpenID configuration without the network: one RSA signing key.
+        builder.Services.PostConfigure<JwtBearerOptions>(RealmAuthentication.SchemeForRealm(Realm), o =>
+        {
+            var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
+            configuration.SigningKeys.Add(SigningKey);
+            o.Configuration = configuration;
+            o.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+        });
+        var app = StandaloneHost.Build(builder);
+        await app.StartAsync();
+        return new BenchHost(app, server);
+    }
+
+    /// <summary>An RS256 token in the shape a Keycloak realm issues, for the sample tenant's team "james".</summary>
+    public static string MintRs256(string? subject = null, TimeSpan? lifetime = null)
+    {
+        var now = DateTime.UtcNow;
+        var user = subject ?? "user@example.com";
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + (lifetime ?? TimeSpan.FromHours(1)),
+            Claims = new Dictionary<string, object>
+            {
+                ["tenant_id"] = Tenant,
+                ["scope"] = "tickets:read tickets:write",
+                ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "ticket_user" } },
+                ["teams"] = new[] { "james" },
+                ["preferred_username"] = user,
+                ["sub"] = user,
+                ["email"] = user,
+                ["given_name"] = "Jane",
+                ["family_name"] = "Doe",
+            },
+            SigningCredentials = new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256),
+        });
+    }
+
+    /// <summary>The create request's features, as a server would hand them to the app.</summary>
+    public static FeatureCollection CreateRequest(string token, Stream responseBody)
+    {
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(new HttpRequestFeature
+        {
+            Protocol = "HTTP/1.1",
+            Scheme = "http",
+            Method = "POST",
+            PathBase = "",
+            Path = CreatePath,
+            QueryString = CreateQuery,
+            RawTarget = CreatePath + CreateQuery,
+            Headers = new HeaderDictionary
+            {
+                ["Host"] = "127.0.0.1",
+                ["Authorization"] = "Bearer " + token,
+                ["x-tenantid"] = Tenant,
+                ["realmname"] = Realm,
+                ["issupportrequest"] = "false",
+                ["Content-Type"] = "application/json",
+                ["Accept"] = "application/json",
+                ["Content-Length"] = CreateBody.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            Body = new MemoryStream(CreateBody, writable: false),
+        });
+        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
+        return features;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>A server with no sockets: <see cref="ProcessAsync"/> runs one request through the app's pipeline.</summary>
+public sealed class InProcessServer : IServer
+{
+    private Func<IFeatureCollection, Task<int>>? _process;
+
+    public IFeatureCollection Features { get; } = new FeatureCollection();
+
+    public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull
+    {
+        _process = features => Run(application, features);
+        return Task.CompletedTask;
+    }
+
+    private static async Task<int> Run<TContext>(IHttpApplication<TContext> application, IFeatureCollection features) where TContext : notnull
+    {
+        var context = application.CreateContext(features);
+        Exception? error = null;
+        try
+        {
+            await application.ProcessRequestAsync(context);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            throw;
+        }
+        finally
+        {
+            application.DisposeContext(context, error);
+        }
+        return features.Get<IHttpResponseFeature>()!.StatusCode;
+    }
+
+    /// <returns>The response status.</returns>
+    public Task<int> ProcessAsync(IFeatureCollection features) =>
+        (_process ?? throw new InvalidOperationException("The server has not started."))(features);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public void Dispose() { }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Micro-benchmarks (BenchmarkDotNet) of the create path. Arguments go to BenchmarkDotNet, e.g.
+#   bench/micro.sh                         every benchmark
+#   bench/micro.sh --filter '*Token*'      one class
+#   bench/micro.sh --job short             fewer iterations
+# Results: BenchmarkDotNet.Artifacts/results/ under the current directory.
+set -euo pipefail
+cd "$(dirname "$0")/TicketingFunctions.Benchmarks"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+[ $# -eq 0 ] && set -- --filter '*'
+dotnet run -c Release -- "$@"
