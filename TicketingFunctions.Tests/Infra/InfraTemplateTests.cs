@@ -313,6 +313,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     [
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.ConnectionMode)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TeamsClaim)),
+        Setting(AuthOptions.SectionName, nameof(AuthOptions.TokenCacheSize)),
     ];
 
     private Dictionary<string, JsonElement> AppSettings()

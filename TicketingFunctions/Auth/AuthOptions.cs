@@ -16,6 +16,9 @@ public sealed class AuthOptions
     /// <summary>Name of the claim that lists the caller's team slugs.</summary>
     public string TeamsClaim { get; set; } = "teams";
 
+    /// <summary>How many validated tokens are remembered (each at most 5 minutes, never past its expiry); 0 turns the cache off.</summary>
+    public int TokenCacheSize { get; set; } = 10_000;
+
     /// <summary>Base64 HS256 key (at least 32 bytes) accepted in addition to the realm's keys. Local development and tests only.</summary>
     public string? DevSigningKey { get; set; }
 }

@@ -39,7 +39,12 @@ public static class RealmAuthentication
         var devKey = DevSigningKey.FromOptions(options);
         var realms = ParseRealms(options.AllowedRealms);
 
-        var builder = services.AddAuthentication(Scheme)
+        services.AddSingleton<ValidatedTokenCache>();
+
+        // No default scheme: the authentication middleware that WebApplication adds would otherwise validate the
+        // token of every request before the function runs. Functions authenticate through RequestAuthenticator,
+        // which names the "Bearer" scheme and skips validation for a token it has validated recently.
+        var builder = services.AddAuthentication()
             .AddPolicyScheme(Scheme, "Realm bearer token", o => o.ForwardDefaultSelector = context => SelectScheme(context, options, realms))
             .AddScheme<AuthenticationSchemeOptions, RefusedRealmHandler>(RefusedScheme, null);
 

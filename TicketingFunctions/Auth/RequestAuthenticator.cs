@@ -1,19 +1,51 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace TicketingFunctions.Auth;
 
-/// <summary>Validates the request's bearer token through the "Bearer" scheme, giving the caller or null.</summary>
-public sealed class RequestAuthenticator(IOptions<AuthOptions> options)
+/// <summary>
+/// Validates the request's bearer token through the "Bearer" scheme, giving the caller or null. A token that
+/// validated recently for the same realm header is answered from <see cref="ValidatedTokenCache"/> until it expires.
+/// </summary>
+public sealed class RequestAuthenticator(IOptions<AuthOptions> options, ValidatedTokenCache cache)
 {
+    private const string BearerPrefix = "Bearer ";
     private readonly string _teamsClaim = string.IsNullOrEmpty(options.Value.TeamsClaim) ? "teams" : options.Value.TeamsClaim;
 
     public async Task<Caller?> AuthenticateAsync(HttpContext context)
     {
+        var key = CacheKey(context.Request);
+        if (key is { } hit && cache.TryGet(hit, out var cached)) return cached;
+
         var result = await context.AuthenticateAsync(RealmAuthentication.Scheme);
         if (!result.Succeeded) return null;
         var realm = RealmAuthentication.RealmOfScheme(result.Ticket.AuthenticationScheme);
-        return realm is null ? null : CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
+        if (realm is null) return null;
+        var caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
+        if (key is { } miss && ExpiresAt(result) is { } expiresAt) cache.Add(miss, caller, expiresAt);
+        return caller;
+    }
+
+    /// <summary>The token as JwtBearer reads it (Authorization: Bearer …) with the realm header that picks its scheme.</summary>
+    private TokenKey? CacheKey(HttpRequest request)
+    {
+        if (cache.Capacity == 0) return null;
+        var authorization = request.Headers.Authorization.ToString().AsSpan();
+        if (!authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var token = authorization[BearerPrefix.Length..].Trim();
+        if (token.IsEmpty) return null;
+        return TokenKey.For(request.Headers[RealmAuthentication.RealmHeader].ToString(), token);
+    }
+
+    /// <summary>The validated token's expiry: JwtBearer's ticket properties, else the <c>exp</c> claim.</summary>
+    private static DateTimeOffset? ExpiresAt(AuthenticateResult result)
+    {
+        if (result.Properties?.ExpiresUtc is { } expires) return expires;
+        var exp = result.Principal?.FindFirst("exp")?.Value;
+        return long.TryParse(exp, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
     }
 }
