@@ -8,19 +8,19 @@ using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Functions;
 
-public sealed class CreateTicketFunction(RequestAuthenticator authenticator, CreateTicketService service, UnhandledErrors errors)
+public sealed class CreateTicketFunction(RequestAuthenticator authenticator, CreateTicketService service, RequestGuard guard)
 {
     [Function("CreateTicket")]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CreateTicket)] HttpRequest req,
         string teamId,
         string itemTypeId,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
-        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body);
+        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body, req.ContentLength);
         var outcome = await service.CreateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
 

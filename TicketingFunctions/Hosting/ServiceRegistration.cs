@@ -16,6 +16,8 @@ public static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
+        services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
+        services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
         services.AddHostedService<CatalogSeeding>();
@@ -25,7 +27,7 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
-        services.AddSingleton<UnhandledErrors>();
+        services.AddSingleton<RequestGuard>();
         return services;
     }
 }
