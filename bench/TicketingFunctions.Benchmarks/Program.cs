@@ -2,8 +2,15 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using TicketingFunctions.Benchmarks;
+
+if (args.Length > 0 && args[0] == "--probe")
+{
+    await Probe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+    return;
+}
 
 // bench/micro.sh runs this. In process: BenchmarkDotNet's default toolchain rebuilds the project (and the
 // Functions SDK's extension project) per job, which takes minutes on 2 cores; the process is Release anyway.
 var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)).AsDefault());
-BenchmarkSwitcher.FromAssembly(typeof(TicketingFunctions.Benchmarks.BenchHost).Assembly).Run(args, config);
+BenchmarkSwitcher.FromAssembly(typeof(BenchHost).Assembly).Run(args, config);
