@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Load test: POST create on the standalone host (embedded store) and on bench/Baseline, side by side, with wrk.
 #
-#   bench/load.sh                 Release build, warm-up, then 3 interleaved 10 s rounds per server
+#   bench/load.sh                 Release build, 10 s warm-up each, then 3 interleaved 10 s rounds per server
 #   bench/load.sh --smoke         the same path, ~2 s per server, no warm-up (CI); exits 0 when both answered 200s
 #   options: --duration S  --rounds N  --connections C  --threads T  --warmup S  --no-build
+#   BENCH_PROJECT_ENV="DOTNET_gcServer=1 …" adds environment settings for the project's server (experiments).
 #
 # Loopback only (127.0.0.1), bounded in time; both servers are stopped on exit.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=10 ROUNDS=3 CONNECTIONS=32 THREADS=2 WARMUP=5 BUILD=1 SMOKE=0
+DURATION=10 ROUNDS=3 CONNECTIONS=32 THREADS=2 WARMUP=10 BUILD=1 SMOKE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 DURATION=2 ROUNDS=1 WARMUP=0 ;;
@@ -49,7 +50,7 @@ machine_summary
 
 # The servers run from a scratch folder so no local.settings.json of the working directory applies.
 APP_PORT="$(free_port)"
-(cd "$WORK" && exec dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$WORK/project.log" 2>&1) &
+(cd "$WORK" && exec env ${BENCH_PROJECT_ENV:-} dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$WORK/project.log" 2>&1) &
 PIDS+=($!); APP_PID=$!
 BASE_PORT="$(free_port)"
 [ "$BASE_PORT" = "$APP_PORT" ] && BASE_PORT="$(free_port)"
@@ -61,19 +62,27 @@ TOKEN="$(mint_token)"
 wait_for_create "$APP_PORT" "$TOKEN" 60 "$APP_PID" || { cat "$WORK/project.log" >&2; exit 1; }
 wait_for_create "$BASE_PORT" "" 60 "$BASE_PID" || { cat "$WORK/baseline.log" >&2; exit 1; }
 
-# run_wrk NAME PORT TOKEN SECONDS → the RESULT line
+# CPU seconds (user + system) a process has used so far, from /proc.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# run_wrk NAME PORT TOKEN SECONDS PID → the RESULT line, plus the server's CPU microseconds per request
 run_wrk() {
-  local name="$1" port="$2" token="$3" seconds="$4" out
+  local name="$1" port="$2" token="$3" seconds="$4" pid="$5" out cpu0 cpu1
+  cpu0="$(cpu_seconds "$pid")"
   out="$(BENCH_TOKEN="$token" BENCH_TENANT="$TENANT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s \
     -s "$BENCH_DIR/create.lua" "http://127.0.0.1:$port" 2>&1)" || { echo "$out" >&2; echo "load.sh: wrk failed against $name" >&2; return 1; }
-  grep '^RESULT' <<<"$out" || { echo "$out" >&2; return 1; }
+  cpu1="$(cpu_seconds "$pid")"
+  out="$(grep '^RESULT' <<<"$out")" || { echo "$out" >&2; return 1; }
+  awk -v line="$out" -v c0="$cpu0" -v c1="$cpu1" 'BEGIN {
+    match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9)
+    printf "%s cpu_us=%d\n", line, (n > 0) ? (c1 - c0) * 1e6 / n : 0 }'
 }
 field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 if [ "$WARMUP" -gt 0 ]; then
-  run_wrk project "$APP_PORT" "$TOKEN" "$WARMUP" >/dev/null
-  run_wrk baseline "$BASE_PORT" "" "$WARMUP" >/dev/null
+  run_wrk project "$APP_PORT" "$TOKEN" "$WARMUP" "$APP_PID" >/dev/null
+  run_wrk baseline "$BASE_PORT" "" "$WARMUP" "$BASE_PID" >/dev/null
 fi
 
 echo "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per round, $ROUNDS round(s), interleaved"
@@ -81,8 +90,8 @@ echo "wrk: $THREADS threads, $CONNECTIONS connections, ${DURATION}s per round, $
 ok=1
 for round in $(seq "$ROUNDS"); do
   for name in project baseline; do
-    if [ "$name" = project ]; then line="$(run_wrk project "$APP_PORT" "$TOKEN" "$DURATION")"
-    else line="$(run_wrk baseline "$BASE_PORT" "" "$DURATION")"; fi
+    if [ "$name" = project ]; then line="$(run_wrk project "$APP_PORT" "$TOKEN" "$DURATION" "$APP_PID")"
+    else line="$(run_wrk baseline "$BASE_PORT" "" "$DURATION" "$BASE_PID")"; fi
     echo "$line" >>"$WORK/$name.results"
     printf '  round %d %-8s %s\n' "$round" "$name" "${line#RESULT }"
     if [ "$(field "$line" requests)" -eq 0 ] || [ "$(field "$line" bad_status)" -ne 0 ] || [ "$(field "$line" socket_errors)" -ne 0 ]; then
@@ -92,20 +101,21 @@ for round in $(seq "$ROUNDS"); do
 done
 
 summary() {
-  local file="$1" rps p50 p99
+  local file="$1" rps p50 p99 cpu
   rps="$(while read -r l; do field "$l" rps; done <"$file" | median)"
   p50="$(while read -r l; do field "$l" p50_us; done <"$file" | median)"
   p99="$(while read -r l; do field "$l" p99_us; done <"$file" | median)"
-  echo "$rps $p50 $p99"
+  cpu="$(while read -r l; do field "$l" cpu_us; done <"$file" | median)"
+  echo "$rps $p50 $p99 $cpu"
 }
-read -r app_rps app_p50 app_p99 < <(summary "$WORK/project.results")
-read -r base_rps base_p50 base_p99 < <(summary "$WORK/baseline.results")
+read -r app_rps app_p50 app_p99 app_cpu < <(summary "$WORK/project.results")
+read -r base_rps base_p50 base_p99 base_cpu < <(summary "$WORK/baseline.results")
 
 echo
-awk -v ar="$app_rps" -v a50="$app_p50" -v a99="$app_p99" -v br="$base_rps" -v b50="$base_p50" -v b99="$base_p99" -v n="$ROUNDS" 'BEGIN {
-  printf "%-10s %12s %10s %10s\n", "", "creates/s", "p50 ms", "p99 ms"
-  printf "%-10s %12.0f %10.2f %10.2f\n", "project", ar, a50/1000, a99/1000
-  printf "%-10s %12.0f %10.2f %10.2f\n", "baseline", br, b50/1000, b99/1000
+awk -v ar="$app_rps" -v a50="$app_p50" -v a99="$app_p99" -v ac="$app_cpu" -v br="$base_rps" -v b50="$base_p50" -v b99="$base_p99" -v bc="$base_cpu" -v n="$ROUNDS" 'BEGIN {
+  printf "%-10s %12s %10s %10s %20s\n", "", "creates/s", "p50 ms", "p99 ms", "server CPU us/req"
+  printf "%-10s %12.0f %10.2f %10.2f %20.0f\n", "project", ar, a50/1000, a99/1000, ac
+  printf "%-10s %12.0f %10.2f %10.2f %20.0f\n", "baseline", br, b50/1000, b99/1000, bc
   printf "ratio project/baseline: %.2f (target >= 0.60); project p99 %.2f ms (target < 10 ms)  [medians of %d round(s)]\n", ar/br, a99/1000, n
 }'
 
