@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 
@@ -7,10 +10,15 @@ namespace TicketingFunctions.Storage;
 /// <summary>
 /// The in-process store used when no Cosmos DB endpoint is configured. It keeps the Cosmos store's
 /// semantics: tenant partitions, atomic counters and compare-and-swap on the ticket etag.
-/// Nothing survives a restart.
+/// Nothing survives a restart. Tickets are kept as UTF-8 JSON documents, as a document store keeps them:
+/// a read is always a fresh copy, and a stored ticket is one array the garbage collector need not trace
+/// (an object graph per ticket made collections cost more as the store grew).
 /// </summary>
 public sealed class EmbeddedTicketStore : ITicketStore
 {
+    /// <summary>How a ticket document is written and read: the only place that names the serializer.</summary>
+    private static JsonTypeInfo<Ticket> Document => ApiJsonContext.Web.Ticket;
+
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
     private sealed class Partition
@@ -19,8 +27,15 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public TenantCatalog? Catalog;
         public long Serial;
         public readonly Dictionary<string, long> Numbers = new(StringComparer.Ordinal);
-        public readonly Dictionary<string, Ticket> TicketsByObjectId = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, StoredTicket> TicketsByObjectId = new(StringComparer.Ordinal);
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>A ticket document, with the two values writes compare without parsing it.</summary>
+    private sealed record StoredTicket(string Id, string Etag, byte[] Json)
+    {
+        public static StoredTicket From(Ticket ticket) => new(ticket.Id, ticket.Etag, JsonSerializer.SerializeToUtf8Bytes(ticket, Document));
+        public Ticket Read() => JsonSerializer.Deserialize(Json, Document)!;
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
@@ -50,12 +65,13 @@ public sealed class EmbeddedTicketStore : ITicketStore
     public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken)
     {
         var p = For(ticket.TenantId);
+        var stored = StoredTicket.From(ticket);   // outside the lock
         lock (p.Gate)
         {
             if (p.TicketIds.Contains(ticket.Id) || p.TicketsByObjectId.ContainsKey(ticket.ObjectId))
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.");
             p.TicketIds.Add(ticket.Id);
-            p.TicketsByObjectId.Add(ticket.ObjectId, ticket);
+            p.TicketsByObjectId.Add(ticket.ObjectId, stored);
         }
         return Task.CompletedTask;
     }
@@ -63,24 +79,23 @@ public sealed class EmbeddedTicketStore : ITicketStore
     public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken)
     {
         if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<Ticket?>(null);
-        lock (p.Gate)
-        {
-            // A copy, so that callers editing the ticket they read can't change what is stored.
-            var stored = p.TicketsByObjectId.GetValueOrDefault(objectId);
-            return Task.FromResult(stored is null ? null : stored with { Data = (System.Text.Json.Nodes.JsonObject)stored.Data.DeepClone() });
-        }
+        StoredTicket? stored;
+        lock (p.Gate) stored = p.TicketsByObjectId.GetValueOrDefault(objectId);
+        // Parsed per read: callers editing the ticket they read can't change what is stored.
+        return Task.FromResult(stored?.Read());
     }
 
     public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken)
     {
         var p = For(ticket.TenantId);
+        var stored = StoredTicket.From(ticket);
         lock (p.Gate)
         {
             if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
             if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-            p.TicketsByObjectId[ticket.ObjectId] = ticket;
+            p.TicketsByObjectId[ticket.ObjectId] = stored;
         }
         return Task.CompletedTask;
     }
