@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -54,33 +55,46 @@ public static class HttpResults
             """;
     }
 
-    private sealed class JsonBodyResult<T>(int status, T value, JsonTypeInfo<T> typeInfo, (string Name, string Value)[] headers) : IActionResult
+    // Each result is also an IResult, so the standalone host runs it without building an MVC ActionContext.
+    private sealed class JsonBodyResult<T>(int status, T value, JsonTypeInfo<T> typeInfo, (string Name, string Value)[] headers) : IActionResult, IResult
     {
-        public Task ExecuteResultAsync(ActionContext context)
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            var response = context.HttpContext.Response;
+            var response = httpContext.Response;
             response.StatusCode = status;
             foreach (var (name, headerValue) in headers) response.Headers[name] = headerValue;
-            return response.WriteAsJsonAsync(value, typeInfo, "application/json; charset=utf-8", context.HttpContext.RequestAborted);
+            response.ContentType = "application/json; charset=utf-8";
+            // Serialized in one synchronous pass into the body's pipe buffer (no I/O happens there); the server
+            // sends it when the request completes, or at the flush below. The async serializer's resumable state
+            // is only worth it for bodies far bigger than these.
+            using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder, SkipValidation = true }))
+                JsonSerializer.Serialize(writer, value, typeInfo);
+            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
         }
     }
 
-    private sealed class HtmlResult(int status, string html) : IActionResult
+    private sealed class HtmlResult(int status, string html) : IActionResult, IResult
     {
-        public Task ExecuteResultAsync(ActionContext context)
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            var response = context.HttpContext.Response;
+            var response = httpContext.Response;
             response.StatusCode = status;
             response.ContentType = "text/html; charset=utf-8";
-            return response.WriteAsync(html, context.HttpContext.RequestAborted);
+            return response.WriteAsync(html, httpContext.RequestAborted);
         }
     }
 
-    private sealed class StatusOnlyResult(int status) : IActionResult
+    private sealed class StatusOnlyResult(int status) : IActionResult, IResult
     {
-        public Task ExecuteResultAsync(ActionContext context)
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            context.HttpContext.Response.StatusCode = status;
+            httpContext.Response.StatusCode = status;
             return Task.CompletedTask;
         }
     }

@@ -63,7 +63,9 @@ public static class FunctionEndpoints
             {
                 var instance = factory(context.RequestServices, null);
                 var result = await invoke(instance, context.Request, context.Request.RouteValues, context.RequestAborted);
-                await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
+                // The product's results are also IResults: no MVC ActionContext (and its descriptor) per request.
+                if (result is IResult direct) await direct.ExecuteAsync(context);
+                else await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
             }).WithDisplayName(function.Name);
         }
     }

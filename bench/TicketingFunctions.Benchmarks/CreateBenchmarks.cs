@@ -16,7 +16,7 @@ public class CreateBenchmarks
 {
     private BenchHost _host = null!;
     private Dictionary<string, string?> _settings = null!;
-    private string _token = null!;
+    private string _authorization = null!;
     private readonly MemoryStream _response = new();
 
     [Params(true, false)]
@@ -25,7 +25,7 @@ public class CreateBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _token = BenchHost.MintRs256();
+        _authorization = "Bearer " + BenchHost.MintRs256();
         _settings = TokenCache ? [] : new() { ["Auth:TokenCacheSize"] = "0" };
         _host = await BenchHost.StartAsync(_settings);
         var status = await Create();
@@ -46,6 +46,6 @@ public class CreateBenchmarks
     public Task<int> Create()
     {
         _response.SetLength(0);
-        return _host.Server.ProcessAsync(BenchHost.CreateRequest(_token, _response));
+        return _host.Server.ProcessAsync(BenchHost.CreateRequest(_authorization, _response));
     }
 }

@@ -16,14 +16,14 @@ public class TokenValidationBenchmarks
 {
     private BenchHost _uncached = null!;
     private BenchHost _cached = null!;
-    private string _token = null!;
+    private string _authorization = null!;
 
     [GlobalSetup]
     public async Task Setup()
     {
         _uncached = await BenchHost.StartAsync(new Dictionary<string, string?> { ["Auth:TokenCacheSize"] = "0" });
         _cached = await BenchHost.StartAsync();
-        _token = BenchHost.MintRs256();
+        _authorization = "Bearer " + BenchHost.MintRs256();
         if (await Authenticate(_uncached) is null || await Authenticate(_cached) is null)
             throw new InvalidOperationException("The RS256 token was refused.");
     }
@@ -45,7 +45,7 @@ public class TokenValidationBenchmarks
     {
         await using var scope = host.App.Services.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        context.Request.Headers.Authorization = "Bearer " + _token;
+        context.Request.Headers.Authorization = _authorization;
         context.Request.Headers[RealmAuthentication.RealmHeader] = BenchHost.Realm;
         return await scope.ServiceProvider.GetRequiredService<RequestAuthenticator>().AuthenticateAsync(context);
     }
