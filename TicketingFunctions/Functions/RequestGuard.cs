@@ -19,7 +19,7 @@ public sealed class RequestGuard(ILogger<RequestGuard> logger)
     {
         var correlationId = CorrelationIdOf(request);
         request.HttpContext.Response.Headers[CorrelationHeader] = correlationId;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId });
+        using var scope = logger.BeginScope(new LogScope("CorrelationId", correlationId));
         try
         {
             return await handle();

@@ -60,7 +60,7 @@ public static class FieldValueValidator
                     return null;
                 }
                 // Plain text is stored verbatim (clients encode it when rendering); rich text is cleaned here.
-                return field.Type == FieldTypes.RichText ? System.Text.Json.Nodes.JsonValue.Create(RichTextSanitizer.Sanitize(text)) : JsonValue(value);
+                return System.Text.Json.Nodes.JsonValue.Create(field.Type == FieldTypes.RichText ? RichTextSanitizer.Sanitize(text) : text);
 
             case FieldTypes.Number:
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))
@@ -151,6 +151,11 @@ internal static class JsonSerializerNodes
         JsonValueKind.Object => JsonObject.Create(value.Clone()),
         JsonValueKind.Array => JsonArray.Create(value.Clone()),
         JsonValueKind.Null or JsonValueKind.Undefined => null,
+        // Strings and booleans as plain values: a clone copies the element into a document of its own.
+        JsonValueKind.String => System.Text.Json.Nodes.JsonValue.Create(value.GetString()),
+        JsonValueKind.True => System.Text.Json.Nodes.JsonValue.Create(true),
+        JsonValueKind.False => System.Text.Json.Nodes.JsonValue.Create(false),
+        // Numbers keep their exact text.
         _ => System.Text.Json.Nodes.JsonValue.Create(value.Clone()),
     };
 }

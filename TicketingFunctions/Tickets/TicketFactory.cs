@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
@@ -55,7 +54,32 @@ public static class TicketFactory
         ["firstName"] = caller.FirstName,
     };
 
-    /// <summary>ISO-8601 UTC with milliseconds: 2025-07-10T12:34:56.737Z.</summary>
-    public static string Timestamp(DateTimeOffset now) =>
-        now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// ISO-8601 UTC with milliseconds: 2025-07-10T12:34:56.737Z, what the format "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"
+    /// gives (milliseconds truncated), written digit by digit: the custom-format parser cost more than the rest of
+    /// building a ticket.
+    /// </summary>
+    public static string Timestamp(DateTimeOffset now) => string.Create(24, now.UtcDateTime, static (text, t) =>
+    {
+        Digits(text[..4], t.Year);
+        text[4] = '-';
+        Digits(text.Slice(5, 2), t.Month);
+        text[7] = '-';
+        Digits(text.Slice(8, 2), t.Day);
+        text[10] = 'T';
+        Digits(text.Slice(11, 2), t.Hour);
+        text[13] = ':';
+        Digits(text.Slice(14, 2), t.Minute);
+        text[16] = ':';
+        Digits(text.Slice(17, 2), t.Second);
+        text[19] = '.';
+        Digits(text.Slice(20, 3), t.Millisecond);
+        text[23] = 'Z';
+    });
+
+    private static void Digits(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--, value /= 10)
+            destination[i] = (char)('0' + value % 10);
+    }
 }

@@ -52,7 +52,7 @@ public static class TicketValidator
         if (attachments is null) errors.Add("attachments", "Field attachments is required");
         else if (attachments.Value.ValueKind != JsonValueKind.Object) errors.Add("attachments", "Field attachments must be an object");
         else if (JsonShape.HasDuplicateKeys(attachments.Value)) errors.Add("attachments", "Field attachments repeats a key");
-        else attachmentsObject = JsonObject.Create(attachments.Value.Clone());
+        else attachmentsObject = attachments.Value.GetPropertyCount() == 0 ? new JsonObject() : JsonObject.Create(attachments.Value.Clone());
 
         JsonObject? relationObject = null;
         if (ticketRelation is null) errors.Add("ticketRelation", "Field ticketRelation is required");
@@ -65,7 +65,7 @@ public static class TicketValidator
         List<KeyValuePair<string, JsonNode?>>? values = null;
         if (ticketBody is null) errors.Add("body", "Field ticketBody is required");
         else if (ticketBody.Value.ValueKind != JsonValueKind.Object) errors.Add("body", "Field ticketBody must be an object");
-        else if (ticketBody.Value.EnumerateObject().Count() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
+        else if (ticketBody.Value.GetPropertyCount() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
         else values = ValidateTicketBody(ticketBody.Value, catalog, type, errors, out offerId);
 
         if (errors.Count > 0) return null;
