@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test: POST create on the standalone host (embedded store) and on bench/Baseline, side by side, with wrk.
 #
-#   bench/load.sh                 Release build, 10 s warm-up each, then 3 interleaved 10 s rounds per server
+#   bench/load.sh                 Release build, 30 s warm-up each (until tiered JIT settles), then 3 interleaved
+#                                 10 s rounds per server
 #   bench/load.sh --smoke         the same path, ~2 s per server, no warm-up (CI); exits 0 when both answered 200s
 #   options: --duration S  --rounds N  --connections C  --threads T  --warmup S  --no-build
 #   BENCH_PROJECT_ENV="DOTNET_gcServer=1 …" adds environment settings for the project's server (experiments).
@@ -10,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=10 ROUNDS=3 CONNECTIONS=32 THREADS=2 WARMUP=10 BUILD=1 SMOKE=0
+DURATION=10 ROUNDS=3 CONNECTIONS=32 THREADS=2 WARMUP=30 BUILD=1 SMOKE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) SMOKE=1 DURATION=2 ROUNDS=1 WARMUP=0 ;;

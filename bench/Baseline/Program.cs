@@ -6,7 +6,12 @@ using System.Text.Json.Serialization;
 // The baseline for bench/load.sh: the create route, the same body parsed with System.Text.Json into the
 // same kind of DOM the product uses, and a response of the contract's shape and size. Nothing else.
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.Logging.ClearProviders();
+// As the web template's appsettings.json (and the product's defaults): console logging, framework at Warning.
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Logging:LogLevel:Default"] = "Information",
+    ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+});
 var app = builder.Build();
 
 long serial = 0;
