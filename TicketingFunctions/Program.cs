@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,15 +6,7 @@ using Microsoft.Extensions.Hosting;
 using TicketingFunctions.Hosting;
 
 if (HostMode.IsFunctionsHost(args, Environment.GetEnvironmentVariable))
-{
-    // Started by the Functions host (func start, Azure): the isolated worker.
-    var functions = FunctionsApplication.CreateBuilder(args);
-    functions.ConfigureFunctionsWebApplication();
-    functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-    functions.Services.AddTicketing(functions.Configuration);
-    await functions.Build().RunAsync();
-    return 0;
-}
+    return await RunUnderFunctionsHostAsync(args);
 
 if (args.Length > 0 && args[0] == "dev-token")
 {
@@ -26,3 +19,16 @@ var app = StandaloneHost.Build(StandaloneHost.CreateBuilder(args));
 StandaloneHost.PrintWelcome(app);
 await app.RunAsync();
 return 0;
+
+// Started by the Functions host (func start, Azure): the isolated worker. A method of its own, so that the
+// standalone host never loads the worker's and Application Insights' assemblies (start-up time).
+[MethodImpl(MethodImplOptions.NoInlining)]
+static async Task<int> RunUnderFunctionsHostAsync(string[] args)
+{
+    var functions = FunctionsApplication.CreateBuilder(args);
+    functions.ConfigureFunctionsWebApplication();
+    functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+    functions.Services.AddTicketing(functions.Configuration);
+    await functions.Build().RunAsync();
+    return 0;
+}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -47,6 +48,12 @@ public static class RealmAuthentication
         var builder = services.AddAuthentication()
             .AddPolicyScheme(Scheme, "Realm bearer token", o => o.ForwardDefaultSelector = context => SelectScheme(context, options, realms))
             .AddScheme<AuthenticationSchemeOptions, RefusedRealmHandler>(RefusedScheme, null);
+
+        // AddAuthentication brings data protection, whose hosted service loads (or creates) the key ring under
+        // ~/.aspnet at start-up. Bearer tokens never use it, so that file work can wait for a first use that never comes.
+        var keyRingWarmUp = services.FirstOrDefault(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (keyRingWarmUp is not null) services.Remove(keyRingWarmUp);
 
         foreach (var realm in realms)
             builder.AddJwtBearer(SchemeForRealm(realm), o => ConfigureRealm(o, options, realm, devKey));

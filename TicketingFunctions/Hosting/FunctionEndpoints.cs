@@ -56,13 +56,16 @@ public static class FunctionEndpoints
     {
         foreach (var function in Discover(assembly))
         {
-            var factory = ActivatorUtilities.CreateFactory(function.Method.DeclaringType!, Type.EmptyTypes);
-            var invoke = Compile(function.Method);
+            // Signatures are checked now; the delegates are compiled at each function's first request, so start-up
+            // doesn't pay for endpoints nobody has called yet.
+            CheckSignature(function.Method);
+            var factory = new Lazy<ObjectFactory>(() => ActivatorUtilities.CreateFactory(function.Method.DeclaringType!, Type.EmptyTypes));
+            var invoke = new Lazy<Invoker>(() => Compile(function.Method));
             var pattern = routePrefix.Length == 0 ? function.Route : $"{routePrefix}/{function.Route}";
             app.MapMethods("/" + pattern, function.Methods, async context =>
             {
-                var instance = factory(context.RequestServices, null);
-                var result = await invoke(instance, context.Request, context.Request.RouteValues, context.RequestAborted);
+                var instance = factory.Value(context.RequestServices, null);
+                var result = await invoke.Value(instance, context.Request, context.Request.RouteValues, context.RequestAborted);
                 // The product's results are also IResults: no MVC ActionContext (and its descriptor) per request.
                 if (result is IResult direct) await direct.ExecuteAsync(context);
                 else await result.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor()));
@@ -74,10 +77,17 @@ public static class FunctionEndpoints
     /// (instance, request, routeValues, ct) => ((T)instance).Method(request, (string)routeValues["name"], …, ct).
     /// Parameters bind by type (HttpRequest, CancellationToken) or, for strings, by route value name.
     /// </summary>
-    private static Invoker Compile(MethodInfo method)
+    private static void CheckSignature(MethodInfo method)
     {
         if (method.ReturnType != typeof(Task<IActionResult>))
             throw new InvalidOperationException($"{method.DeclaringType!.Name}.{method.Name} must return Task<IActionResult> to run under both hosts.");
+        foreach (var p in method.GetParameters())
+            if (p.ParameterType != typeof(HttpRequest) && p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(string))
+                throw new InvalidOperationException($"Parameter {p.Name} of {method.Name} can't be bound without the Functions host.");
+    }
+
+    private static Invoker Compile(MethodInfo method)
+    {
 
         var instance = Expression.Parameter(typeof(object), "instance");
         var request = Expression.Parameter(typeof(HttpRequest), "request");

@@ -8,14 +8,20 @@ namespace TicketingFunctions.Tickets;
 /// </summary>
 public static class RichTextSanitizer
 {
-    private static readonly HtmlSanitizer Sanitizer = new();
+    // Made at first use: loading and configuring the HTML parser costs start-up time that most creates never need.
+    private static class Full
+    {
+        public static readonly HtmlSanitizer Sanitizer = new();
+    }
 
     public static string Sanitize(string html) =>
         // Plain text and simple, well-formed markup need no HTML parse: the sanitizer would return them unchanged.
-        IsPlainOrSimpleMarkup(html) ? html : Sanitizer.Sanitize(html);
+        IsPlainOrSimpleMarkup(html) ? html : SanitizeWithParse(html);
 
     /// <summary>Always the full parse and clean; <see cref="Sanitize"/> agrees with it on every markup input (tests compare).</summary>
-    public static string SanitizeWithParse(string html) => Sanitizer.Sanitize(html);
+    /// <remarks>Not inlined: compiling <see cref="Sanitize"/> then loads none of the parser's assemblies.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static string SanitizeWithParse(string html) => Full.Sanitizer.Sanitize(html);
 
     private const int MaxSimpleDepth = 16;
 
