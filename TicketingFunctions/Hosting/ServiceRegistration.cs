@@ -4,6 +4,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
+using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
@@ -26,6 +27,7 @@ public static class ServiceRegistration
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
         services.AddSingleton<UnhandledErrors>();
+        services.AddSingleton<OpenApiDescription>();
         return services;
     }
 }
