@@ -28,7 +28,7 @@ public sealed record MatchedOperation(string PathTemplate, string Method, string
 public sealed class OpenApiContract
 {
     private const string Dialect = "https://json-schema.org/draft/2020-12/schema";
-    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly EvaluationOptions Evaluation = new() { OutputFormat = OutputFormat.Hierarchical, RequireFormatValidation = true };
 
     public static OpenApiContract Instance { get; } = new(JsonNode.Parse(new OpenApiDescription().Json.Span)!.AsObject());
 
@@ -160,14 +160,19 @@ public sealed class OpenApiContract
         var results = compiled.Evaluate(instance, Evaluation);
         if (results.IsValid) return [];
         var problems = new List<string>();
-        foreach (var detail in results.Details.Prepend(results))
-        {
-            if (detail.Errors is null) continue;
-            foreach (var (keyword, message) in detail.Errors)
-                problems.Add($"at '{detail.InstanceLocation}' ({detail.EvaluationPath}, {keyword}): {message}");
-        }
+        Collect(results, problems);
         if (problems.Count == 0) problems.Add("does not validate against its schema");
         return problems;
+    }
+
+    /// <summary>The errors of failed evaluations, descending only into failed ones (a passing anyOf branch hides its siblings' errors).</summary>
+    private static void Collect(EvaluationResults results, List<string> problems)
+    {
+        if (results.IsValid) return;
+        if (results.Errors is not null)
+            foreach (var (keyword, message) in results.Errors)
+                problems.Add($"at '{results.InstanceLocation}' ({results.EvaluationPath}, {keyword}): {message}");
+        foreach (var detail in results.Details ?? []) Collect(detail, problems);
     }
 
     /// <summary>Follows a $ref to components (responses, headers, examples, parameters…).</summary>
