@@ -26,7 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
-        services.AddSingleton<UnhandledErrors>();
+        services.AddSingleton<RequestGuard>();
         services.AddSingleton<OpenApiDescription>();
         return services;
     }
