@@ -39,14 +39,23 @@ public sealed class OpenApiContract
     public OpenApiContract(JsonObject document)
     {
         Document = document;
-        BasePath = new Uri(new Uri("http://host"), document["servers"]![0]!["url"]!.GetValue<string>()).AbsolutePath.TrimEnd('/');
+        BasePath = new Uri(new Uri("http://host"), ServerUrl(document["servers"]![0]!.AsObject())).AbsolutePath.TrimEnd('/');
         _defs = (JsonObject)RewriteRefs(document["components"]?["schemas"]?.DeepClone() ?? new JsonObject());
     }
 
     public JsonObject Document { get; }
 
-    /// <summary>The path of the first server URL ("/api"): every documented path is below it.</summary>
+    /// <summary>The path of the first server's URL ("/api"): every documented path is below it.</summary>
     public string BasePath { get; }
+
+    /// <summary>A server's URL with its variables at their defaults.</summary>
+    public static string ServerUrl(JsonObject server)
+    {
+        var url = server["url"]!.GetValue<string>();
+        foreach (var (name, variable) in server["variables"]?.AsObject() ?? [])
+            url = url.Replace("{" + name + "}", variable!["default"]!.GetValue<string>(), StringComparison.Ordinal);
+        return url;
+    }
 
     public static readonly string[] HttpMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 

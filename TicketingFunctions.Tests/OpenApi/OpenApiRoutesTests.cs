@@ -40,9 +40,11 @@ public sealed partial class OpenApiRoutesTests
     }
 
     [Fact]
-    public void The_servers_base_path_is_host_jsons_route_prefix()
+    public void Every_servers_base_path_is_host_jsons_route_prefix()
     {
         Assert.Equal("/" + RoutePrefix, Contract.BasePath);
+        foreach (var server in Contract.Document["servers"]!.AsArray())
+            Assert.Equal("/" + RoutePrefix, new Uri(new Uri("http://any"), OpenApiContract.ServerUrl(server!.AsObject())).AbsolutePath.TrimEnd('/'));
     }
 
     [Fact]
