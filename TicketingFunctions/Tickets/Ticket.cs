@@ -31,6 +31,13 @@ public sealed record Ticket
     [JsonPropertyName("type")] public required string CatalogType { get; init; }
     [JsonPropertyName("module")] public required string Module { get; init; }
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
+
+    /// <summary>
+    /// Which stored revision this instance was read from, so that a store can replace it with one
+    /// conditional request (Cosmos DB: IfMatchEtag on the <c>_etag</c> it read). Set by the store,
+    /// carried along by <c>with</c>, never serialized and not part of the API.
+    /// </summary>
+    [JsonIgnore] internal Storage.StoredRevision? Revision { get; init; }
 }
 
 public sealed record LookupProps(
