@@ -1,1 +1,25 @@
-Console.WriteLine("hi");
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using TicketingFunctions.Hosting;
+
+if (HostMode.IsFunctionsHost(args, Environment.GetEnvironmentVariable))
+{
+    // Started by the Functions host (func start, Azure): the isolated worker.
+    var functions = FunctionsApplication.CreateBuilder(args);
+    functions.ConfigureFunctionsWebApplication();
+    functions.Services.AddTicketing(functions.Configuration);
+    await functions.Build().RunAsync();
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "dev-token")
+{
+    var builder = StandaloneHost.CreateBuilder([]);
+    return DevTokenCommand.Run(args[1..], builder.Configuration);
+}
+
+// Anything else: the same functions on Kestrel.
+var app = StandaloneHost.Build(StandaloneHost.CreateBuilder(args));
+StandaloneHost.PrintWelcome(app);
+await app.RunAsync();
+return 0;

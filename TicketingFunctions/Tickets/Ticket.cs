@@ -31,6 +31,8 @@ public sealed record Ticket
     [JsonPropertyName("type")] public required string CatalogType { get; init; }
     [JsonPropertyName("module")] public required string Module { get; init; }
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
+    [JsonPropertyName("attachments")] public JsonObject Attachments { get; init; } = [];
+    [JsonPropertyName("ticket_relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonObject? TicketRelation { get; init; }
 
     /// <summary>
     /// Which stored revision this instance was read from, so that a store can replace it with one

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Hosting;
+
+namespace TicketingFunctions.Tests.Http;
+
+/// <summary>
+/// The standalone host on an in-memory TestServer, configured like the local default: embedded store,
+/// sample catalog, realm "demo" and a dev signing key generated per instance.
+/// </summary>
+public sealed class TestApi : IAsyncDisposable
+{
+    public const string Tenant = "820188ff-2036-4924-b80f-d11610735d86";
+    public const string OtherTenant = "5f0c6a8e-3c1e-4d2a-9b7e-2a4f1c9d8e71";
+    public const string Realm = "demo";
+    public const string CreatePath = "/api/v2/ticketing/ticket/create/james/16910?type=template&module=ticketing";
+
+    public WebApplication App { get; }
+    public HttpClient Client { get; }
+    public AuthOptions Auth { get; }
+    public IServiceProvider Services => App.Services;
+
+    private TestApi(WebApplication app, AuthOptions auth)
+    {
+        App = app;
+        Auth = auth;
+        Client = app.GetTestClient();
+    }
+
+    public static Dictionary<string, string?> DefaultSettings(string devKey) => new()
+    {
+        ["Auth:IssuerTemplate"] = "http://localhost:7071/realms/{realm}",
+        ["Auth:AllowedRealms"] = "demo,other",
+        ["Auth:Audience"] = "ticketing-api",
+        ["Auth:DevSigningKey"] = devKey,
+        ["CosmosDb:Endpoint"] = "",
+    };
+
+    public static async Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var settings = DefaultSettings(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        configure?.Invoke(settings);
+        var builder = StandaloneHost.CreateBuilder(["--environment", "Testing"], settings);
+        services?.Invoke(builder.Services);
+        builder.WebHost.UseTestServer();
+        var app = StandaloneHost.Build(builder);
+        await app.StartAsync();
+        var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()!;
+        return new TestApi(app, auth);
+    }
+
+    public string Token(
+        string tenant = Tenant,
+        string roles = "ticket_user",
+        string teams = "james",
+        string scope = "tickets:read tickets:write",
+        string realm = Realm,
+        string username = "user@example.com",
+        string? email = "user@example.com",
+        TimeSpan? lifetime = null,
+        DateTime? now = null) =>
+        DevTokenIssuer.Issue(Auth, new DevTokenRequest(tenant, realm,
+            roles.Split(',', StringSplitOptions.RemoveEmptyEntries), teams.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            scope, username, email, "Jane", "Doe", lifetime), now);
+
+    public HttpRequestMessage Request(HttpMethod method, string path, string? token = null, string? body = null,
+        string tenantHeader = Tenant, string? realmHeader = Realm, string? supportHeader = "false")
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (tenantHeader is not null) request.Headers.TryAddWithoutValidation("x-tenantid", tenantHeader);
+        if (realmHeader is not null) request.Headers.TryAddWithoutValidation("realmname", realmHeader);
+        if (supportHeader is not null) request.Headers.TryAddWithoutValidation("issupportrequest", supportHeader);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        return request;
+    }
+
+    public Task<HttpResponseMessage> CreateAsync(string body, string? token = null, string path = CreatePath) =>
+        Client.SendAsync(Request(HttpMethod.Post, path, token ?? Token(), body));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

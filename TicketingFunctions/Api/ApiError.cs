@@ -1,0 +1,64 @@
+namespace TicketingFunctions.Api;
+
+public enum ApiErrorKind
+{
+    /// <summary>401 AUTHENTICATION_FAILURE: no valid token.</summary>
+    Unauthenticated,
+    /// <summary>400 INPUT_VALIDATION_FAILURE, with a reason per key.</summary>
+    InvalidInput,
+    /// <summary>404 Tenant not found.</summary>
+    TenantNotFound,
+    /// <summary>401 USER_PERMISSION_FAILURE: authenticated, but not allowed.</summary>
+    PermissionDenied,
+    /// <summary>404 with an HTML body: an unknown team or item type in the path.</summary>
+    RouteTargetNotFound,
+    /// <summary>403 with no body: the caller's roles or teams can't use this team or ticket type.</summary>
+    Forbidden,
+    /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
+    Unavailable,
+    /// <summary>500: anything unexpected. The message never carries internals.</summary>
+    Internal,
+}
+
+/// <summary>A refusal, in terms of the contract; the functions turn it into an HTTP response.</summary>
+public sealed record ApiError(
+    ApiErrorKind Kind,
+    string Message,
+    IReadOnlyDictionary<string, List<string>>? Reasons = null,
+    TimeSpan? RetryAfter = null)
+{
+    public static ApiError Unauthenticated(string message = "The access token is missing, invalid or expired") =>
+        new(ApiErrorKind.Unauthenticated, message);
+
+    public static ApiError Invalid(IReadOnlyDictionary<string, List<string>> reasons, string message = ErrorMessages.Validation) =>
+        new(ApiErrorKind.InvalidInput, message, reasons);
+
+    public static readonly ApiError TenantNotFound = new(ApiErrorKind.TenantNotFound, "Tenant not found");
+
+    public static ApiError PermissionDenied(string operation) =>
+        new(ApiErrorKind.PermissionDenied, $"You do not have the required permissions to {operation}");
+
+    public static ApiError RouteTargetNotFound(string message) => new(ApiErrorKind.RouteTargetNotFound, message);
+
+    public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
+
+    public static ApiError Unavailable(TimeSpan retryAfter) =>
+        new(ApiErrorKind.Unavailable, "The service is temporarily unavailable, please retry", RetryAfter: retryAfter);
+
+    public static readonly ApiError Internal = new(ApiErrorKind.Internal, "An unexpected error occurred");
+}
+
+public static class ErrorMessages
+{
+    public const string Validation = "There occured an error during ticket data validation";
+}
+
+public static class ErrorCodes
+{
+    public const string AuthenticationFailure = "AUTHENTICATION_FAILURE";
+    public const string InputValidationFailure = "INPUT_VALIDATION_FAILURE";
+    public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
+    public const string TenantNotFound = "TENANT_NOT_FOUND";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string InternalError = "INTERNAL_ERROR";
+}

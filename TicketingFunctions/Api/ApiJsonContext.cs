@@ -1,0 +1,36 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Api;
+
+/// <summary>Source-generated JSON metadata for every type the API and the stores read or write: no reflection at run time.</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    PropertyNameCaseInsensitive = false,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(CreateTicketResponse))]
+[JsonSerializable(typeof(Ticket))]
+[JsonSerializable(typeof(CatalogFile))]
+[JsonSerializable(typeof(TenantCatalog))]
+[JsonSerializable(typeof(IReadOnlyList<TicketType>))]
+[JsonSerializable(typeof(IReadOnlyList<Offer>))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class ApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context the API writes with: relaxed escaping, so values such as "&lt;p&gt;" or "&lt;2week" read back as
+    /// sent. Bodies are application/json, never HTML, so HTML-sensitive characters need no escaping.
+    /// </summary>
+    public static ApiJsonContext Web { get; } = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    });
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Api;
+
+/// <summary>The contract's error shape: <c>{"error":true,"code":…,"message":…,"status":…}</c>.</summary>
+public sealed record ErrorResponse(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("validationResult"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ValidationResult? ValidationResult = null)
+{
+    [JsonPropertyName("error"), JsonPropertyOrder(-1)] public bool Error => true;
+}
+
+public sealed record ValidationResult(
+    [property: JsonPropertyName("result")] bool Result,
+    [property: JsonPropertyName("reason")] IReadOnlyDictionary<string, List<string>> Reason);
+
+public sealed record CreateTicketResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-3)] public bool Success => true;
+    [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket created successfully";
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}

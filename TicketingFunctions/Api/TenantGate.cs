@@ -1,0 +1,24 @@
+using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Api;
+
+/// <summary>
+/// The checks every tenant-scoped request passes after its token: headers (and any query errors the
+/// caller collected) → 400, then the tenant → 404 "Tenant not found". The tenant must be the token's.
+/// </summary>
+public sealed class TenantGate(CatalogProvider catalogs)
+{
+    public async Task<Outcome<CatalogIndex>> EnterAsync(Caller caller, RequestHeaders headers, ValidationErrors requestErrors, CancellationToken cancellationToken)
+    {
+        headers.Validate(requestErrors);
+        if (requestErrors.Count > 0) return ApiError.Invalid(requestErrors, "The request headers or query parameters are invalid");
+
+        if (caller.TenantId is null || !string.Equals(caller.TenantId, headers.TenantId, StringComparison.OrdinalIgnoreCase))
+            return ApiError.TenantNotFound;
+
+        var catalog = await catalogs.GetAsync(caller.TenantId, cancellationToken);
+        return catalog is null ? ApiError.TenantNotFound : catalog;
+    }
+}

@@ -1,0 +1,27 @@
+using TicketingFunctions.Catalog;
+
+namespace TicketingFunctions.Auth;
+
+/// <summary>The product's authorization rules, in one place.</summary>
+public static class Permissions
+{
+    public const string ReadScope = "tickets:read";
+    public const string WriteScope = "tickets:write";
+    public const string TenantAdmin = "tenant_admin";
+
+    /// <summary>Realm roles that may create and update tickets.</summary>
+    public static readonly IReadOnlyList<string> WriteRoles = ["ticket_agent", "ticket_user", TenantAdmin];
+
+    public static bool CanRead(Caller caller) =>
+        caller.Scopes.Contains(ReadScope) || caller.Scopes.Contains(WriteScope);
+
+    /// <summary>Writing needs both the scope and a write role: a service account with the scope alone is refused.</summary>
+    public static bool CanWrite(Caller caller) =>
+        caller.Scopes.Contains(WriteScope) && WriteRoles.Any(caller.Roles.Contains);
+
+    public static bool CanUseTeam(Caller caller, string teamId) =>
+        caller.Roles.Contains(TenantAdmin) || caller.Teams.Contains(teamId);
+
+    public static bool CanUseTicketType(Caller caller, TicketType type) =>
+        caller.Roles.Contains(TenantAdmin) || type.AllowedRoles.Any(caller.Roles.Contains);
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Functions;
+
+public sealed class CreateTicketFunction(RequestAuthenticator authenticator, CreateTicketService service, UnhandledErrors errors)
+{
+    [Function("CreateTicket")]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CreateTicket)] HttpRequest req,
+        string teamId,
+        string itemTypeId,
+        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+    {
+        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
+        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
+
+        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body);
+        var outcome = await service.CreateAsync(caller, request, cancellationToken);
+        if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
+
+        var ticket = outcome.Value!;
+        return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse,
+            (HeaderNames.ETag, $"\"{ticket.Etag}\""),
+            (HeaderNames.Location, $"{req.PathBase}/api/{Routes.Ticket.Replace("{objectId}", Uri.EscapeDataString(ticket.ObjectId))}"));
+    });
+}

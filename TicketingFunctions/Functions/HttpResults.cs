@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+using TicketingFunctions.Api;
+
+namespace TicketingFunctions.Functions;
+
+/// <summary>Maps outcomes to HTTP. Results write themselves, so they run the same under both hosts without MVC.</summary>
+public static class HttpResults
+{
+    public static IActionResult Json<T>(int status, T value, JsonTypeInfo<T> typeInfo, params (string Name, string Value)[] headers) =>
+        new JsonBodyResult<T>(status, value, typeInfo, headers);
+
+    public static IActionResult Error(ApiError error, HttpRequest request)
+    {
+        return error.Kind switch
+        {
+            ApiErrorKind.Unauthenticated => ErrorJson(401, ErrorCodes.AuthenticationFailure, error, (HeaderNames.WWWAuthenticate, "Bearer")),
+            ApiErrorKind.InvalidInput => Json(400,
+                new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
+                ApiJsonContext.Web.ErrorResponse),
+            ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
+            ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
+            ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
+            ApiErrorKind.Forbidden => new StatusOnlyResult(403),
+            ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error,
+                (HeaderNames.RetryAfter, ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture))),
+            _ => ErrorJson(500, ErrorCodes.InternalError, error),
+        };
+    }
+
+    private static IActionResult ErrorJson(int status, string code, ApiError error, params (string, string)[] headers) =>
+        Json(status, new ErrorResponse(code, error.Message, status), ApiJsonContext.Web.ErrorResponse, headers);
+
+    private static string NotFoundPage(HttpRequest request, string message)
+    {
+        var encoder = HtmlEncoder.Default;
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>Not Found</title>
+            </head>
+            <body>
+            <pre>{encoder.Encode(message)}: cannot {encoder.Encode(request.Method)} {encoder.Encode(request.Path.ToString())}</pre>
+            </body>
+            </html>
+
+            """;
+    }
+
+    private sealed class JsonBodyResult<T>(int status, T value, JsonTypeInfo<T> typeInfo, (string Name, string Value)[] headers) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            foreach (var (name, headerValue) in headers) response.Headers[name] = headerValue;
+            return response.WriteAsJsonAsync(value, typeInfo, "application/json; charset=utf-8", context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class HtmlResult(int status, string html) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "text/html; charset=utf-8";
+            return response.WriteAsync(html, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class StatusOnlyResult(int status) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            context.HttpContext.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+    }
+}

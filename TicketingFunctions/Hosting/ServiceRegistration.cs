@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Functions;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Hosting;
+
+/// <summary>The one service registration both hosts share.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddTicketing(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
+        services.AddRealmAuthentication(configuration);
+        services.AddTicketStore(configuration);
+        services.AddHostedService<CatalogSeeding>();
+
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<CatalogProvider>();
+        services.AddSingleton<TenantGate>();
+        services.AddSingleton<CatalogQueryService>();
+        services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<UnhandledErrors>();
+        return services;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TicketingFunctions.Hosting;
+
+/// <summary>The API on plain Kestrel, for machines without Functions Core Tools, and for tests and benchmarks.</summary>
+public static class StandaloneHost
+{
+    public const string DefaultUrl = "http://localhost:7071";
+
+    /// <param name="overrides">Settings that win over every other source (tests, benchmarks).</param>
+    public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        AddLocalSettings(builder.Configuration, builder.Environment);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.Services.AddTicketing(builder.Configuration);
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        var routePrefix = FunctionEndpoints.ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
+        app.MapHttpFunctions(typeof(StandaloneHost).Assembly, routePrefix);
+        return app;
+    }
+
+    /// <summary>
+    /// local.settings.json's Values sit below environment variables and the command line, as under the
+    /// Functions host. In Development with no such file, the sample settings (with the local-only dev key) apply.
+    /// </summary>
+    private static void AddLocalSettings(ConfigurationManager configuration, IHostEnvironment environment)
+    {
+        var path = LocalSettings.Find()
+            ?? (environment.IsDevelopment() ? LocalSettings.Find(LocalSettings.SampleFileName) : null);
+        if (path is null) return;
+        var source = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.Read(path) };
+        ((IConfigurationBuilder)configuration).Sources.Insert(0, source);
+    }
+
+    public static void PrintWelcome(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TicketingFunctions");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", app.Urls);
+            Console.WriteLine($"""
+
+                TicketingFunctions is listening on {urls} (standalone host, {(app.Configuration["CosmosDb:Endpoint"] is { Length: > 0 } ? "Cosmos DB store" : "embedded store")}).
+                Get a token for the sample tenant:
+                  dotnet run --project TicketingFunctions -- dev-token --tenant 820188ff-2036-4924-b80f-d11610735d86 --roles ticket_user --teams james --scope "tickets:read tickets:write"
+                Then: curl -H "Authorization: Bearer $TOKEN" -H "x-tenantid: 820188ff-2036-4924-b80f-d11610735d86" -H "realmname: demo" {app.Urls.FirstOrDefault() ?? DefaultUrl}/api/v2/ticketing/ticket-type
+
+                """);
+            logger.LogDebug("Started");
+        });
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Storage;
+
+namespace TicketingFunctions.Tickets;
+
+/// <summary>The create request as the function read it.</summary>
+public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body);
+
+/// <summary>Creates tickets, applying the contract's checks in its order: the first failure wins.</summary>
+public sealed class CreateTicketService(TenantGate gate, ITicketStore store, TimeProvider time, ILogger<CreateTicketService> logger)
+{
+    public static readonly IReadOnlyList<string> CatalogTypes = ["template", "agent", "user"];
+    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
+
+    public async Task<Outcome<Ticket>> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
+    {
+        var requestErrors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(request.CatalogType)) requestErrors.Add("type", "Query parameter type is required");
+        else if (!CatalogTypes.Contains(request.CatalogType, StringComparer.Ordinal))
+            requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
+        if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
+
+        var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
+        if (entered.Error is not null) return entered.Error;
+        var catalog = entered.Value!;
+
+        if (!Permissions.CanWrite(caller)) return ApiError.PermissionDenied("create ticket");
+
+        var type = catalog.FindType(request.ItemTypeId);
+        if (!catalog.HasTeam(request.TeamId)) return ApiError.RouteTargetNotFound($"Team {request.TeamId} not found");
+        if (type is null) return ApiError.RouteTargetNotFound($"Item type {request.ItemTypeId} not found");
+
+        if (!Permissions.CanUseTeam(caller, request.TeamId) || !Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
+
+        var errors = new ValidationErrors();
+        ValidatedTicket? validated;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, BodyOptions, cancellationToken);
+            validated = TicketValidator.Validate(body.RootElement, catalog, type, errors);
+        }
+        catch (JsonException)
+        {
+            errors.Add("body", "Request body is not valid JSON");
+            validated = null;
+        }
+        if (validated is null) return ApiError.Invalid(errors);
+
+        try
+        {
+            var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
+            var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
+            var ticket = TicketFactory.Create(validated, context, type, caller, number, time.GetUtcNow());
+            await store.CreateTicketAsync(ticket, cancellationToken);
+            return ticket;
+        }
+        catch (StoreUnavailableException ex)
+        {
+            logger.LogWarning("Store unavailable while creating a ticket; retry after {RetryAfter}", ex.RetryAfter);
+            return ApiError.Unavailable(ex.RetryAfter);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TicketingFunctions.Catalog;
+
+namespace TicketingFunctions.Tickets;
+
+/// <summary>Checks one ticketBody value against its field definition; the messages are the contract's wording.</summary>
+public static class FieldValueValidator
+{
+    private static readonly string[] IsoDateFormats =
+    [
+        "yyyy-MM-dd",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd'T'HH:mm:ssK",
+        "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd'T'HH:mm:ss",
+        "yyyy-MM-dd'T'HH:mm",
+    ];
+
+    public static string RequiredMessage(FieldDefinition field) => $"Field {field.Name} is required";
+
+    /// <summary>
+    /// Validates <paramref name="value"/> and returns the value to store, or adds messages to
+    /// <paramref name="errors"/> and returns null. A JSON null is allowed only for optional fields.
+    /// </summary>
+    public static JsonNode? Validate(FieldDefinition field, JsonElement value, List<string> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null || IsEmpty(value))
+        {
+            if (field.Required)
+            {
+                errors.Add(RequiredMessage(field));
+                return null;
+            }
+            if (value.ValueKind == JsonValueKind.Null) return null;
+            // Note 3: an empty string is never a date, even where the template defaults to "".
+            if (field.Type == FieldTypes.Date) { errors.Add(InvalidDate(field)); return null; }
+            if (field.Type == FieldTypes.Number) { errors.Add(InvalidNumber(field)); return null; }
+            if (field.Type == FieldTypes.Checkbox) { errors.Add(InvalidCheckbox(field)); return null; }
+            return JsonValue(value);
+        }
+
+        switch (field.Type)
+        {
+            case FieldTypes.Text:
+            case FieldTypes.Textarea:
+            case FieldTypes.RichText:
+                if (value.ValueKind != JsonValueKind.String)
+                {
+                    errors.Add($"You have entered an invalid value for {field.Name}, expects a string");
+                    return null;
+                }
+                var text = value.GetString()!;
+                if (field.MaxLength is { } maxLength && text.Length > maxLength)
+                {
+                    errors.Add($"Field {field.Name} must be at most {maxLength} characters long");
+                    return null;
+                }
+                return JsonValue(value);
+
+            case FieldTypes.Number:
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))
+                {
+                    errors.Add(InvalidNumber(field));
+                    return null;
+                }
+                if (field.Min is { } min && number < min) { errors.Add($"Field {field.Name} must be at least {min.ToString(CultureInfo.InvariantCulture)}"); return null; }
+                if (field.Max is { } max && number > max) { errors.Add($"Field {field.Name} must be at most {max.ToString(CultureInfo.InvariantCulture)}"); return null; }
+                return JsonValue(value);
+
+            case FieldTypes.Date:
+                if (value.ValueKind != JsonValueKind.String || !IsIsoDate(value.GetString()!))
+                {
+                    errors.Add(InvalidDate(field));
+                    return null;
+                }
+                return JsonValue(value);
+
+            case FieldTypes.Select:
+                if (value.ValueKind != JsonValueKind.String || !(field.Options ?? []).Contains(value.GetString()!, StringComparer.Ordinal))
+                {
+                    errors.Add($"You have selected an invalid option for {field.Name}, expects one of: {string.Join(", ", field.Options ?? [])}");
+                    return null;
+                }
+                return JsonValue(value);
+
+            case FieldTypes.MultiSelect:
+                if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v =>
+                        v.ValueKind != JsonValueKind.String || !(field.Options ?? []).Contains(v.GetString()!, StringComparer.Ordinal)))
+                {
+                    errors.Add($"You have selected an invalid option for {field.Name}, expects a list of: {string.Join(", ", field.Options ?? [])}");
+                    return null;
+                }
+                return JsonValue(value);
+
+            case FieldTypes.Checkbox:
+                if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    errors.Add(InvalidCheckbox(field));
+                    return null;
+                }
+                return JsonValue(value);
+
+            case FieldTypes.Email:
+                if (value.ValueKind != JsonValueKind.String || !IsEmail(value.GetString()!))
+                {
+                    errors.Add($"You have entered an invalid email address for {field.Name}");
+                    return null;
+                }
+                return JsonValue(value);
+
+            default:
+                // A catalog may carry types this version does not know; their values are stored as sent.
+                return JsonValue(value);
+        }
+    }
+
+    public static bool IsIsoDate(string text) =>
+        DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);
+
+    private static bool IsEmail(string text) =>
+        MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.');
+
+    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!.Trim().Length == 0,
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        _ => false,
+    };
+
+    private static string InvalidDate(FieldDefinition field) =>
+        $"You have entered an invalid date value for {field.Name}, expects a proper date string";
+
+    private static string InvalidNumber(FieldDefinition field) =>
+        $"You have entered an invalid number value for {field.Name}, expects a number";
+
+    private static string InvalidCheckbox(FieldDefinition field) =>
+        $"You have entered an invalid value for {field.Name}, expects true or false";
+
+    private static JsonNode? JsonValue(JsonElement value) => JsonSerializerNodes.ToNode(value);
+}
+
+internal static class JsonSerializerNodes
+{
+    public static JsonNode? ToNode(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => JsonObject.Create(value.Clone()),
+        JsonValueKind.Array => JsonArray.Create(value.Clone()),
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        _ => System.Text.Json.Nodes.JsonValue.Create(value.Clone()),
+    };
+}

@@ -1,0 +1,144 @@
+// The API: a Flex Consumption (FC1) plan and a .NET isolated function app that runs as a
+// user-assigned identity. No keys: storage, Application Insights and Cosmos DB are all reached with Entra ID.
+
+@description('Name of the function app.')
+param name string
+@description('Name of the Flex Consumption plan.')
+param planName string
+param location string = resourceGroup().location
+param tags object = {}
+@description('azd service name the app is tagged with (azure.yaml).')
+param serviceName string = 'api'
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+@description('Client id of that identity.')
+param identityClientId string
+
+@description('Storage account for AzureWebJobsStorage and the deployment package.')
+param storageAccountName string
+@description('Blob container, in that account, that holds the deployment package.')
+param deploymentContainerName string
+param applicationInsightsName string
+
+param runtimeName string = 'dotnet-isolated'
+param runtimeVersion string = '10.0'
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+param cosmosEndpoint string
+param cosmosDatabaseName string
+param ticketsContainerName string
+param tenantsContainerName string
+
+@description('Issuer URL with a {realm} placeholder.')
+param authIssuerTemplate string
+@description('Comma-separated realm names.')
+param authAllowedRealms string
+@description('Expected audience of access tokens.')
+param authAudience string
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': serviceName })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: runtimeName
+        version: runtimeVersion
+      }
+    }
+  }
+
+  // Every setting is spelled out here (no union()) so that the compiled template lists the names.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Functions host storage, identity-based.
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+      AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+      AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+
+      // Application Insights with local auth disabled: telemetry is sent with the identity's token.
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+      // DefaultAzureCredential picks the user-assigned identity by this client id.
+      AZURE_CLIENT_ID: identityClientId
+
+      // TicketingFunctions.Storage.CosmosOptions (no key: the app authenticates with its identity).
+      CosmosDb__Endpoint: cosmosEndpoint
+      CosmosDb__Database: cosmosDatabaseName
+      CosmosDb__TicketsContainer: ticketsContainerName
+      CosmosDb__TenantsContainer: tenantsContainerName
+
+      // TicketingFunctions.Auth.AuthOptions (never a dev signing key in Azure).
+      Auth__IssuerTemplate: authIssuerTemplate
+      Auth__AllowedRealms: authAllowedRealms
+      Auth__Audience: authAudience
+    }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName

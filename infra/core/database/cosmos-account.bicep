@@ -1,0 +1,114 @@
+@description('Name of the Azure Cosmos DB for NoSQL account.')
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('serverless (default; billed per request unit and GB stored) or autoscale (provisioned throughput shared by the database).')
+@allowed([
+  'serverless'
+  'autoscale'
+])
+param throughputMode string = 'serverless'
+
+@description('Maximum RU/s of the database\'s shared autoscale throughput; used only when throughputMode is autoscale.')
+@minValue(1000)
+param autoscaleMaxThroughput int = 1000
+
+param databaseName string
+param ticketsContainerName string
+param tenantsContainerName string
+
+var serverless = throughputMode == 'serverless'
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    capabilities: serverless ? [{ name: 'EnableServerless' }] : []
+    // Entra ID (RBAC) only: account keys and resource tokens are refused on the data plane.
+    disableLocalAuth: true
+    // Databases and containers are managed through ARM (this template), never with data-plane keys.
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    // Serverless accounts take no throughput; provisioned ones share autoscale RU/s across the containers.
+    options: serverless ? {} : { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } }
+  }
+}
+
+// One document per ticket; a tenant's tickets share a logical partition, and object_id is unique within it.
+resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: ticketsContainerName
+  properties: {
+    resource: {
+      id: ticketsContainerName
+      partitionKey: {
+        paths: [
+          '/tenant_id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      uniqueKeyPolicy: {
+        uniqueKeys: [
+          {
+            paths: [
+              '/object_id'
+            ]
+          }
+        ]
+      }
+    }
+  }
+}
+
+// Per-tenant documents (catalog, idempotency records). TTL is on with no default expiry:
+// documents live forever unless they carry their own ttl.
+resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: tenantsContainerName
+  properties: {
+    resource: {
+      id: tenantsContainerName
+      partitionKey: {
+        paths: [
+          '/tenant_id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: -1
+    }
+  }
+}
+
+output id string = account.id
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name
+output ticketsContainerName string = tickets.name
+output tenantsContainerName string = tenants.name
