@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -52,7 +51,7 @@ public static class SeedCatalogCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var catalog = await CatalogSeeder.ReadFileAsync(file, cancel.Token);
+            var catalog = await CatalogFileReader.ReadAsync(file, cancel.Token);
 
             var services = new ServiceCollection();
             services.AddSingleton(configuration);
@@ -69,7 +68,8 @@ public static class SeedCatalogCommand
                                         $"'{clients.Options.Database}' at {clients.Options.Endpoint}.");
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or FileNotFoundException
+                                      or DirectoryNotFoundException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"seed-catalog: {e.Message}");
             return 1;
@@ -94,37 +94,13 @@ public static class SeedCatalogCommand
 
     /// <summary>
     /// The app's settings sources outside the Functions host: the "Values" of local.settings.json (in the
-    /// current directory, else next to the app), then environment variables.
+    /// current directory, else beside the app), then environment variables, which win.
     /// </summary>
     public static IConfiguration BuildConfiguration()
     {
         var builder = new ConfigurationBuilder();
-        var localSettings = new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }
-            .Select(dir => Path.Combine(dir, "local.settings.json"))
-            .FirstOrDefault(File.Exists);
-        if (localSettings is not null) builder.AddInMemoryCollection(ReadLocalSettingsValues(localSettings));
+        if (LocalSettings.Find() is { } localSettings) builder.AddInMemoryCollection(LocalSettings.Read(localSettings));
         builder.AddEnvironmentVariables();
         return builder.Build();
-    }
-
-    /// <summary>The "Values" object of a local.settings.json, with <c>Section__Key</c> names as <c>Section:Key</c>.</summary>
-    public static IEnumerable<KeyValuePair<string, string?>> ReadLocalSettingsValues(string path)
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions
-        {
-            CommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-        });
-        if (!document.RootElement.TryGetProperty("Values", out var values) || values.ValueKind != JsonValueKind.Object) return [];
-        return values.EnumerateObject()
-            .Select(p => new KeyValuePair<string, string?>(
-                p.Name.Replace("__", ":", StringComparison.Ordinal),
-                p.Value.ValueKind switch
-                {
-                    JsonValueKind.String => p.Value.GetString(),
-                    JsonValueKind.Null => null,
-                    _ => p.Value.GetRawText(),
-                }))
-            .ToList();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Storage;
@@ -9,45 +8,16 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public static class CatalogSeeder
 {
-    private static readonly JsonSerializerOptions FileOptions = new(JsonSerializerDefaults.General)
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
-    /// <summary>Reads and checks a catalog file; throws <see cref="InvalidDataException"/> naming the file when it is unusable.</summary>
-    public static async Task<CatalogFile> ReadFileAsync(string path, CancellationToken cancellationToken)
-    {
-        CatalogFile? file;
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            file = await JsonSerializer.DeserializeAsync<CatalogFile>(stream, FileOptions, cancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a catalog file: {e.Message}", e);
-        }
-        if (file?.Tenants is null) throw new InvalidDataException($"{path} is not a catalog file: it has no \"tenants\" array.");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tenant in file.Tenants)
-        {
-            if (tenant is null || string.IsNullOrWhiteSpace(tenant.TenantId))
-                throw new InvalidDataException($"{path}: every tenant needs a \"tenantId\".");
-            if (!seen.Add(tenant.TenantId))
-                throw new InvalidDataException($"{path}: tenant {tenant.TenantId} appears twice.");
-        }
-        return file;
-    }
-
     /// <summary>Upserts every tenant's catalog; returns how many were written.</summary>
     public static async Task<int> SeedAsync(ITicketStore store, CatalogFile file, CancellationToken cancellationToken)
     {
-        foreach (var tenant in file.Tenants)
+        var tenants = file.Tenants ?? [];
+        foreach (var tenant in tenants)
             await store.UpsertCatalogAsync(tenant, cancellationToken);
-        return file.Tenants.Count;
+        return tenants.Count;
     }
 
+    /// <summary>Reads the file with <see cref="CatalogFileReader"/> (which checks it), then upserts it.</summary>
     public static async Task<int> SeedFileAsync(ITicketStore store, string path, CancellationToken cancellationToken) =>
-        await SeedAsync(store, await ReadFileAsync(path, cancellationToken), cancellationToken);
+        await SeedAsync(store, await CatalogFileReader.ReadAsync(path, cancellationToken), cancellationToken);
 }

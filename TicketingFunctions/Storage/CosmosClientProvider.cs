@@ -85,12 +85,16 @@ public sealed class CosmosClientProvider : IDisposable
 
         var tickets = new ContainerProperties(_options.TicketsContainer, PartitionKeyPath)
         {
+            PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
             UniqueKeyPolicy = new UniqueKeyPolicy { UniqueKeys = { new UniqueKey { Paths = { TicketUniqueKeyPath } } } },
         };
         var created = await database.CreateContainerIfNotExistsAsync(tickets, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: true);
 
-        var tenants = new ContainerProperties(_options.TenantsContainer, PartitionKeyPath);
+        var tenants = new ContainerProperties(_options.TenantsContainer, PartitionKeyPath)
+        {
+            PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
+        };
         created = await database.CreateContainerIfNotExistsAsync(tenants, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: false);
         _logger.LogInformation("Cosmos DB database {Database} with containers {Tickets} and {Tenants} is ready.",

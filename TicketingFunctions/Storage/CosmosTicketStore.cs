@@ -203,7 +203,7 @@ public sealed class CosmosTicketStore : ITicketStore
     }
 
     /// <summary>A JSON Pointer segment (RFC 6901), as patch paths use: "~" and "/" are escaped.</summary>
-    internal static string EscapePointerSegment(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+    public static string EscapePointerSegment(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     /// <summary>
     /// Runs one store operation and maps what Cosmos DB says into the store's exceptions: throttling that
@@ -237,10 +237,10 @@ public sealed class CosmosTicketStore : ITicketStore
         }
     }
 
-    internal static bool IsUnavailable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests
+    public static bool IsUnavailable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests
         or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.Gone or (HttpStatusCode)449;
 
-    internal static TimeSpan RetryAfterFor(CosmosException e)
+    public static TimeSpan RetryAfterFor(CosmosException e)
     {
         var fallback = e.StatusCode == HttpStatusCode.TooManyRequests ? ThrottledRetryAfter : UnavailableRetryAfter;
         var retryAfter = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : fallback;
