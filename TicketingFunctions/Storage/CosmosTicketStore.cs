@@ -220,14 +220,17 @@ public sealed class CosmosTicketStore : ITicketStore
         catch (CosmosException e) when (IsUnavailable(e.StatusCode))
         {
             var retryAfter = RetryAfterFor(e);
-            _logger.LogWarning(e, "Cosmos DB could not {Action}: {Status}/{SubStatus}, activity {ActivityId}; retry after {RetryAfter}.",
+            // The status, not the exception: its text carries the SDK's (long) diagnostics, logged at Debug.
+            _logger.LogWarning("Cosmos DB could not {Action}: {Status}/{SubStatus}, activity {ActivityId}; retry after {RetryAfter}.",
                 action, (int)e.StatusCode, e.SubStatusCode, e.ActivityId, retryAfter);
+            _logger.LogDebug("Cosmos DB diagnostics: {Diagnostics}", e.Diagnostics);
             throw new StoreUnavailableException($"Cosmos DB could not {action}: {(int)e.StatusCode} {e.StatusCode}.", retryAfter, e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // The SDK's own timeout (CosmosOperationCanceledException), not the caller's cancellation.
-            _logger.LogWarning(e, "Cosmos DB timed out trying to {Action}.", action);
+            _logger.LogWarning("Cosmos DB timed out trying to {Action}: {Error}", action, e.GetType().Name);
+            _logger.LogDebug(e, "Cosmos DB timeout details");
             throw new StoreUnavailableException($"Cosmos DB timed out trying to {action}.", UnavailableRetryAfter, e);
         }
         catch (HttpRequestException e)
