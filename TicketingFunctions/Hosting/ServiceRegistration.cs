@@ -25,7 +25,7 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
-        services.AddSingleton<UnhandledErrors>();
+        services.AddSingleton<RequestGuard>();
         return services;
     }
 }
