@@ -45,8 +45,8 @@ public sealed class CosmosEmulatorFixture : IAsyncLifetime
         EmulatorDirectory = FindEmulatorDirectory();
         var node = FindOnPath("node") ?? throw new InvalidOperationException(
             "The Cosmos DB tests need Node.js 20 or later ('node' and 'npm' on PATH) to run their Cosmos DB server " +
-            "(tools/cosmos-emulator). Install Node.js 20+ (for example: apt-get install -y nodejs npm), then run " +
-            "tools/cosmos-emulator/install.sh.");
+            "(tools/cosmos-emulator), and 'node' is not on PATH. Install Node.js 20 or later with npm (Debian 12's own " +
+            "nodejs package is 18: use a Node.js 20+ build), then run tools/cosmos-emulator/install.sh.");
         await CheckNodeVersionAsync(node);
         if (!File.Exists(Path.Combine(EmulatorDirectory, "node_modules", "@vercel", "cosmosdb-server", "package.json")))
             await InstallAsync(EmulatorDirectory);
@@ -190,8 +190,8 @@ public sealed class CosmosEmulatorFixture : IAsyncLifetime
     private static async Task InstallAsync(string directory)
     {
         var npm = FindOnPath("npm") ?? throw new InvalidOperationException(
-            "The Cosmos DB tests need npm (with Node.js 20+) to install tools/cosmos-emulator: install it (for example: apt-get install -y npm), " +
-            "then run tools/cosmos-emulator/install.sh.");
+            "The Cosmos DB tests need npm (with Node.js 20+) to install tools/cosmos-emulator, and 'npm' is not on PATH: " +
+            "install Node.js 20+ with npm, then run tools/cosmos-emulator/install.sh.");
         var (exit, output) = await RunAsync(npm, ["ci", "--no-audit", "--no-fund"], directory, InstallTimeout);
         if (exit != 0)
             throw new InvalidOperationException($"'npm ci' in tools/cosmos-emulator failed ({exit}); run tools/cosmos-emulator/install.sh.\n{output}");

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "tools/cosmos-emulator: Node.js 20+ with npm is required (for example: apt-get install -y nodejs npm)." >&2
+  echo "tools/cosmos-emulator: Node.js 20+ with npm is required (Debian 12's own nodejs package is 18: use a Node.js 20+ build)." >&2
   exit 1
 fi
 stamp=node_modules/.installed-from-package-lock.json
