@@ -98,6 +98,24 @@ public sealed class CosmosClientProviderTests
         Assert.Empty(wire.Requests);
     }
 
+    [Theory]
+    [InlineData("Direct", true)]
+    [InlineData("Gateway", false)]
+    public void An_emulator_in_direct_mode_also_trusts_its_certificate_over_tcp(string mode, bool tcpCallback)
+    {
+        using var provider = new CosmosClientProvider(Options.Create(new CosmosOptions
+        {
+            Endpoint = "https://127.0.0.1:9/",
+            Key = CosmosEmulatorFixture.EmulatorKey,
+            ConnectionMode = mode,
+            AcceptEmulatorCertificate = true,
+        }));
+
+        var options = provider.Client.ClientOptions;
+        Assert.NotNull(options.HttpClientFactory);
+        Assert.Equal(tcpCallback, options.ServerCertificateCustomValidationCallback is not null);
+    }
+
     [Fact]
     public void The_settings_bind_from_configuration_keys()
     {
