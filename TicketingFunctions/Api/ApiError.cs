@@ -14,6 +14,8 @@ public enum ApiErrorKind
     RouteTargetNotFound,
     /// <summary>403 with no body: the caller's roles or teams can't use this team or ticket type.</summary>
     Forbidden,
+    /// <summary>413: the body is larger than the limit.</summary>
+    PayloadTooLarge,
     /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
     Unavailable,
     /// <summary>500: anything unexpected. The message never carries internals.</summary>
@@ -40,6 +42,9 @@ public sealed record ApiError(
 
     public static ApiError RouteTargetNotFound(string message) => new(ApiErrorKind.RouteTargetNotFound, message);
 
+    public static ApiError PayloadTooLarge(long maxBytes) =>
+        new(ApiErrorKind.PayloadTooLarge, $"The request body is larger than {maxBytes} bytes");
+
     public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
 
     public static ApiError Unavailable(TimeSpan retryAfter) =>
@@ -59,6 +64,7 @@ public static class ErrorCodes
     public const string InputValidationFailure = "INPUT_VALIDATION_FAILURE";
     public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
     public const string TenantNotFound = "TENANT_NOT_FOUND";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }
