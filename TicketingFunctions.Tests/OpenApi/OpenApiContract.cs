@@ -76,6 +76,11 @@ public sealed class OpenApiContract
                 : [new ResponseKey(op.OperationId, status, "")];
         }));
 
+    /// <summary>Whether some documented path (any method) matches the request's path.</summary>
+    public bool MatchesPath(Uri uri) => Document["paths"]!.AsObject().Select(p => p.Value!.AsObject())
+        .SelectMany(item => HttpMethods.Where(item.ContainsKey))
+        .Any(method => Match(new HttpMethod(method.ToUpperInvariant()), uri) is not null);
+
     /// <summary>The operation a request goes to: literal segments win over parameters, left to right, as in ASP.NET Core routing.</summary>
     public MatchedOperation? Match(HttpMethod method, Uri uri)
     {
@@ -112,6 +117,8 @@ public sealed class OpenApiContract
         var operation = Match(method, uri);
         if (operation is null)
         {
+            // Routing's own answer to another method on a documented path: HTTP semantics, not an operation.
+            if ((int)response.StatusCode == 405 && body.Length == 0 && MatchesPath(uri)) return problems;
             problems.Add($"the document has no operation for {method} {uri.AbsolutePath}");
             return problems;
         }

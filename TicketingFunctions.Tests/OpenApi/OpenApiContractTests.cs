@@ -52,6 +52,15 @@ public sealed class OpenApiContractTests
     }
 
     [Fact]
+    public void Routing_405_for_another_method_on_a_documented_path_is_accepted_and_nothing_else_is()
+    {
+        Assert.Empty(Check(HttpMethod.Put, "http://localhost/api/v2/ticketing/ticket-type", 405, null, null));
+        Assert.NotEmpty(Check(HttpMethod.Put, "http://localhost/api/v2/ticketing/ticket-type", 405, "{}", "application/json"));
+        Assert.NotEmpty(Check(HttpMethod.Put, "http://localhost/api/v2/ticketing/nothing", 405, null, null));
+        Assert.NotEmpty(Check(HttpMethod.Put, "http://localhost/api/v2/ticketing/ticket-type", 200, null, null));
+    }
+
+    [Fact]
     public void A_missing_required_property_is_refused()
     {
         var body = CreatedExample();
