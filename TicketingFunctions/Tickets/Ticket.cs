@@ -33,6 +33,13 @@ public sealed record Ticket
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
     [JsonPropertyName("attachments")] public JsonObject Attachments { get; init; } = [];
     [JsonPropertyName("ticket_relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonObject? TicketRelation { get; init; }
+
+    /// <summary>
+    /// The newest change-history entries, oldest first (older ones are in the store's history archive). Stored in the
+    /// ticket document as <c>_history</c> by the store serializer (<see cref="Storage.StoreJson"/>), so a write carries
+    /// its own history entry; <c>[JsonIgnore]</c> keeps it out of every API response and schema.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<TicketHistoryEntry> History { get; init; } = [];
 }
 
 public sealed record LookupProps(
