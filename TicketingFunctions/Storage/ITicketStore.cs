@@ -33,6 +33,17 @@ public interface ITicketStore
     /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps history entries that a ticket's document no longer carries, in the tenant's partition, keyed by the
+    /// ticket's id (<see cref="Ticket.Id"/>). Idempotent: an entry whose version is already archived for that ticket
+    /// replaces it, so a retried or raced append never duplicates an entry. Callers append before they write the
+    /// ticket without those entries, so an entry is never in neither place.
+    /// </summary>
+    Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Every archived history entry of the ticket in this tenant, oldest first, one per version; empty when none.</summary>
+    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken);
 }
 
 public readonly record struct DisplayNumber(long Serial, long Number);
