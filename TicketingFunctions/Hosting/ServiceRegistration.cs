@@ -16,6 +16,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
+        services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
         services.AddHostedService<CatalogSeeding>();
@@ -25,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<UnhandledErrors>();
         return services;
     }
