@@ -1,4 +1,6 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketingFunctions.Hosting;
 
@@ -7,6 +9,7 @@ if (HostMode.IsFunctionsHost(args, Environment.GetEnvironmentVariable))
     // Started by the Functions host (func start, Azure): the isolated worker.
     var functions = FunctionsApplication.CreateBuilder(args);
     functions.ConfigureFunctionsWebApplication();
+    functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
     functions.Services.AddTicketing(functions.Configuration);
     await functions.Build().RunAsync();
     return 0;

@@ -7,12 +7,12 @@ using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Functions;
 
-public sealed class CatalogFunctions(RequestAuthenticator authenticator, CatalogQueryService service, UnhandledErrors errors)
+public sealed class CatalogFunctions(RequestAuthenticator authenticator, CatalogQueryService service, RequestGuard guard)
 {
     [Function("ListTicketTypes")]
     public Task<IActionResult> ListTicketTypes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TicketTypes)] HttpRequest req,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
@@ -25,7 +25,7 @@ public sealed class CatalogFunctions(RequestAuthenticator authenticator, Catalog
     [Function("ListOffers")]
     public Task<IActionResult> ListOffers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Offers)] HttpRequest req,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);

@@ -8,14 +8,14 @@ using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Functions;
 
-public sealed class CreateTicketFunction(RequestAuthenticator authenticator, CreateTicketService service, UnhandledErrors errors)
+public sealed class CreateTicketFunction(RequestAuthenticator authenticator, CreateTicketService service, RequestGuard guard)
 {
     [Function("CreateTicket")]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CreateTicket)] HttpRequest req,
         string teamId,
         string itemTypeId,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);

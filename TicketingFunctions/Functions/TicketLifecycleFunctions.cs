@@ -9,13 +9,13 @@ using TicketingFunctions.Tickets;
 namespace TicketingFunctions.Functions;
 
 /// <summary>Read, update and history of an existing ticket, addressed by its display id (objectId).</summary>
-public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator, TicketLifecycleService service, UnhandledErrors errors)
+public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator, TicketLifecycleService service, RequestGuard guard)
 {
     [Function("GetTicket")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Ticket)] HttpRequest req,
         string objectId,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
@@ -30,7 +30,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
     public Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.UpdateTicket)] HttpRequest req,
         string objectId,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
@@ -47,7 +47,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
     public Task<IActionResult> History(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TicketHistory)] HttpRequest req,
         string objectId,
-        CancellationToken cancellationToken) => errors.GuardAsync(req, async () =>
+        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
     {
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);

@@ -27,7 +27,7 @@ public static class ServiceRegistration
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
         services.AddSingleton<TicketLifecycleService>();
-        services.AddSingleton<UnhandledErrors>();
+        services.AddSingleton<RequestGuard>();
         return services;
     }
 }

@@ -23,6 +23,7 @@ public sealed class CreateTicketService(TenantGate gate, ITicketStore store, Tim
             requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
 
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = caller.TenantId ?? "" });
         var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
         if (entered.Error is not null) return entered.Error;
         var catalog = entered.Value!;
@@ -55,6 +56,8 @@ public sealed class CreateTicketService(TenantGate gate, ITicketStore store, Tim
             var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
             var ticket = TicketFactory.Create(validated, context, type, caller, number, time.GetUtcNow());
             await store.CreateTicketAsync(ticket, cancellationToken);
+            using var created = logger.BeginScope(new Dictionary<string, object> { ["ObjectId"] = ticket.ObjectId });
+            logger.LogInformation("Created ticket {ObjectId} of type {ItemTypeId} for team {TeamId}", ticket.ObjectId, type.Id, request.TeamId);
             return ticket;
         }
         catch (StoreUnavailableException ex)

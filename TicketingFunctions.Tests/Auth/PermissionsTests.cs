@@ -1,0 +1,48 @@
+using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
+
+namespace TicketingFunctions.Tests.Auth;
+
+public sealed class PermissionsTests
+{
+    private static Caller Caller(string roles = "", string scopes = "", string teams = "") => new(
+        "t", "demo", "u", null, null, null,
+        roles.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
+        scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(),
+        teams.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet());
+
+    private static readonly TicketType Payment = new("16912", "Payment Approval", "PMT", ["ticket_agent", "tenant_admin"], null, []);
+
+    [Theory]
+    [InlineData("ticket_user", "tickets:write", true)]
+    [InlineData("ticket_agent", "tickets:write", true)]
+    [InlineData("tenant_admin", "tickets:write", true)]
+    [InlineData("ticket_user", "tickets:read", false)]
+    [InlineData("uma_authorization", "tickets:write", false)]
+    [InlineData("", "tickets:read tickets:write", false)]
+    public void Writing_needs_the_scope_and_a_write_role(string roles, string scopes, bool expected) =>
+        Assert.Equal(expected, Permissions.CanWrite(Caller(roles, scopes)));
+
+    [Theory]
+    [InlineData("tickets:read", true)]
+    [InlineData("tickets:write", true)]
+    [InlineData("openid profile", false)]
+    public void Reading_needs_either_scope(string scopes, bool expected) =>
+        Assert.Equal(expected, Permissions.CanRead(Caller(scopes: scopes)));
+
+    [Fact]
+    public void Teams_come_from_the_token_unless_tenant_admin()
+    {
+        Assert.True(Permissions.CanUseTeam(Caller(teams: "james"), "james"));
+        Assert.False(Permissions.CanUseTeam(Caller(teams: "james"), "facilities"));
+        Assert.True(Permissions.CanUseTeam(Caller(roles: "tenant_admin"), "facilities"));
+    }
+
+    [Fact]
+    public void Ticket_types_need_one_of_their_roles_unless_tenant_admin()
+    {
+        Assert.False(Permissions.CanUseTicketType(Caller(roles: "ticket_user"), Payment));
+        Assert.True(Permissions.CanUseTicketType(Caller(roles: "ticket_agent"), Payment));
+        Assert.True(Permissions.CanUseTicketType(Caller(roles: "tenant_admin"), Payment));
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Hosting;
+using TicketingFunctions.Tests.Http;
+
+namespace TicketingFunctions.Tests.Hosting;
+
+/// <summary>The standalone host on a real Kestrel socket: discover, then create.</summary>
+public sealed class StandaloneSocketSmokeTests
+{
+    [Fact]
+    public async Task Kestrel_serves_the_functions_on_a_loopback_port()
+    {
+        var settings = TestApi.DefaultSettings(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var app = StandaloneHost.Build(StandaloneHost.CreateBuilder(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], settings));
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            var auth = new AuthOptions { IssuerTemplate = settings["Auth:IssuerTemplate"]!, Audience = settings["Auth:Audience"]!, DevSigningKey = settings["Auth:DevSigningKey"] };
+            var token = DevTokenIssuer.Issue(auth, new DevTokenRequest(TestApi.Tenant, "demo", ["ticket_user"], ["james"], "tickets:read tickets:write"));
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, TestApi.CreatePath)
+            {
+                Content = new StringContent(Bodies.ContractExample, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Add("x-tenantid", TestApi.Tenant);
+            request.Headers.Add("realmname", "demo");
+            var response = await client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("CTC-0001", (await response.JsonAsync()).GetProperty("objectId").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/unknown")).StatusCode);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

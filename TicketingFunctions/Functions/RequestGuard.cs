@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using TicketingFunctions.Api;
+
+namespace TicketingFunctions.Functions;
+
+/// <summary>
+/// Wraps every function: gives the request a correlation id (echoing the caller's <c>x-correlation-id</c> when
+/// it is a sane token), opens a log scope with it, and turns an unexpected exception into the contract's 500 JSON,
+/// with no internals in the body.
+/// </summary>
+public sealed class RequestGuard(ILogger<RequestGuard> logger)
+{
+    public const string CorrelationHeader = "x-correlation-id";
+    private const int MaxCorrelationLength = 128;
+
+    public async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> handle)
+    {
+        var correlationId = CorrelationIdOf(request);
+        request.HttpContext.Response.Headers[CorrelationHeader] = correlationId;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId });
+        try
+        {
+            return await handle();
+        }
+        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nobody reads the answer.
+            return HttpResults.Error(ApiError.Internal, request);
+        }
+        catch (Exception ex)
+        {
+            // The type and stack only: exception messages can carry request data.
+            logger.LogError("Unhandled {ExceptionType} in {Method} {Route}: {StackTrace}", ex.GetType().FullName, request.Method, request.Path.Value, ex.StackTrace);
+            return HttpResults.Error(ApiError.Internal, request);
+        }
+    }
+
+    private static string CorrelationIdOf(HttpRequest request)
+    {
+        var sent = request.Headers[CorrelationHeader].ToString();
+        return sent.Length is > 0 and <= MaxCorrelationLength && sent.All(IsSafe) ? sent : Guid.NewGuid().ToString();
+    }
+
+    // Echoed into a header and into logs: letters, digits and a few separators only.
+    private static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':';
+}
