@@ -34,14 +34,14 @@ public sealed class TicketLifecycleService(
     private sealed record Access(CatalogIndex Catalog, Ticket Ticket, TicketType Type);
 
     public Task<Outcome<Ticket>> ReadAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
-        GuardAsync<Ticket>("reading a ticket", async () =>
+        GuardAsync<Ticket>("reading a ticket", caller, request.ObjectId, async () =>
         {
             var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket", cancellationToken);
             return access.Error is not null ? access.Error : access.Value!.Ticket;
         });
 
     public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
-        GuardAsync<TicketHistoryView>("reading a ticket's history", async () =>
+        GuardAsync<TicketHistoryView>("reading a ticket's history", caller, request.ObjectId, async () =>
         {
             var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket history", cancellationToken);
             if (access.Error is not null) return access.Error;
@@ -54,7 +54,7 @@ public sealed class TicketLifecycleService(
         });
 
     public Task<Outcome<Ticket>> UpdateAsync(Caller caller, UpdateTicketRequest request, CancellationToken cancellationToken) =>
-        GuardAsync<Ticket>("updating a ticket", async () =>
+        GuardAsync<Ticket>("updating a ticket", caller, request.ObjectId, async () =>
         {
             var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: true, "update ticket", cancellationToken);
             if (access.Error is not null) return access.Error;
@@ -94,8 +94,11 @@ public sealed class TicketLifecycleService(
             catch (EtagMismatchException)
             {
                 // Another write won between our read and our write.
+                logger.LogInformation("Update of ticket {ObjectId} lost the race for etag; 412", current.ObjectId);
                 return ApiError.EtagMismatch;
             }
+            logger.LogInformation("Updated ticket {ObjectId} to version {Version}; {Archived} history entries archived",
+                current.ObjectId, updated.Version, split.Archive.Count);
             return updated;
         });
 
@@ -125,8 +128,10 @@ public sealed class TicketLifecycleService(
         return new Access(catalog, ticket, type);
     }
 
-    private async Task<Outcome<T>> GuardAsync<T>(string action, Func<Task<Outcome<T>>> operation)
+    /// <summary>Runs one operation in a log scope with the tenant and the objectId, and maps store unavailability to 503.</summary>
+    private async Task<Outcome<T>> GuardAsync<T>(string action, Caller caller, string objectId, Func<Task<Outcome<T>>> operation)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = caller.TenantId ?? "", ["ObjectId"] = Loggable(objectId) });
         try
         {
             return await operation();
@@ -137,4 +142,8 @@ public sealed class TicketLifecycleService(
             return ApiError.Unavailable(ex.RetryAfter);
         }
     }
+
+    /// <summary>The objectId comes from the URL: logged only when it looks like a display id.</summary>
+    private static string Loggable(string objectId) =>
+        objectId.Length is > 0 and <= 64 && objectId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? objectId : "(not a display id)";
 }
