@@ -38,6 +38,18 @@ public sealed class StandaloneSocketSmokeTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("CTC-0001", (await response.JsonAsync()).GetProperty("objectId").GetString());
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/unknown")).StatusCode);
+
+            // The body limit holds on a real socket too: 413 JSON, not Kestrel's bare refusal.
+            using var huge = new HttpRequestMessage(HttpMethod.Post, TestApi.CreatePath)
+            {
+                Content = new StringContent(Bodies.Example(b => b["summary"] = new string('x', 2 * 1024 * 1024)), Encoding.UTF8, "application/json"),
+            };
+            huge.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            huge.Headers.Add("x-tenantid", TestApi.Tenant);
+            huge.Headers.Add("realmname", "demo");
+            var tooLarge = await client.SendAsync(huge);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+            Assert.Equal("PAYLOAD_TOO_LARGE", (await tooLarge.JsonAsync()).GetProperty("code").GetString());
         }
         finally
         {

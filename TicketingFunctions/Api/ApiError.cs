@@ -20,6 +20,8 @@ public enum ApiErrorKind
     EtagMismatch,
     /// <summary>428 ETAG_REQUIRED: an update sent no etag, in the body or in If-Match.</summary>
     EtagRequired,
+    /// <summary>413: the body is larger than the limit.</summary>
+    PayloadTooLarge,
     /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
     Unavailable,
     /// <summary>500: anything unexpected. The message never carries internals.</summary>
@@ -45,6 +47,9 @@ public sealed record ApiError(
         new(ApiErrorKind.PermissionDenied, $"You do not have the required permissions to {operation}");
 
     public static ApiError RouteTargetNotFound(string message) => new(ApiErrorKind.RouteTargetNotFound, message);
+
+    public static ApiError PayloadTooLarge(long maxBytes) =>
+        new(ApiErrorKind.PayloadTooLarge, $"The request body is larger than {maxBytes} bytes");
 
     public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
 
@@ -76,6 +81,7 @@ public static class ErrorCodes
     public const string TicketNotFound = "TICKET_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -20,7 +20,7 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
-        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body);
+        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body, req.ContentLength);
         var outcome = await service.CreateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
 

@@ -29,6 +29,7 @@ public static class HttpResults
             ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
             ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
+            ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),
             ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error,
                 (HeaderNames.RetryAfter, ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),

@@ -17,6 +17,8 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
         services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
+        services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
+        services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
         services.AddHostedService<CatalogSeeding>();

@@ -7,13 +7,12 @@ using TicketingFunctions.Storage;
 namespace TicketingFunctions.Tickets;
 
 /// <summary>The create request as the function read it.</summary>
-public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body);
+public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body, long? ContentLength = null);
 
 /// <summary>Creates tickets, applying the contract's checks in its order: the first failure wins.</summary>
-public sealed class CreateTicketService(TenantGate gate, ITicketStore store, TimeProvider time, ILogger<CreateTicketService> logger)
+public sealed class CreateTicketService(TenantGate gate, JsonBodyReader bodies, ITicketStore store, TimeProvider time, ILogger<CreateTicketService> logger)
 {
     public static readonly IReadOnlyList<string> CatalogTypes = ["template", "agent", "user"];
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
 
     public async Task<Outcome<Ticket>> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
@@ -36,18 +35,12 @@ public sealed class CreateTicketService(TenantGate gate, ITicketStore store, Tim
 
         if (!Permissions.CanUseTeam(caller, request.TeamId) || !Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
 
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+        if (read.Error is not null) return read.Error;
         var errors = new ValidationErrors();
         ValidatedTicket? validated;
-        try
-        {
-            using var body = await JsonDocument.ParseAsync(request.Body, BodyOptions, cancellationToken);
-            validated = TicketValidator.Validate(body.RootElement, catalog, type, errors);
-        }
-        catch (JsonException)
-        {
-            errors.Add("body", "Request body is not valid JSON");
-            validated = null;
-        }
+        using (var body = read.Value!)
+            validated = TicketValidator.Validate(body.RootElement, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
         if (validated is null) return ApiError.Invalid(errors);
 
         try

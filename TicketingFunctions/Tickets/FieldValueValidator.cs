@@ -59,7 +59,8 @@ public static class FieldValueValidator
                     errors.Add($"Field {field.Name} must be at most {maxLength} characters long");
                     return null;
                 }
-                return JsonValue(value);
+                // Plain text is stored verbatim (clients encode it when rendering); rich text is cleaned here.
+                return field.Type == FieldTypes.RichText ? System.Text.Json.Nodes.JsonValue.Create(RichTextSanitizer.Sanitize(text)) : JsonValue(value);
 
             case FieldTypes.Number:
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var number))

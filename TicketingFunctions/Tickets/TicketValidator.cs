@@ -19,7 +19,7 @@ public static class TicketValidator
     public const int SummaryMaxLength = 255;
     public const string OfferIdKey = "offerId";
 
-    public static ValidatedTicket? Validate(JsonElement body, CatalogIndex catalog, TicketType type, ValidationErrors errors)
+    public static ValidatedTicket? Validate(JsonElement body, CatalogIndex catalog, TicketType type, ValidationErrors errors, int maxTicketBodyKeys = int.MaxValue)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -60,6 +60,7 @@ public static class TicketValidator
         List<KeyValuePair<string, JsonNode?>>? values = null;
         if (ticketBody is null) errors.Add("body", "Field ticketBody is required");
         else if (ticketBody.Value.ValueKind != JsonValueKind.Object) errors.Add("body", "Field ticketBody must be an object");
+        else if (ticketBody.Value.EnumerateObject().Count() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
         else values = ValidateTicketBody(ticketBody.Value, catalog, type, errors, out offerId);
 
         if (errors.Count > 0) return null;
