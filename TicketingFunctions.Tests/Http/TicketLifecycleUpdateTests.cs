@@ -389,6 +389,64 @@ public sealed partial class TicketLifecycleUpdateTests(ApiFixture fixture) : ICl
         Assert.Equal([message], (await response.JsonAsync()).Reasons("etag"));
     }
 
+    // --- create's input limits and rich-text cleaning apply to updates too ---
+
+    [Fact]
+    public async Task An_update_body_over_one_mebibyte_gets_413_and_changes_nothing()
+    {
+        var (objectId, etag, created) = await CreateAsync();
+
+        var response = await Api.PatchAsync(objectId, Patch(etag, $"\"summary\":\"{new string('x', 1024 * 1024)}\""));
+
+        await AssertError(response, HttpStatusCode.RequestEntityTooLarge, "PAYLOAD_TOO_LARGE", "The request body is larger than 1048576 bytes");
+        Assert.Equal(created.GetRawText(), (await ReadAsync(objectId)).GetRawText());
+    }
+
+    [Fact]
+    public async Task Too_deep_bodies_and_too_many_ticket_body_keys_are_400()
+    {
+        var (objectId, etag, _) = await CreateAsync();
+        var keys = string.Join(",", Enumerable.Range(0, 201).Select(_ => $"\"{Guid.NewGuid()}\":\"x\""));
+
+        var deep = await Api.PatchAsync(objectId, Patch(etag, $"\"ticketBody\":{{\"{Bodies.DescriptionField}\":{new string('[', 40)}{new string(']', 40)}}}"));
+        var wide = await Api.PatchAsync(objectId, Patch(etag, $"\"ticketBody\":{{{keys}}}"));
+
+        Assert.Equal(["Request body is nested deeper than 32 levels"], (await deep.JsonAsync()).Reasons("body"));
+        Assert.Equal(["Field ticketBody has more than 200 keys"], (await wide.JsonAsync()).Reasons("body"));
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_reported_with_a_malformed_if_match_at_once()
+    {
+        var (objectId, _, _) = await CreateAsync();
+
+        var response = await Api.PatchAsync(objectId, "{", ifMatch: "*");
+
+        var json = await response.JsonAsync();
+        Assert.Equal(["If-Match", "body"], json.ReasonKeys());
+        Assert.Equal(["Request body is not valid JSON"], json.Reasons("body"));
+    }
+
+    [Fact]
+    public async Task Rich_text_is_cleaned_on_update_as_on_create_and_plain_text_stays_verbatim()
+    {
+        var (objectId, etag, _) = await CreateAsync();
+
+        var ticketBody = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            [Bodies.DescriptionField] = "<p onclick=\"steal()\">Hi</p><script>x()</script>",
+            [Bodies.TitleField] = "<script>shown as text</script>",
+        });
+        var response = await Api.PatchAsync(objectId, Patch(etag, $"\"ticketBody\":{ticketBody}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var data = (await response.JsonAsync()).GetProperty("ticket").GetProperty("data");
+        Assert.Equal("<p>Hi</p>", data.GetProperty(Bodies.DescriptionField).GetString());
+        Assert.Equal("<script>shown as text</script>", data.GetProperty(Bodies.TitleField).GetString());
+        var history = (await (await Api.GetHistoryAsync(objectId)).JsonAsync()).GetProperty("history");
+        Assert.Equal("\"<p>Hi</p>\"", history[1].GetProperty("changes").GetProperty(Bodies.DescriptionField).GetProperty("new").GetRawText());
+    }
+
     // --- the order of checks ---
 
     [Fact]

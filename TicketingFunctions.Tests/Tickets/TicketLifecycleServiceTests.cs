@@ -28,7 +28,7 @@ public sealed class TicketLifecycleServiceTests
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new TicketLifecycleService(new TenantGate(catalogs), _store.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
+        _service = new TicketLifecycleService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
     }
 
     private static readonly Caller Agent = new(TestApi.Tenant, "demo", "agent.smith", "smith@example.com", "Agent", "Smith",

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
@@ -12,7 +11,7 @@ namespace TicketingFunctions.Tickets;
 public sealed record TicketRequest(RequestHeaders Headers, string ObjectId);
 
 /// <summary>An update request as the function read it; <see cref="IfMatch"/> is the raw If-Match header, if any.</summary>
-public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body);
+public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null);
 
 /// <summary>A ticket's whole history, oldest first.</summary>
 public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHistoryEntry> Entries);
@@ -24,13 +23,12 @@ public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHist
 /// </summary>
 public sealed class TicketLifecycleService(
     TenantGate gate,
+    JsonBodyReader bodies,
     ITicketStore store,
     TimeProvider time,
     IOptions<TicketHistoryOptions> historyOptions,
     ILogger<TicketLifecycleService> logger)
 {
-    private static readonly JsonDocumentOptions BodyOptions = new() { MaxDepth = 32 };
-
     private sealed record Access(CatalogIndex Catalog, Ticket Ticket, TicketType Type);
 
     public Task<Outcome<Ticket>> ReadAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
@@ -60,19 +58,19 @@ public sealed class TicketLifecycleService(
             if (access.Error is not null) return access.Error;
             var (catalog, current, type) = access.Value!;
 
+            // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
             var errors = new ValidationErrors();
-            TicketUpdate? update;
-            try
-            {
-                using var body = await JsonDocument.ParseAsync(request.Body, BodyOptions, cancellationToken);
-                update = TicketUpdateValidator.Validate(body.RootElement, request.IfMatch, current, catalog, type, errors);
-            }
-            catch (JsonException)
+            var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+            if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
             {
                 TicketUpdateValidator.ParseIfMatch(request.IfMatch, errors);
-                errors.Add("body", "Request body is not valid JSON");
-                update = null;
+                foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
+                return ApiError.Invalid(errors);
             }
+            if (read.Error is not null) return read.Error;
+            TicketUpdate? update;
+            using (var body = read.Value!)
+                update = TicketUpdateValidator.Validate(body.RootElement, request.IfMatch, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
             if (update is null) return ApiError.Invalid(errors);
 
             if (update.Etag is null) return ApiError.EtagRequired;

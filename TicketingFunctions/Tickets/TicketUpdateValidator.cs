@@ -20,7 +20,8 @@ public static class TicketUpdateValidator
     public const string EtagKey = "etag";
     public const string IfMatchKey = "If-Match";
 
-    public static TicketUpdate? Validate(JsonElement body, string? ifMatch, Ticket current, CatalogIndex catalog, TicketType type, ValidationErrors errors)
+    public static TicketUpdate? Validate(JsonElement body, string? ifMatch, Ticket current, CatalogIndex catalog, TicketType type, ValidationErrors errors,
+        int maxTicketBodyKeys = int.MaxValue)
     {
         var headerEtag = ParseIfMatch(ifMatch, errors);
         if (body.ValueKind != JsonValueKind.Object)
@@ -54,6 +55,7 @@ public static class TicketUpdateValidator
         if (ticketBody is { } tb)
         {
             if (tb.ValueKind != JsonValueKind.Object) errors.Add("body", "Field ticketBody must be an object");
+            else if (tb.EnumerateObject().Count() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
             else fields = ValidateTicketBody(tb, current, catalog, type, errors);
         }
 
