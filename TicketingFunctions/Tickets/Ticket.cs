@@ -40,6 +40,13 @@ public sealed record Ticket
     /// its own history entry; <c>[JsonIgnore]</c> keeps it out of every API response and schema.
     /// </summary>
     [JsonIgnore] public IReadOnlyList<TicketHistoryEntry> History { get; init; } = [];
+
+    /// <summary>
+    /// Which stored revision this instance was read from, so that a store can replace it with one
+    /// conditional request (Cosmos DB: IfMatchEtag on the <c>_etag</c> it read). Set by the store,
+    /// carried along by <c>with</c>, never serialized and not part of the API.
+    /// </summary>
+    [JsonIgnore] internal Storage.StoredRevision? Revision { get; init; }
 }
 
 public sealed record LookupProps(
