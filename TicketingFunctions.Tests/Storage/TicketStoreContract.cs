@@ -241,6 +241,22 @@ public abstract class TicketStoreContract
     }
 
     [Fact]
+    public async Task Archiving_a_shorter_range_from_the_same_version_loses_no_archived_version()
+    {
+        // Two writers racing from one revision may archive different lengths (the size limit depends on their own
+        // new entry): 1..3 by the winner, 1..2 by the loser, in either order. Nothing the winner archived may go.
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticketId = Guid.NewGuid().ToString();
+        var entries = Enumerable.Range(1, 3).Select(v => Entry(v, TicketHistory.Updated, ("summary", null, $"\"v{v}\""))).ToArray();
+
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries, default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[..2], default);
+
+        Assert.Equal([1, 2, 3], (await store.GetHistoryArchiveAsync(tenant, ticketId, default)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task History_archive_is_per_ticket_and_per_tenant()
     {
         var store = await CreateStoreAsync();

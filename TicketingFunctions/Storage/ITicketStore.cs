@@ -36,9 +36,10 @@ public interface ITicketStore
 
     /// <summary>
     /// Keeps history entries that a ticket's document no longer carries, in the tenant's partition, keyed by the
-    /// ticket's id (<see cref="Ticket.Id"/>). Idempotent: an entry whose version is already archived for that ticket
-    /// replaces it, so a retried or raced append never duplicates an entry. Callers append before they write the
-    /// ticket without those entries, so an entry is never in neither place.
+    /// ticket's id (<see cref="Ticket.Id"/>). Idempotent: appending entries that are already archived (a retry, or two
+    /// writers racing from one revision) never makes <see cref="GetHistoryArchiveAsync"/> answer a version twice, and
+    /// never loses an archived version. Callers append before they write the ticket without those entries, so an entry
+    /// is never in neither place.
     /// </summary>
     Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken);
 
