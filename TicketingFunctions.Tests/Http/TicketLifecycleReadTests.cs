@@ -29,10 +29,10 @@ public sealed class TicketLifecycleReadTests(ApiFixture fixture) : IClassFixture
         Assert.True(json.GetProperty("success").GetBoolean());
         Assert.Equal(200, json.GetProperty("status").GetInt32());
         var ticket = json.GetProperty("ticket");
-        // Exactly the ticket create answered: same keys, same values, and no stored-only member such as _history.
+        // Exactly the ticket create answered: same keys, same values, and no stored-only member such as change_history.
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(created.GetRawText()), JsonNode.Parse(ticket.GetRawText())),
             $"create: {created.GetRawText()}\nread:   {ticket.GetRawText()}");
-        Assert.False(ticket.TryGetProperty("_history", out _));
+        Assert.False(ticket.TryGetProperty("change_history", out _));
         Assert.Equal($"\"{created.GetProperty("etag").GetString()}\"", response.ETagHeader());
     }
 

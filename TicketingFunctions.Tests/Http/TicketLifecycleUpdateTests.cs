@@ -78,7 +78,7 @@ public sealed partial class TicketLifecycleUpdateTests(ApiFixture fixture) : ICl
         Assert.Equal("agent.smith", lastUpdatedBy.GetProperty("username").GetString());
         Assert.Equal("Jane", lastUpdatedBy.GetProperty("firstName").GetString());
         Assert.Equal("Doe", lastUpdatedBy.GetProperty("lastName").GetString());
-        Assert.False(ticket.TryGetProperty("_history", out _));
+        Assert.False(ticket.TryGetProperty("change_history", out _));
 
         // What the update answered is what a read now answers.
         Assert.Equal(ticket.GetRawText(), (await ReadAsync(objectId)).GetRawText());

@@ -16,11 +16,11 @@ public sealed class StoreJsonTests
     };
 
     [Fact]
-    public void The_store_serializer_writes_the_history_as_underscore_history()
+    public void The_store_serializer_writes_the_history_as_change_history()
     {
         var json = JsonNode.Parse(JsonSerializer.Serialize(TicketWithHistory(), StoreJson.Options))!.AsObject();
 
-        var entry = json["_history"]!.AsArray().Single()!.AsObject();
+        var entry = json["change_history"]!.AsArray().Single()!.AsObject();
         Assert.Equal(1, (int)entry["version"]!);
         Assert.Equal("created", (string?)entry["action"]);
         Assert.Equal("user@example.com", (string?)entry["username"]);
@@ -37,10 +37,10 @@ public sealed class StoreJsonTests
         var alone = JsonNode.Parse(JsonSerializer.Serialize(ticket, ApiJsonContext.Web.Ticket))!.AsObject();
         var inResponse = JsonNode.Parse(JsonSerializer.Serialize(new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse))!;
 
-        Assert.False(alone.ContainsKey("_history"));
+        Assert.False(alone.ContainsKey("change_history"));
         Assert.False(alone.ContainsKey("History"));
         Assert.False(alone.ContainsKey("history"));
-        Assert.False(inResponse["ticket"]!.AsObject().ContainsKey("_history"));
+        Assert.False(inResponse["ticket"]!.AsObject().ContainsKey("change_history"));
         Assert.DoesNotContain("\"changes\"", inResponse.ToJsonString());
     }
 
@@ -70,6 +70,6 @@ public sealed class StoreJsonTests
         var options = StoreJson.Create(new JsonSerializerOptions { WriteIndented = true });
         var json = JsonSerializer.Serialize(TicketWithHistory(), options);
         Assert.Contains("\n", json);
-        Assert.Contains("\"_history\"", json);
+        Assert.Contains("\"change_history\"", json);
     }
 }

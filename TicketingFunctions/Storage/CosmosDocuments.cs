@@ -41,7 +41,7 @@ internal sealed record CounterDocument(
 }
 
 /// <summary>
-/// Entries moved out of a ticket's <c>_history</c>, as one document of the tenants container (partition
+/// Entries moved out of a ticket's <c>change_history</c>, as one document of the tenants container (partition
 /// tenant_id; the tickets container's unique key on /object_id rules it out there). Its id names the ticket and the
 /// versions it holds, so archiving the same entries again (a retry, or two writers racing from one revision)
 /// rewrites the same document, and different ranges never overwrite each other.

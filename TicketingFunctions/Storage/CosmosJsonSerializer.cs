@@ -13,7 +13,7 @@ public sealed class CosmosJsonSerializer : CosmosSerializer
 {
     /// <summary>
     /// Plain System.Text.Json defaults (attribute names are the names, nothing is renamed), plus the members that are
-    /// stored but never answered, such as a ticket's <c>_history</c> (<see cref="StoreJson"/>).
+    /// stored but never answered, such as a ticket's <c>change_history</c> (<see cref="StoreJson"/>).
     /// </summary>
     public static readonly JsonSerializerOptions Options = StoreJson.Options;
 

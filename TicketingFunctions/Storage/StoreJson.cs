@@ -8,13 +8,13 @@ namespace TicketingFunctions.Storage;
 /// <summary>
 /// JSON for documents a store writes. It differs from the API's <see cref="Api.ApiJsonContext"/> in one way: members
 /// that are stored but never answered (<c>[JsonIgnore]</c> on the type, so no response or schema can show them) are
-/// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>_history</c>.
+/// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>change_history</c>.
 /// A store that serializes tickets (the Cosmos DB store's CosmosSerializer) must use <see cref="Options"/> or
 /// <see cref="AddStoredOnlyMembers"/>.
 /// </summary>
 public static class StoreJson
 {
-    public const string HistoryProperty = "_history";
+    public const string HistoryProperty = "change_history";
 
     private static readonly PropertyInfo HistoryMember = typeof(Ticket).GetProperty(nameof(Ticket.History))!;
 
@@ -28,7 +28,7 @@ public static class StoreJson
         return options;
     }
 
-    /// <summary>The contract modifier: adds <c>_history</c> to <see cref="Ticket"/>.</summary>
+    /// <summary>The contract modifier: adds <c>change_history</c> to <see cref="Ticket"/>.</summary>
     public static void AddStoredOnlyMembers(JsonTypeInfo info)
     {
         if (info.Type != typeof(Ticket) || info.Kind != JsonTypeInfoKind.Object) return;

@@ -36,7 +36,7 @@ public sealed record Ticket
 
     /// <summary>
     /// The newest change-history entries, oldest first (older ones are in the store's history archive). Stored in the
-    /// ticket document as <c>_history</c> by the store serializer (<see cref="Storage.StoreJson"/>), so a write carries
+    /// ticket document as <c>change_history</c> by the store serializer (<see cref="Storage.StoreJson"/>), so a write carries
     /// its own history entry; <c>[JsonIgnore]</c> keeps it out of every API response and schema.
     /// </summary>
     [JsonIgnore] public IReadOnlyList<TicketHistoryEntry> History { get; init; } = [];
