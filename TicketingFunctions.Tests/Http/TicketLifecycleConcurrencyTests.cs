@@ -8,13 +8,18 @@ using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 
 namespace TicketingFunctions.Tests.Http;
 
-/// <summary>Exactly one winner per etag, over HTTP on the embedded store.</summary>
-public sealed class TicketLifecycleConcurrencyTests
+public sealed class TicketLifecycleConcurrencyOnEmbeddedStore() : TicketLifecycleConcurrencyTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class TicketLifecycleConcurrencyOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : TicketLifecycleConcurrencyTests(new CosmosHosts(emulator));
+
+/// <summary>Exactly one winner per etag, over HTTP, on each store.</summary>
+public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
 {
     [Fact]
     public async Task Twenty_parallel_updates_with_one_etag_get_one_200_and_nineteen_412_and_lose_nothing()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         var created = await api.CreateTicketAsync();
         var objectId = created.GetProperty("object_id").GetString()!;
         var etag = created.GetProperty("etag").GetString()!;
@@ -52,18 +57,26 @@ public sealed class TicketLifecycleConcurrencyTests
     [Fact]
     public async Task When_all_twenty_read_the_same_revision_the_stores_compare_and_swap_picks_exactly_one()
     {
-        var store = new ReadBarrierStore(new EmbeddedTicketStore());
-        // A decorated store is not the embedded one, so the sample catalog is named explicitly.
-        await using var api = await TestApi.StartAsync(
+        // The store this host would use, wrapped. A wrapped store is not the embedded one, so the sample catalog is named.
+        ReadBarrierStore? store = null;
+        await using var api = await hosts.StartAsync(
             settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
-            services => services.AddSingleton<ITicketStore>(store));
+            services =>
+            {
+                var original = services.Last(d => d.ServiceType == typeof(ITicketStore));
+                services.AddSingleton<ITicketStore>(provider => store = new ReadBarrierStore((ITicketStore)(
+                    original.ImplementationInstance
+                    ?? original.ImplementationFactory?.Invoke(provider)
+                    ?? ActivatorUtilities.CreateInstance(provider, original.ImplementationType!))));
+            });
+        Assert.NotNull(api.Services.GetRequiredService<ITicketStore>());
         var created = await api.CreateTicketAsync();
         var objectId = created.GetProperty("object_id").GetString()!;
         var etag = created.GetProperty("etag").GetString()!;
         var token = api.Token();
 
         // Every update's read waits until all twenty have read: all pass the etag check, and only the store decides.
-        store.HoldReadsUntil(20);
+        store!.HoldReadsUntil(20);
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
             api.PatchAsync(objectId, Patch(etag, $"\"summary\":\"writer {i}\""), token))));
 

@@ -8,9 +8,16 @@ using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 namespace TicketingFunctions.Tests.Http;
 
 /// <summary>GET /api/v2/ticketing/ticket/{objectId}/history: one entry per write, the creation first, the cap and the archive.</summary>
-public sealed partial class TicketLifecycleHistoryTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class TicketLifecycleHistoryOnEmbeddedStore() : TicketLifecycleHistoryTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class TicketLifecycleHistoryOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : TicketLifecycleHistoryTests(new CosmosHosts(emulator));
+
+public abstract partial class TicketLifecycleHistoryTests(IApiHosts hosts) : IAsyncLifetime
 {
-    private TestApi Api => fixture.Api;
+    private TestApi Api { get; set; } = null!;
+    public async Task InitializeAsync() => Api = await hosts.StartAsync();
+    public async Task DisposeAsync() => await Api.DisposeAsync();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]
     private static partial Regex IsoMillis();
@@ -120,7 +127,7 @@ public sealed partial class TicketLifecycleHistoryTests(ApiFixture fixture) : IC
     [Fact]
     public async Task Past_the_cap_the_oldest_entries_move_to_the_archive_and_the_history_stays_whole()
     {
-        await using var api = await TestApi.StartAsync(settings => settings["TicketHistory:MaxEmbeddedEntries"] = "6");
+        await using var api = await hosts.StartAsync(settings => settings["TicketHistory:MaxEmbeddedEntries"] = "6");
         var created = await api.CreateTicketAsync();
         var objectId = created.GetProperty("object_id").GetString()!;
         var etag = created.GetProperty("etag").GetString()!;
@@ -152,7 +159,7 @@ public sealed partial class TicketLifecycleHistoryTests(ApiFixture fixture) : IC
     [Fact]
     public async Task With_the_default_cap_of_fifty_sixty_writes_keep_at_most_fifty_entries_on_the_ticket()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         var created = await api.CreateTicketAsync();
         var objectId = created.GetProperty("object_id").GetString()!;
         var etag = created.GetProperty("etag").GetString()!;

@@ -6,9 +6,16 @@ using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 namespace TicketingFunctions.Tests.Http;
 
 /// <summary>GET /api/v2/ticketing/ticket/{objectId}: the create shape, the ETag header, and create's order of checks.</summary>
-public sealed class TicketLifecycleReadTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class TicketLifecycleReadOnEmbeddedStore() : TicketLifecycleReadTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class TicketLifecycleReadOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : TicketLifecycleReadTests(new CosmosHosts(emulator));
+
+public abstract class TicketLifecycleReadTests(IApiHosts hosts) : IAsyncLifetime
 {
-    private TestApi Api => fixture.Api;
+    private TestApi Api { get; set; } = null!;
+    public async Task InitializeAsync() => Api = await hosts.StartAsync();
+    public async Task DisposeAsync() => await Api.DisposeAsync();
 
     internal const string PaymentPath = "/api/v2/ticketing/ticket/create/facilities/16912?type=user&module=ticketing";
     internal const string PaymentBody = """{"source":"api","summary":"Pay","ticketBody":{"offerId":"23631","3a7c9e1b-5d2f-4b8a-8e6c-1f9d3b7a5c20":12.5,"6b1d8f3a-9c4e-4d7b-a2f5-7e0c9b4d1a36":"ACME"},"attachments":{},"ticketRelation":null}""";

@@ -6,9 +6,16 @@ using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 namespace TicketingFunctions.Tests.Http;
 
 /// <summary>PATCH /api/v2/ticketing/ticket/update/{objectId}: success, partial updates, validation, etags, order of checks.</summary>
-public sealed partial class TicketLifecycleUpdateTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class TicketLifecycleUpdateOnEmbeddedStore() : TicketLifecycleUpdateTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class TicketLifecycleUpdateOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : TicketLifecycleUpdateTests(new CosmosHosts(emulator));
+
+public abstract partial class TicketLifecycleUpdateTests(IApiHosts hosts) : IAsyncLifetime
 {
-    private TestApi Api => fixture.Api;
+    private TestApi Api { get; set; } = null!;
+    public async Task InitializeAsync() => Api = await hosts.StartAsync();
+    public async Task DisposeAsync() => await Api.DisposeAsync();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]
     private static partial Regex IsoMillis();
