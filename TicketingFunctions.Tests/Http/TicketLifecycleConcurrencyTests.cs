@@ -126,5 +126,9 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
             inner.AppendHistoryArchiveAsync(tenantId, ticketId, entries, cancellationToken);
         public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
             inner.GetHistoryArchiveAsync(tenantId, ticketId, cancellationToken);
+        public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
+            inner.ClaimIdempotencyKeyAsync(claim, canTakeOver, cancellationToken);
+        public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken) => inner.SaveIdempotencyRecordAsync(record, cancellationToken);
+        public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken) => inner.ReleaseIdempotencyKeyAsync(tenantId, id, cancellationToken);
     }
 }

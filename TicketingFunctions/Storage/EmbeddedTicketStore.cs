@@ -23,6 +23,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
         /// <summary>Archived history per ticket id, by version.</summary>
         public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
@@ -108,5 +109,31 @@ public sealed class EmbeddedTicketStore : ITicketStore
             return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>(
                 p.HistoryArchive.TryGetValue(ticketId, out var archive) ? [.. archive.Values] : []);
         }
+    }
+
+    public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken)
+    {
+        var p = For(claim.TenantId);
+        lock (p.Gate)
+        {
+            if (p.Idempotency.TryGetValue(claim.Id, out var existing) && !canTakeOver(existing))
+                return Task.FromResult<IdempotencyRecord?>(existing);
+            p.Idempotency[claim.Id] = claim;
+            return Task.FromResult<IdempotencyRecord?>(null);
+        }
+    }
+
+    public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        var p = For(record.TenantId);
+        lock (p.Gate) p.Idempotency[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (_partitions.TryGetValue(tenantId, out var p))
+            lock (p.Gate) p.Idempotency.Remove(id);
+        return Task.CompletedTask;
     }
 }

@@ -45,6 +45,19 @@ public interface ITicketStore
 
     /// <summary>Every archived history entry of the ticket in this tenant, oldest first, one per version; empty when none.</summary>
     Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims an idempotency key: stores <paramref name="claim"/> (pending) and returns null, unless a record
+    /// with its id exists that <paramref name="canTakeOver"/> refuses; then returns that record and stores nothing.
+    /// Exactly one of concurrent claims of one key gets null.
+    /// </summary>
+    Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the claimed record, e.g. with the completed one.</summary>
+    Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Removes a claim whose create failed, so that the key can be used again. Missing is fine.</summary>
+    Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
 
 public readonly record struct DisplayNumber(long Serial, long Number);
