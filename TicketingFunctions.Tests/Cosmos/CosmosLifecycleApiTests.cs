@@ -118,4 +118,18 @@ public sealed class CosmosLifecycleApiTests(CosmosEmulatorFixture emulator)
             r => Assert.Equal(("POST", HttpStatusCode.OK), (r.Method, r.Status)));
         Assert.EndsWith("/colls/tenants/docs", _wire.Requests[1].Path);
     }
+
+    [Fact]
+    public async Task Containers_the_app_creates_never_index_the_stored_history()
+    {
+        await using var api = await StartAsync();
+        var containers = await api.Services.GetRequiredService<CosmosClientProvider>().GetContainersAsync(default);
+
+        var tickets = (await containers.Tickets.ReadContainerAsync()).Resource.IndexingPolicy;
+        var tenants = (await containers.Tenants.ReadContainerAsync()).Resource.IndexingPolicy;
+
+        Assert.Contains(tickets.ExcludedPaths, p => p.Path == CosmosClientProvider.TicketHistoryIndexExclusion);
+        Assert.Contains(tenants.ExcludedPaths, p => p.Path == CosmosClientProvider.ArchiveEntriesIndexExclusion);
+        Assert.Contains(tickets.IncludedPaths, p => p.Path == "/*");
+    }
 }
