@@ -16,6 +16,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
+        services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
@@ -27,6 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<RequestGuard>();
         return services;
     }

@@ -196,6 +196,41 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
+    /// <summary>One upsert of one archive document in the tenants container; no read.</summary>
+    public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
+        RunAsync("archive ticket history", async () =>
+        {
+            if (entries.Count == 0) return true;
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            await containers.Tenants.UpsertItemAsync(HistoryArchiveDocument.For(tenantId, ticketId, entries), new PartitionKey(tenantId),
+                NoContentOnWrite, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
+        RunAsync("read the ticket history archive", async () =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            // No ORDER BY: the archive is small and sorting here needs no index path.
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId")
+                .WithParameter("@tenantId", tenantId)
+                .WithParameter("@kind", HistoryArchiveDocument.KindName)
+                .WithParameter("@ticketId", ticketId);
+            using var results = containers.Tenants.GetItemQueryIterator<HistoryArchiveDocument>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+            });
+            var byVersion = new SortedDictionary<int, TicketHistoryEntry>();
+            while (results.HasMoreResults)
+            {
+                foreach (var document in await results.ReadNextAsync(cancellationToken))
+                foreach (var entry in document.Entries ?? [])
+                    byVersion[entry.Version] = entry;
+            }
+            return (IReadOnlyList<TicketHistoryEntry>)[.. byVersion.Values];
+        }, cancellationToken);
+
     public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
         RunAsync("claim the idempotency key", async cancellationToken =>
         {
