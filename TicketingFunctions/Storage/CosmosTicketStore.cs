@@ -198,7 +198,7 @@ public sealed class CosmosTicketStore : ITicketStore
 
     /// <summary>One upsert of one archive document in the tenants container; no read.</summary>
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
-        RunAsync("archive ticket history", async () =>
+        RunAsync("archive ticket history", async cancellationToken =>
         {
             if (entries.Count == 0) return true;
             var containers = await _clients.GetContainersAsync(cancellationToken);
@@ -209,7 +209,7 @@ public sealed class CosmosTicketStore : ITicketStore
 
     /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
     public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
-        RunAsync("read the ticket history archive", async () =>
+        RunAsync("read the ticket history archive", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             // No ORDER BY: the archive is small and sorting here needs no index path.
