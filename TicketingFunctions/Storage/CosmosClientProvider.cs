@@ -31,6 +31,10 @@ public sealed class CosmosClientProvider : IDisposable
     public const string TicketUniqueKeyPath = "/object_id";
     public const string PartitionKeyPath = "/tenant_id";
 
+    /// <summary>Never queried, so never indexed: a ticket's embedded history, and the entries of history archive documents.</summary>
+    public const string TicketHistoryIndexExclusion = "/change_history/*";
+    public const string ArchiveEntriesIndexExclusion = "/entries/*";
+
     private readonly CosmosOptions _options;
     private readonly CosmosHttpInterceptor? _interceptor;
     private readonly ILogger _logger;
@@ -87,6 +91,7 @@ public sealed class CosmosClientProvider : IDisposable
         {
             PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
             UniqueKeyPolicy = new UniqueKeyPolicy { UniqueKeys = { new UniqueKey { Paths = { TicketUniqueKeyPath } } } },
+            IndexingPolicy = IndexingExcept(TicketHistoryIndexExclusion),
         };
         var created = await database.CreateContainerIfNotExistsAsync(tickets, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: true);
@@ -94,6 +99,7 @@ public sealed class CosmosClientProvider : IDisposable
         var tenants = new ContainerProperties(_options.TenantsContainer, PartitionKeyPath)
         {
             PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
+            IndexingPolicy = IndexingExcept(ArchiveEntriesIndexExclusion),
         };
         created = await database.CreateContainerIfNotExistsAsync(tenants, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: false);
@@ -102,6 +108,15 @@ public sealed class CosmosClientProvider : IDisposable
     }
 
     /// <summary>A container that already existed may have been made with another layout; say so loudly.</summary>
+    /// <summary>Consistent, automatic indexing of every path but <paramref name="excluded"/> (as in infra/core/database).</summary>
+    internal static IndexingPolicy IndexingExcept(string excluded) => new()
+    {
+        IndexingMode = IndexingMode.Consistent,
+        Automatic = true,
+        IncludedPaths = { new IncludedPath { Path = "/*" } },
+        ExcludedPaths = { new ExcludedPath { Path = excluded } },
+    };
+
     private void CheckLayout(ContainerProperties? properties, bool requireUniqueKey)
     {
         if (properties is null) return;

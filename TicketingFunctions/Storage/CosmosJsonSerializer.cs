@@ -11,8 +11,11 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public sealed class CosmosJsonSerializer : CosmosSerializer
 {
-    /// <summary>Plain System.Text.Json defaults: attribute names are the names, nothing is renamed.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.General);
+    /// <summary>
+    /// Plain System.Text.Json defaults (attribute names are the names, nothing is renamed), plus the members that are
+    /// stored but never answered, such as a ticket's <c>change_history</c> (<see cref="StoreJson"/>).
+    /// </summary>
+    public static readonly JsonSerializerOptions Options = StoreJson.Options;
 
     private readonly JsonSerializerOptions _options;
 

@@ -21,6 +21,8 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly Dictionary<string, long> Numbers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, Ticket> TicketsByObjectId = new(StringComparer.Ordinal);
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
+        /// <summary>Archived history per ticket id, by version.</summary>
+        public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
     }
 
@@ -84,6 +86,29 @@ public sealed class EmbeddedTicketStore : ITicketStore
             p.TicketsByObjectId[ticket.ObjectId] = ticket;
         }
         return Task.CompletedTask;
+    }
+
+    public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)
+    {
+        var p = For(tenantId);
+        lock (p.Gate)
+        {
+            if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
+                p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
+            // Entries are immutable records (their values are JsonElements), so they can be kept as given.
+            foreach (var entry in entries) archive[entry.Version] = entry;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>([]);
+        lock (p.Gate)
+        {
+            return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>(
+                p.HistoryArchive.TryGetValue(ticketId, out var archive) ? [.. archive.Values] : []);
+        }
     }
 
     public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken)

@@ -59,9 +59,21 @@ server.keepAliveTimeout = 10 * 60 * 1000;
 // real service's 404 so that clients see what Azure Cosmos DB would send. Nothing else is changed.
 const DOC_READ = /^\/dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/?]+(\?.*)?$/;
 const MISSING_ITEM_ERROR = /Cannot read propert(y|ies) of undefined/;
+// Second gap: the SDK addresses some resources by resource id (for instance GET /dbs/{rid}/colls/{rid}/pkranges
+// before a query). Cosmos DB puts a rid's base64 "/" in URLs as "-", and the package never maps it back, so about
+// one database or collection in 64 (those whose rid has a "/") answers 404 there, and every query on it fails.
+// Map a rid-shaped segment (base64 of 4 or 8 bytes, with its padding) back, as %2F so that it stays one path
+// segment (the package's router decodes parameters); names never end in "=".
+const RID_SEGMENT = /^(\/dbs\/)([A-Za-z0-9+-]{6}==)(\/colls\/([A-Za-z0-9+-]{11}=))?(?=\/|\?|$)/;
+function unescapeRids(url) {
+  return url.replace(RID_SEGMENT, (match, dbs, db, colls, coll) =>
+    dbs + db.replace(/-/g, "%2F") + (colls ? "/colls/" + coll.replace(/-/g, "%2F") : ""));
+}
+
 const [packageHandler] = server.listeners("request");
 server.removeAllListeners("request");
 server.on("request", (req, res) => {
+  if (req.url.includes("-")) req.url = unescapeRids(req.url);
   if (req.method === "GET" && DOC_READ.test(req.url)) {
     const end = res.end;
     res.end = function patchedEnd(chunk, ...rest) {
