@@ -62,6 +62,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["listTicketTypes 404 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(), tenant: TestApi.OtherTenant)],
         ["listTicketTypes 500 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/ticket-type")],
+        ["listTicketTypes 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/ticket-type", Apis.ThrottledTenant)],
 
         ["listOffers 200 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(scope: "tickets:write"))],
         ["listOffers 400 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(), tenant: "")],
@@ -72,6 +73,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["listOffers 404 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(tenant: "00000000-0000-4000-8000-000000000000"), tenant: "00000000-0000-4000-8000-000000000000")],
         ["listOffers 500 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers")],
+        ["listOffers 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", Apis.ThrottledTenant)],
 
         ["getTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token())],
         ["getTicket 400 application/json"] = [a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), realm: null)],
@@ -174,9 +176,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         public TestApi Api { get; private set; } = null!;
 
         /// <summary>
-        /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads); a REQ display
-        /// number is throttled (→ 503 with Retry-After); writing a CTC ticket throws (→ 500); reading ticket
-        /// <see cref="Fails500"/> throws and reading <see cref="Fails503"/> is throttled.
+        /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads), and
+        /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display number is throttled (→ 503
+        /// with Retry-After); writing a CTC ticket throws (→ 500); reading ticket <see cref="Fails500"/>
+        /// throws and reading <see cref="Fails503"/> is throttled.
         /// </summary>
         public TestApi Faulty { get; private set; } = null!;
 
@@ -221,8 +224,11 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null) =>
             Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(), body));
 
-        public Task<HttpResponseMessage> SendFaulty(HttpMethod method, string path) =>
-            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(tenant: TestApi.OtherTenant, teams: "ops"), tenantHeader: TestApi.OtherTenant));
+        /// <summary>A tenant whose catalog read is throttled in <see cref="Faulty"/>'s store (→ 503).</summary>
+        public const string ThrottledTenant = "00000000-0000-4000-8000-000000000503";
+
+        public Task<HttpResponseMessage> SendFaulty(HttpMethod method, string path, string tenant = TestApi.OtherTenant) =>
+            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(tenant: tenant, teams: "ops"), tenantHeader: tenant));
     }
 
     /// <summary>
@@ -246,6 +252,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             {
                 case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], TestApi.OtherTenant):
                     return Task.FromException<TenantCatalog?>(new InvalidOperationException("catalog read failed"));
+                case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], Apis.ThrottledTenant):
+                    return Task.FromException<TenantCatalog?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(3)));
                 case nameof(ITicketStore.NextDisplayNumberAsync) when Equals(args![1], "REQ"):
                     return Task.FromException<DisplayNumber>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
                 case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails500):
