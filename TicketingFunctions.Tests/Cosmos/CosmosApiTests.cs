@@ -104,4 +104,33 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), $"Retry-After: {response.Headers.RetryAfter}");
         Assert.DoesNotContain(_wire.Requests, r => r is { Method: "POST", Status: HttpStatusCode.Created });
     }
+
+    [Fact]
+    public async Task An_idempotent_create_costs_four_requests_and_its_replay_two()
+    {
+        await using var api = await StartAsync();
+        await api.CreateAsync(Bodies.ContractExample); // warm-up: counter and catalog
+
+        HttpRequestMessage Create()
+        {
+            var request = api.Request(HttpMethod.Post, TestApi.CreatePath, api.Token(), Bodies.ContractExample);
+            request.Headers.Add("Idempotency-Key", "cosmos-key");
+            return request;
+        }
+
+        _wire.Clear();
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(Create())).StatusCode);
+        Assert.Collection(_wire.Requests,
+            r => Assert.Equal(("POST", HttpStatusCode.Created), (r.Method, r.Status)),   // claim the key
+            r => Assert.Equal(("PATCH", HttpStatusCode.OK), (r.Method, r.Status)),      // the number
+            r => Assert.Equal(("POST", HttpStatusCode.Created), (r.Method, r.Status)),   // the ticket
+            r => Assert.Equal(("POST", HttpStatusCode.OK), (r.Method, r.Status)));      // the completed record (an upsert)
+
+        _wire.Clear();
+        var replay = await api.Client.SendAsync(Create());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Collection(_wire.Requests,
+            r => Assert.Equal(("POST", HttpStatusCode.Conflict), (r.Method, r.Status)), // the key is held
+            r => Assert.Equal(("GET", HttpStatusCode.OK), (r.Method, r.Status)));       // read the first response
+    }
 }

@@ -29,7 +29,29 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     /// <summary>The requests that produce each documented response; several where a status has several shapes.</summary>
     private static readonly Dictionary<string, Func<Apis, Task<HttpResponseMessage>>[]> Scenarios = new(StringComparer.Ordinal)
     {
-        ["createTicket 200 application/json"] = [a => a.Api.CreateAsync(Bodies.ContractExample)],
+        ["createTicket 200 application/json"] =
+        [
+            a => a.Api.CreateAsync(Bodies.ContractExample),
+            async a =>
+            {
+                // A replay: the stored answer, with Idempotent-Replayed.
+                var key = $"replay-{Guid.NewGuid()}";
+                await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                var replay = await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+                return replay;
+            },
+        ],
+        ["createTicket 409 application/json"] = [a => a.CreateWithKey(a.Faulty, "always-in-progress", Bodies.ContractExample)],
+        ["createTicket 422 application/json"] =
+        [
+            async a =>
+            {
+                var key = $"reused-{Guid.NewGuid()}";
+                await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                return await a.CreateWithKey(a.Api, key, Bodies.Example(b => b["summary"] = "Another request"));
+            },
+        ],
         ["createTicket 400 application/json"] =
         [
             a => a.Send(HttpMethod.Post, TestApi.CreatePath, a.Api.Token(), Bodies.ContractExample, tenant: "not-a-uuid"),
@@ -179,7 +201,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads), and
         /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display number is throttled (→ 503
         /// with Retry-After); writing a CTC ticket throws (→ 500); reading ticket <see cref="Fails500"/>
-        /// throws and reading <see cref="Fails503"/> is throttled.
+        /// throws and reading <see cref="Fails503"/> is throttled; every Idempotency-Key is held by a
+        /// request still in progress (→ 409).
         /// </summary>
         public TestApi Faulty { get; private set; } = null!;
 
@@ -227,6 +250,13 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         /// <summary>A tenant whose catalog read is throttled in <see cref="Faulty"/>'s store (→ 503).</summary>
         public const string ThrottledTenant = "00000000-0000-4000-8000-000000000503";
 
+        public Task<HttpResponseMessage> CreateWithKey(TestApi api, string key, string body)
+        {
+            var request = api.Request(HttpMethod.Post, TestApi.CreatePath, api.Token(), body);
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            return api.Client.SendAsync(request);
+        }
+
         public Task<HttpResponseMessage> SendFaulty(HttpMethod method, string path, string tenant = TestApi.OtherTenant) =>
             Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(tenant: tenant, teams: "ops"), tenantHeader: tenant));
     }
@@ -260,6 +290,9 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                     return Task.FromException<Ticket?>(new InvalidOperationException("ticket read failed"));
                 case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails503):
                     return Task.FromException<Ticket?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.ClaimIdempotencyKeyAsync) when args![0] is IdempotencyRecord claim:
+                    // Every key is held by a request still in progress (→ 409).
+                    return Task.FromResult<IdempotencyRecord?>(claim);
                 case nameof(ITicketStore.CreateTicketAsync) when args![0] is Ticket { ObjectId: var id } && id.StartsWith("CTC-", StringComparison.Ordinal):
                     return Task.FromException(new InvalidOperationException("write failed"));
             }

@@ -168,4 +168,75 @@ public abstract class TicketStoreContract
 
     private static TenantCatalog EmptyCatalog(string tenantId) =>
         new(tenantId, "Tenant", "demo", [new Team("james", "James")], [], []);
+
+    private static IdempotencyRecord Claim(string tenant, string id = "idem-1", string hash = "h1") => new()
+    {
+        Id = id,
+        TenantId = tenant,
+        RequestHash = hash,
+        State = IdempotencyRecord.Pending,
+        CreatedAtUnixSeconds = 1_700_000_000,
+        ExpiresAtUnixSeconds = 1_700_086_400,
+        Ttl = 86_400,
+    };
+
+    [Fact]
+    public async Task An_idempotency_key_is_claimed_once_and_then_shows_its_holder()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default));
+        var held = await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h2"), _ => false, default);
+
+        Assert.NotNull(held);
+        Assert.Equal("h1", held.RequestHash);
+        Assert.Equal(IdempotencyRecord.Pending, held.State);
+        // Keys are per tenant.
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(NewTenant()), _ => false, default));
+    }
+
+    [Fact]
+    public async Task A_saved_record_keeps_the_ticket_and_a_released_key_can_be_claimed_again()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = NewTicket(tenant, "CTC-0001");
+        await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+
+        await store.SaveIdempotencyRecordAsync(Claim(tenant) with { State = IdempotencyRecord.Completed, Ticket = ticket }, default);
+        var completed = await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+        Assert.Equal(IdempotencyRecord.Completed, completed!.State);
+        Assert.Equal(ticket.Id, completed.Ticket!.Id);
+        Assert.Equal("CTC-0001", completed.Ticket.ObjectId);
+
+        await store.ReleaseIdempotencyKeyAsync(tenant, "idem-1", default);
+        await store.ReleaseIdempotencyKeyAsync(tenant, "idem-1", default);
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h3"), _ => false, default));
+    }
+
+    [Fact]
+    public async Task A_held_key_is_taken_over_only_when_allowed()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h2"), held => held.RequestHash == "h1", default));
+        Assert.Equal("h2", (await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h3"), _ => false, default))!.RequestHash);
+    }
+
+    [Fact]
+    public async Task Of_parallel_claims_of_one_key_exactly_one_wins()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: $"h{i}"), _ => false, default))));
+
+        Assert.Single(results, r => r is null);
+        var winner = results.Select((r, i) => (r, i)).Single(x => x.r is null).i;
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal($"h{winner}", r!.RequestHash));
+    }
 }

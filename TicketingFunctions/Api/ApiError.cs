@@ -16,6 +16,10 @@ public enum ApiErrorKind
     Forbidden,
     /// <summary>413: the body is larger than the limit.</summary>
     PayloadTooLarge,
+    /// <summary>422: an Idempotency-Key reused with another request.</summary>
+    IdempotencyKeyReused,
+    /// <summary>409 with Retry-After: a request with the same Idempotency-Key is still running.</summary>
+    IdempotencyInProgress,
     /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
     Unavailable,
     /// <summary>500: anything unexpected. The message never carries internals.</summary>
@@ -45,6 +49,12 @@ public sealed record ApiError(
     public static ApiError PayloadTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The request body is larger than {maxBytes} bytes");
 
+    public static readonly ApiError IdempotencyKeyReused =
+        new(ApiErrorKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request");
+
+    public static readonly ApiError IdempotencyInProgress =
+        new(ApiErrorKind.IdempotencyInProgress, "A request with this Idempotency-Key is still in progress", RetryAfter: TimeSpan.FromSeconds(1));
+
     public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
 
     public static ApiError Unavailable(TimeSpan retryAfter) =>
@@ -65,6 +75,8 @@ public static class ErrorCodes
     public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
     public const string TenantNotFound = "TENANT_NOT_FOUND";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }

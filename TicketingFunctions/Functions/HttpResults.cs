@@ -30,11 +30,15 @@ public static class HttpResults
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
             ApiErrorKind.Forbidden => new StatusOnlyResult(403),
             ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),
-            ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error,
-                (HeaderNames.RetryAfter, ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture))),
+            ApiErrorKind.IdempotencyKeyReused => ErrorJson(422, ErrorCodes.IdempotencyKeyReused, error),
+            ApiErrorKind.IdempotencyInProgress => ErrorJson(409, ErrorCodes.IdempotencyInProgress, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
+            ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };
     }
+
+    private static string RetryAfterSeconds(ApiError error) =>
+        ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static IActionResult ErrorJson(int status, string code, ApiError error, params (string, string)[] headers) =>
         Json(status, new ErrorResponse(code, error.Message, status), ApiJsonContext.Web.ErrorResponse, headers);

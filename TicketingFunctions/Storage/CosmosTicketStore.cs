@@ -194,6 +194,74 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
+    public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
+        RunAsync("claim the idempotency key", async () =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var partitionKey = new PartitionKey(claim.TenantId);
+            try
+            {
+                await containers.Tenants.CreateItemAsync(claim, partitionKey, NoContentOnWrite, cancellationToken);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Someone holds the key (or held it: TTL deletion is lazy). Take it over only when allowed, and
+                // only if it has not changed since we read it, so that two takers can't both win.
+            }
+            ItemResponse<IdempotencyRecord> existing;
+            try
+            {
+                existing = await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Deleted in between (released, or expired): one more plain claim decides.
+                try
+                {
+                    await containers.Tenants.CreateItemAsync(claim, partitionKey, NoContentOnWrite, cancellationToken);
+                    return null;
+                }
+                catch (CosmosException again) when (again.StatusCode == HttpStatusCode.Conflict)
+                {
+                    return (await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken)).Resource;
+                }
+            }
+            if (!canTakeOver(existing.Resource)) return existing.Resource;
+            try
+            {
+                await containers.Tenants.ReplaceItemAsync(claim, claim.Id, partitionKey,
+                    new ItemRequestOptions { IfMatchEtag = existing.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                return (await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken)).Resource;
+            }
+        }, cancellationToken);
+
+    public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
+        RunAsync("save the idempotency record", async () =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            await containers.Tenants.UpsertItemAsync(record, new PartitionKey(record.TenantId), NoContentOnWrite, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        RunAsync("release the idempotency key", async () =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            try
+            {
+                await containers.Tenants.DeleteItemAsync<IdempotencyRecord>(id, new PartitionKey(tenantId), NoContentOnWrite, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+            return true;
+        }, cancellationToken);
+
     private static Ticket ToTicket(JsonElement document)
     {
         var ticket = document.Deserialize<Ticket>(CosmosJsonSerializer.Options)

@@ -21,6 +21,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly Dictionary<string, long> Numbers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, Ticket> TicketsByObjectId = new(StringComparer.Ordinal);
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
@@ -82,6 +83,32 @@ public sealed class EmbeddedTicketStore : ITicketStore
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
             p.TicketsByObjectId[ticket.ObjectId] = ticket;
         }
+        return Task.CompletedTask;
+    }
+
+    public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken)
+    {
+        var p = For(claim.TenantId);
+        lock (p.Gate)
+        {
+            if (p.Idempotency.TryGetValue(claim.Id, out var existing) && !canTakeOver(existing))
+                return Task.FromResult<IdempotencyRecord?>(existing);
+            p.Idempotency[claim.Id] = claim;
+            return Task.FromResult<IdempotencyRecord?>(null);
+        }
+    }
+
+    public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        var p = For(record.TenantId);
+        lock (p.Gate) p.Idempotency[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (_partitions.TryGetValue(tenantId, out var p))
+            lock (p.Gate) p.Idempotency.Remove(id);
         return Task.CompletedTask;
     }
 }

@@ -33,6 +33,19 @@ public interface ITicketStore
     /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims an idempotency key: stores <paramref name="claim"/> (pending) and returns null, unless a record
+    /// with its id exists that <paramref name="canTakeOver"/> refuses; then returns that record and stores nothing.
+    /// Exactly one of concurrent claims of one key gets null.
+    /// </summary>
+    Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the claimed record, e.g. with the completed one.</summary>
+    Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Removes a claim whose create failed, so that the key can be used again. Missing is fine.</summary>
+    Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
 
 public readonly record struct DisplayNumber(long Serial, long Number);
