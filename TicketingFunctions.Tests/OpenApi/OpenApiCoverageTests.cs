@@ -97,9 +97,60 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["listOffers 500 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers")],
         ["listOffers 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", Apis.ThrottledTenant)],
 
+        ["getTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token())],
+        ["getTicket 400 application/json"] = [a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), realm: null)],
+        ["getTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), null),
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["getTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicket 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Ticket("CTC-9999"), a.Api.Token()),
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), tenant: TestApi.OtherTenant),
+        ],
+        ["getTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Ticket(Apis.Fails500))],
+        ["getTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Ticket(Apis.Fails503))],
+
+        ["updateTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"Laptop + dock"}""")],
+        ["updateTicket 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$$"""{"etag":"{{{a.LastEtag}}}","ticketBody":{"offerId":"23630"}}"""),
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(), "{}", tenant: "not-a-uuid"),
+        ],
+        ["updateTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), null, "{}"),
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(scope: "tickets:read"), "{}"),
+        ],
+        ["updateTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
+        ["updateTicket 404 application/json"] = [a => a.Send(HttpMethod.Patch, Update("CTC-9999"), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
+        ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["updateTicket 428 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
+        ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
+
+        ["getTicketHistory 200 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token())],
+        ["getTicketHistory 400 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(), tenant: "")],
+        ["getTicketHistory 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, History("CTC-0001"), "not-a-jwt"),
+            a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["getTicketHistory 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicketHistory 404 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-9999"), a.Api.Token())],
+        ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
+        ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
+
         ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
         ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
     };
+
+    private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
+    private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
 
     public static TheoryData<string> DocumentedResponses()
     {
@@ -148,9 +199,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         /// <summary>
         /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads), and
-        /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display
-        /// number is throttled (→ 503 with Retry-After); writing a CTC ticket throws (→ 500); every Idempotency-Key is held
-        /// by a request still in progress (→ 409).
+        /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display number is throttled (→ 503
+        /// with Retry-After); writing a CTC ticket throws (→ 500); reading ticket <see cref="Fails500"/>
+        /// throws and reading <see cref="Fails503"/> is throttled; every Idempotency-Key is held by a
+        /// request still in progress (→ 409).
         /// </summary>
         public TestApi Faulty { get; private set; } = null!;
 
@@ -175,6 +227,25 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         public Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, string? body = null,
             string tenant = TestApi.Tenant, string? realm = TestApi.Realm) =>
             Api.Client.SendAsync(Api.Request(method, path, token, body, tenant, realm));
+
+        /// <summary>Display ids whose reads fail in <see cref="Faulty"/>'s store: unexpectedly (→ 500), or throttled (→ 503).</summary>
+        public const string Fails500 = "CTC-0500";
+        public const string Fails503 = "CTC-0503";
+
+        /// <summary>The etag of the ticket <see cref="CreateTicket"/> made last (scenarios run one at a time).</summary>
+        public string LastEtag { get; private set; } = "";
+
+        /// <summary>Creates the contract's example ticket in <see cref="Api"/> and returns its display id.</summary>
+        public async Task<string> CreateTicket()
+        {
+            var created = await Api.CreateAsync(Bodies.ContractExample);
+            var ticket = (await created.JsonAsync()).GetProperty("ticket");
+            LastEtag = ticket.GetProperty("etag").GetString()!;
+            return ticket.GetProperty("object_id").GetString()!;
+        }
+
+        public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null) =>
+            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(), body));
 
         /// <summary>A tenant whose catalog read is throttled in <see cref="Faulty"/>'s store (→ 503).</summary>
         public const string ThrottledTenant = "00000000-0000-4000-8000-000000000503";
@@ -215,6 +286,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                     return Task.FromException<TenantCatalog?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(3)));
                 case nameof(ITicketStore.NextDisplayNumberAsync) when Equals(args![1], "REQ"):
                     return Task.FromException<DisplayNumber>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails500):
+                    return Task.FromException<Ticket?>(new InvalidOperationException("ticket read failed"));
+                case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails503):
+                    return Task.FromException<Ticket?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
                 case nameof(ITicketStore.ClaimIdempotencyKeyAsync) when args![0] is IdempotencyRecord claim:
                     // Every key is held by a request still in progress (→ 409).
                     return Task.FromResult<IdempotencyRecord?>(claim);
