@@ -22,6 +22,9 @@ public sealed class RecordingHandler : DelegatingHandler
     /// </summary>
     public Func<HttpRequestMessage, HttpResponseMessage?>? Fault { get; set; }
 
+    /// <summary>When set and it returns true, the request never gets an answer: it waits until the client gives up.</summary>
+    public Func<HttpRequestMessage, bool>? Hang { get; set; }
+
     public CosmosHttpInterceptor Interceptor => new(inner =>
     {
         InnerHandler = inner;
@@ -53,6 +56,11 @@ public sealed class RecordingHandler : DelegatingHandler
         HttpResponseMessage response;
         try
         {
+            if (Hang?.Invoke(request) == true)
+            {
+                _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0));
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
             response = Fault?.Invoke(request) ?? await base.SendAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)

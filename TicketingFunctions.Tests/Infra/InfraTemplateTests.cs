@@ -312,6 +312,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     private static readonly string[] DefaultedAppSettings =
     [
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.ConnectionMode)),
+        Setting(CosmosOptions.SectionName, nameof(CosmosOptions.RequestBudgetSeconds)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TeamsClaim)),
     ];
 

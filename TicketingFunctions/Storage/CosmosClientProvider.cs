@@ -160,6 +160,10 @@ public sealed class CosmosClientProvider : IDisposable
             HttpClientFactory = () => new HttpClient(handler, disposeHandler: false),
             // An emulator is one region at one address: never follow the account's advertised endpoints.
             LimitToEndpoint = loopback,
+            // Retries are bounded by the request budget, so no request waits on Cosmos DB longer than that.
+            RequestTimeout = TimeSpan.FromSeconds(_options.RequestBudgetSeconds),
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(_options.RequestBudgetSeconds),
+            MaxRetryAttemptsOnRateLimitedRequests = 5,
         };
         if (acceptCertificate && clientOptions.ConnectionMode == ConnectionMode.Direct)
         {

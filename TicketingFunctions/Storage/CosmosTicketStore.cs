@@ -30,15 +30,17 @@ public sealed class CosmosTicketStore : ITicketStore
 
     private readonly CosmosClientProvider _clients;
     private readonly ILogger _logger;
+    private readonly TimeSpan _budget;
 
     public CosmosTicketStore(CosmosClientProvider clients, ILogger<CosmosTicketStore>? logger = null)
     {
         _clients = clients;
+        _budget = TimeSpan.FromSeconds(Math.Max(1, clients.Options.RequestBudgetSeconds));
         _logger = logger ?? NullLogger<CosmosTicketStore>.Instance;
     }
 
     public Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken) =>
-        RunAsync("read the catalog", async () =>
+        RunAsync("read the catalog", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             try
@@ -54,7 +56,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken) =>
-        RunAsync("write the catalog", async () =>
+        RunAsync("write the catalog", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             await containers.Tenants.UpsertItemAsync(CatalogDocument.For(catalog), new PartitionKey(catalog.TenantId),
@@ -65,7 +67,7 @@ public sealed class CosmosTicketStore : ITicketStore
     public Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        return RunAsync("take a ticket number", async () =>
+        return RunAsync("take a ticket number", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             var partitionKey = new PartitionKey(tenantId);
@@ -104,7 +106,7 @@ public sealed class CosmosTicketStore : ITicketStore
     }
 
     public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) =>
-        RunAsync("create the ticket", async () =>
+        RunAsync("create the ticket", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             try
@@ -120,7 +122,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
-        RunAsync("read the ticket", async () =>
+        RunAsync("read the ticket", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             // A single-partition query: the partition key scopes it, and the filter repeats the tenant so
@@ -142,7 +144,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken) =>
-        RunAsync("replace the ticket", async () =>
+        RunAsync("replace the ticket", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             var partitionKey = new PartitionKey(ticket.TenantId);
@@ -196,7 +198,7 @@ public sealed class CosmosTicketStore : ITicketStore
 
     /// <summary>One upsert of one archive document in the tenants container; no read.</summary>
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
-        RunAsync("archive ticket history", async () =>
+        RunAsync("archive ticket history", async cancellationToken =>
         {
             if (entries.Count == 0) return true;
             var containers = await _clients.GetContainersAsync(cancellationToken);
@@ -207,7 +209,7 @@ public sealed class CosmosTicketStore : ITicketStore
 
     /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
     public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
-        RunAsync("read the ticket history archive", async () =>
+        RunAsync("read the ticket history archive", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             // No ORDER BY: the archive is small and sorting here needs no index path.
@@ -230,7 +232,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
-        RunAsync("claim the idempotency key", async () =>
+        RunAsync("claim the idempotency key", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             var partitionKey = new PartitionKey(claim.TenantId);
@@ -276,7 +278,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
-        RunAsync("save the idempotency record", async () =>
+        RunAsync("save the idempotency record", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             await containers.Tenants.UpsertItemAsync(record, new PartitionKey(record.TenantId), NoContentOnWrite, cancellationToken);
@@ -284,7 +286,7 @@ public sealed class CosmosTicketStore : ITicketStore
         }, cancellationToken);
 
     public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken) =>
-        RunAsync("release the idempotency key", async () =>
+        RunAsync("release the idempotency key", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             try
@@ -314,11 +316,14 @@ public sealed class CosmosTicketStore : ITicketStore
     /// without the caller cancelling) and a lost replica set (410, 449 after the SDK's retries) become
     /// <see cref="StoreUnavailableException"/> with a Retry-After. Everything else keeps its exception.
     /// </summary>
-    private async Task<T> RunAsync<T>(string action, Func<Task<T>> operation, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string action, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
+        // The budget bounds the whole operation, the SDK's retries included: past it the SDK call is cancelled.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(_budget);
         try
         {
-            return await operation();
+            return await operation(budget.Token);
         }
         catch (CosmosException e) when (IsUnavailable(e.StatusCode))
         {
