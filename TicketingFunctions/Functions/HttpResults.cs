@@ -14,6 +14,9 @@ public static class HttpResults
     public static IActionResult Json<T>(int status, T value, JsonTypeInfo<T> typeInfo, params (string Name, string Value)[] headers) =>
         new JsonBodyResult<T>(status, value, typeInfo, headers);
 
+    /// <summary>A body written as is, e.g. a document served verbatim.</summary>
+    public static IActionResult Bytes(int status, string contentType, ReadOnlyMemory<byte> body) => new BytesResult(status, contentType, body);
+
     public static IActionResult Error(ApiError error, HttpRequest request)
     {
         return error.Kind switch
@@ -80,6 +83,18 @@ public static class HttpResults
             response.StatusCode = status;
             response.ContentType = "text/html; charset=utf-8";
             return response.WriteAsync(html, context.HttpContext.RequestAborted);
+        }
+    }
+
+    private sealed class BytesResult(int status, string contentType, ReadOnlyMemory<byte> body) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            var response = context.HttpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, context.HttpContext.RequestAborted).AsTask();
         }
     }
 

@@ -4,6 +4,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
+using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
@@ -30,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<CreateTicketService>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<RequestGuard>();
+        services.AddSingleton<OpenApiDescription>();
         return services;
     }
 }
