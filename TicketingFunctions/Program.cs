@@ -14,6 +14,11 @@ if (args.Length > 0 && args[0] == "dev-token")
     return DevTokenCommand.Run(args[1..], builder.Configuration);
 }
 
+if (args.Length > 0 && args[0] == "seed-catalog")
+{
+    return await SeedCatalogCommand.RunAsync(args[1..]);
+}
+
 // Anything else: the same functions on Kestrel.
 var app = StandaloneHost.Build(StandaloneHost.CreateBuilder(args));
 StandaloneHost.PrintWelcome(app);

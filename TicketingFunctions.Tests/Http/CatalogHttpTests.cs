@@ -3,9 +3,16 @@ using System.Text.Json;
 
 namespace TicketingFunctions.Tests.Http;
 
-public sealed class CatalogHttpTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class CatalogHttpOnEmbeddedStore() : CatalogHttpTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class CatalogHttpOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : CatalogHttpTests(new CosmosHosts(emulator));
+
+public abstract class CatalogHttpTests(IApiHosts hosts) : IAsyncLifetime
 {
-    private TestApi Api => fixture.Api;
+    private TestApi Api { get; set; } = null!;
+    public async Task InitializeAsync() => Api = await hosts.StartAsync();
+    public async Task DisposeAsync() => await Api.DisposeAsync();
 
     private Task<HttpResponseMessage> Get(string path, string? token, string tenant = TestApi.Tenant, string? realm = TestApi.Realm) =>
         Api.Client.SendAsync(Api.Request(HttpMethod.Get, path, token, tenantHeader: tenant, realmHeader: realm));

@@ -6,9 +6,16 @@ using TicketingFunctions.Auth;
 namespace TicketingFunctions.Tests.Http;
 
 /// <summary>Every row of the contract's error table, in the order of checks.</summary>
-public sealed class CreateTicketErrorTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class CreateTicketErrorsOnEmbeddedStore() : CreateTicketErrorTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class CreateTicketErrorsOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : CreateTicketErrorTests(new CosmosHosts(emulator));
+
+public abstract class CreateTicketErrorTests(IApiHosts hosts) : IAsyncLifetime
 {
-    private TestApi Api => fixture.Api;
+    private TestApi Api { get; set; } = null!;
+    public async Task InitializeAsync() => Api = await hosts.StartAsync();
+    public async Task DisposeAsync() => await Api.DisposeAsync();
 
     private static async Task AssertError(HttpResponseMessage response, HttpStatusCode status, string code, string? message = null)
     {
@@ -285,7 +292,7 @@ public sealed class CreateTicketErrorTests(ApiFixture fixture) : IClassFixture<A
     [Fact]
     public async Task A_refused_create_uses_up_no_display_number()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         await api.CreateAsync(Bodies.Example(b => b.Remove("source")));
         var ok = await (await api.CreateAsync(Bodies.ContractExample)).JsonAsync();
         Assert.Equal("CTC-0001", ok.GetProperty("objectId").GetString());

@@ -4,7 +4,12 @@ using System.Text.RegularExpressions;
 
 namespace TicketingFunctions.Tests.Http;
 
-public sealed partial class CreateTicketSuccessTests
+public sealed class CreateTicketSuccessOnEmbeddedStore() : CreateTicketSuccessTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class CreateTicketSuccessOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : CreateTicketSuccessTests(new CosmosHosts(emulator));
+
+public abstract partial class CreateTicketSuccessTests(IApiHosts hosts)
 {
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]
     private static partial Regex IsoMillis();
@@ -12,7 +17,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Contract_example_creates_a_ticket_in_the_contract_shape()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
 
         var response = await api.CreateAsync(Bodies.ContractExample);
 
@@ -68,7 +73,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Display_ids_count_per_prefix_and_id_serial_spans_the_tenant()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
 
         var first = await (await api.CreateAsync(Bodies.ContractExample)).JsonAsync();
         var incident = await (await api.CreateAsync(
@@ -86,7 +91,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Fifty_concurrent_creates_get_fifty_distinct_consecutive_numbers()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         var token = api.Token();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => api.CreateAsync(Bodies.ContractExample, token))));
@@ -103,7 +108,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Left_out_fields_take_a_valid_default_and_it_is_echoed()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
 
         var response = await api.CreateAsync(Bodies.Example(b => b.TicketBody().Remove(Bodies.NeededWithinField)));
 
@@ -114,7 +119,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task An_optional_date_left_out_with_an_empty_default_is_simply_absent()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
 
         var response = await api.CreateAsync(
             """{"source":"api","summary":"Outage","ticketBody":{"offerId":"23630","93aabbc9-fd45-407d-8569-b140bf9cc6a7":1},"attachments":{},"ticketRelation":null}""",
@@ -129,7 +134,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Submitted_by_falls_back_to_the_username_and_the_support_flag_is_stored()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         var token = api.Token(username: "jdoe", email: null);
 
         var response = await api.Client.SendAsync(api.Request(HttpMethod.Post, TestApi.CreatePath, token, Bodies.ContractExample, supportHeader: "true"));
@@ -143,7 +148,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Tenant_admin_may_use_any_team_and_any_ticket_type()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         var token = api.Token(roles: "tenant_admin", teams: "");
 
         var response = await api.CreateAsync(
@@ -159,7 +164,7 @@ public sealed partial class CreateTicketSuccessTests
     [Fact]
     public async Task Tenants_number_separately_and_never_see_each_others_catalog()
     {
-        await using var api = await TestApi.StartAsync();
+        await using var api = await hosts.StartAsync();
         await api.CreateAsync(Bodies.ContractExample);
         var otherToken = api.Token(tenant: TestApi.OtherTenant, teams: "ops");
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Hosting;
+using TicketingFunctions.Tests.OpenApi;
 
 namespace TicketingFunctions.Tests.Http;
 
@@ -30,7 +31,8 @@ public sealed class TestApi : IAsyncDisposable
     {
         App = app;
         Auth = auth;
-        Client = app.GetTestClient();
+        // Every exchange is checked against openapi.yaml as it happens (OpenApi/OpenApiConformance.cs).
+        Client = OpenApiConformance.CreateClient(app.GetTestServer());
     }
 
     public static Dictionary<string, string?> DefaultSettings(string devKey) => new()

@@ -312,6 +312,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     private static readonly string[] DefaultedAppSettings =
     [
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.ConnectionMode)),
+        Setting(CosmosOptions.SectionName, nameof(CosmosOptions.RequestBudgetSeconds)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TeamsClaim)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TokenCacheSize)),
     ];
@@ -441,6 +442,14 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         var tenants = containers[defaults.TenantsContainer];
         Assert.Null(tenants.At("properties.resource.uniqueKeyPolicy"));
         Assert.Equal(-1, tenants.Required("properties.resource.defaultTtl").GetInt32());
+
+        // Stored-only history is never queried, so never indexed; everything else is (as the app creates it on emulators).
+        foreach (var (container, excluded) in new[] { (tickets, CosmosClientProvider.TicketHistoryIndexExclusion), (tenants, CosmosClientProvider.ArchiveEntriesIndexExclusion) })
+        {
+            Assert.Equal("consistent", container.Required("properties.resource.indexingPolicy.indexingMode").GetString());
+            Assert.Equal(["/*"], container.Required("properties.resource.indexingPolicy.includedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
+            Assert.Equal([excluded], container.Required("properties.resource.indexingPolicy.excludedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
+        }
     }
 
     [Fact]

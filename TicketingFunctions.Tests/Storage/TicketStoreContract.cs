@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
@@ -166,6 +167,192 @@ public abstract class TicketStoreContract
         Assert.Equal("renamed", read!.Name);
     }
 
+    [Fact]
+    public async Task Twenty_parallel_replaces_with_one_etag_have_exactly_one_winner()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var original = NewTicket(tenant, "CTC-0001");
+        await store.CreateTicketAsync(original, default);
+        var read = (await store.GetTicketAsync(tenant, "CTC-0001", default))!;
+
+        var attempts = Enumerable.Range(0, 20).Select(i => read with { Etag = Guid.NewGuid().ToString(), Summary = $"writer {i}", Version = 2 }).ToArray();
+        var results = await Task.WhenAll(attempts.Select(attempt => Task.Run(async () =>
+        {
+            try
+            {
+                await store.ReplaceTicketAsync(attempt, read.Etag, default);
+                return (Ticket?)attempt;
+            }
+            catch (EtagMismatchException)
+            {
+                return null;
+            }
+        })));
+
+        var winner = Assert.Single(results, r => r is not null)!;
+        Assert.Equal(19, results.Count(r => r is null));
+        var stored = (await store.GetTicketAsync(tenant, "CTC-0001", default))!;
+        Assert.Equal(winner.Summary, stored.Summary);
+        Assert.Equal(winner.Etag, stored.Etag);
+        Assert.Equal(2, stored.Version);
+    }
+
+    [Fact]
+    public async Task Embedded_history_is_stored_with_the_ticket_on_create_and_replace()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var created = NewTicket(tenant, "CTC-0001") with { History = [Entry(1, TicketHistory.Created, ("summary", null, "\"Contract test\""))] };
+        await store.CreateTicketAsync(created, default);
+
+        var read = (await store.GetTicketAsync(tenant, "CTC-0001", default))!;
+        Assert.Equal(Json(created.History), Json(read.History));
+
+        var history = read.History.Append(Entry(2, TicketHistory.Updated,
+            ("summary", "\"Contract test\"", "\"changed\""),
+            ("field", null, """{"nested":[1,2.5,true,null,"<p>&amp;</p>"]}"""),
+            ("cleared", "\"x\"", null))).ToArray();
+        await store.ReplaceTicketAsync(read with { Etag = Guid.NewGuid().ToString(), Summary = "changed", Version = 2, History = history }, read.Etag, default);
+
+        var reread = (await store.GetTicketAsync(tenant, "CTC-0001", default))!;
+        Assert.Equal(Json(history), Json(reread.History));
+        Assert.Equal([1, 2], reread.History.Select(e => e.Version));
+        Assert.Null(reread.History[1].Changes["cleared"].New);
+        Assert.Null(reread.History[1].Changes["field"].Old);
+    }
+
+    [Fact]
+    public async Task History_archive_reads_back_oldest_first_and_appending_again_duplicates_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticketId = Guid.NewGuid().ToString();
+        IReadOnlyList<TicketHistoryEntry> older = [Entry(1, TicketHistory.Created, ("summary", null, "\"a\"")), Entry(2, TicketHistory.Updated, ("summary", "\"a\"", "\"b\""))];
+        IReadOnlyList<TicketHistoryEntry> newer = [Entry(3, TicketHistory.Updated, ("f", "[1]", "{\"k\":null}")), Entry(4, TicketHistory.Updated, ("f", "{\"k\":null}", null))];
+
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, newer, default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, older, default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, newer, default); // a retry, or a writer that lost the race
+
+        var archive = await store.GetHistoryArchiveAsync(tenant, ticketId, default);
+        Assert.Equal([1, 2, 3, 4], archive.Select(e => e.Version));
+        Assert.Equal(Json([.. older, .. newer]), Json(archive));
+    }
+
+    [Fact]
+    public async Task Archiving_a_shorter_range_from_the_same_version_loses_no_archived_version()
+    {
+        // Two writers racing from one revision may archive different lengths (the size limit depends on their own
+        // new entry): 1..3 by the winner, 1..2 by the loser, in either order. Nothing the winner archived may go.
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticketId = Guid.NewGuid().ToString();
+        var entries = Enumerable.Range(1, 3).Select(v => Entry(v, TicketHistory.Updated, ("summary", null, $"\"v{v}\""))).ToArray();
+
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries, default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[..2], default);
+
+        Assert.Equal([1, 2, 3], (await store.GetHistoryArchiveAsync(tenant, ticketId, default)).Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task History_archive_is_per_ticket_and_per_tenant()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticketId = Guid.NewGuid().ToString();
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, [Entry(1, TicketHistory.Created, ("summary", null, "\"a\""))], default);
+
+        Assert.Single(await store.GetHistoryArchiveAsync(tenant, ticketId, default));
+        Assert.Empty(await store.GetHistoryArchiveAsync(tenant, Guid.NewGuid().ToString(), default));
+        Assert.Empty(await store.GetHistoryArchiveAsync(NewTenant(), ticketId, default));
+    }
+
+    internal static TicketHistoryEntry Entry(int version, string action, params (string Key, string? Old, string? New)[] changes) => new()
+    {
+        Version = version,
+        Action = action,
+        Username = "user@example.com",
+        Timestamp = $"2025-07-10T12:34:{version % 60:D2}.737Z",
+        Changes = changes.ToDictionary(c => c.Key, c => new ValueChange(Parse(c.Old), Parse(c.New)), StringComparer.Ordinal),
+    };
+
+    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+
+    private static string Json(IReadOnlyList<TicketHistoryEntry> entries) => JsonSerializer.Serialize(entries, StoreJson.Options);
+
     private static TenantCatalog EmptyCatalog(string tenantId) =>
         new(tenantId, "Tenant", "demo", [new Team("james", "James")], [], []);
+
+    private static IdempotencyRecord Claim(string tenant, string id = "idem-1", string hash = "h1") => new()
+    {
+        Id = id,
+        TenantId = tenant,
+        RequestHash = hash,
+        State = IdempotencyRecord.Pending,
+        CreatedAtUnixSeconds = 1_700_000_000,
+        ExpiresAtUnixSeconds = 1_700_086_400,
+        Ttl = 86_400,
+    };
+
+    [Fact]
+    public async Task An_idempotency_key_is_claimed_once_and_then_shows_its_holder()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default));
+        var held = await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h2"), _ => false, default);
+
+        Assert.NotNull(held);
+        Assert.Equal("h1", held.RequestHash);
+        Assert.Equal(IdempotencyRecord.Pending, held.State);
+        // Keys are per tenant.
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(NewTenant()), _ => false, default));
+    }
+
+    [Fact]
+    public async Task A_saved_record_keeps_the_ticket_and_a_released_key_can_be_claimed_again()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = NewTicket(tenant, "CTC-0001");
+        await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+
+        await store.SaveIdempotencyRecordAsync(Claim(tenant) with { State = IdempotencyRecord.Completed, Ticket = ticket }, default);
+        var completed = await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+        Assert.Equal(IdempotencyRecord.Completed, completed!.State);
+        Assert.Equal(ticket.Id, completed.Ticket!.Id);
+        Assert.Equal("CTC-0001", completed.Ticket.ObjectId);
+
+        await store.ReleaseIdempotencyKeyAsync(tenant, "idem-1", default);
+        await store.ReleaseIdempotencyKeyAsync(tenant, "idem-1", default);
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h3"), _ => false, default));
+    }
+
+    [Fact]
+    public async Task A_held_key_is_taken_over_only_when_allowed()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default);
+
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h2"), held => held.RequestHash == "h1", default));
+        Assert.Equal("h2", (await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h3"), _ => false, default))!.RequestHash);
+    }
+
+    [Fact]
+    public async Task Of_parallel_claims_of_one_key_exactly_one_wins()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Task.Run(() => store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: $"h{i}"), _ => false, default))));
+
+        Assert.Single(results, r => r is null);
+        var winner = results.Select((r, i) => (r, i)).Single(x => x.r is null).i;
+        Assert.All(results.Where(r => r is not null), r => Assert.Equal($"h{winner}", r!.RequestHash));
+    }
 }

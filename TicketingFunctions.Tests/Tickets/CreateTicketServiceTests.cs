@@ -30,9 +30,49 @@ public sealed class CreateTicketServiceTests
     private static readonly Caller User = new(TestApi.Tenant, "demo", "jdoe", "jane@example.com", "Jane", "Doe",
         new HashSet<string> { "ticket_user" }, new HashSet<string> { "tickets:write" }, new HashSet<string> { "james" });
 
-    private Task<Outcome<Ticket>> Create(string body = Bodies.ContractExample) =>
+    private Task<Outcome<CreatedTicket>> Create(string body = Bodies.ContractExample, string? idempotencyKey = null) =>
         _service.CreateAsync(User, new CreateTicketRequest(new RequestHeaders(TestApi.Tenant, "demo", "false"), "james", "16910", "template", "ticketing",
-            new MemoryStream(Encoding.UTF8.GetBytes(body))), default);
+            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey), default);
+
+    [Fact]
+    public async Task A_failed_create_releases_its_idempotency_key()
+    {
+        _store.Setup(s => s.ClaimIdempotencyKeyAsync(It.IsAny<IdempotencyRecord>(), It.IsAny<Func<IdempotencyRecord, bool>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IdempotencyRecord?)null);
+        _store.Setup(s => s.NextDisplayNumberAsync(TestApi.Tenant, "CTC", It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new StoreUnavailableException("503", TimeSpan.FromSeconds(2)));
+        _store.Setup(s => s.ReleaseIdempotencyKeyAsync(TestApi.Tenant, It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
+
+        var outcome = await Create(idempotencyKey: "k");
+
+        Assert.Equal(ApiErrorKind.Unavailable, outcome.Error!.Kind);
+        _store.Verify(s => s.ReleaseIdempotencyKeyAsync(TestApi.Tenant, It.Is<string>(id => id.StartsWith("idem-")), It.IsAny<CancellationToken>()), Times.Once);
+        _store.Verify(s => s.SaveIdempotencyRecordAsync(It.IsAny<IdempotencyRecord>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_claim_may_be_taken_over_once_expired_or_abandoned_but_not_while_fresh()
+    {
+        Func<IdempotencyRecord, bool>? canTakeOver = null;
+        _store.Setup(s => s.ClaimIdempotencyKeyAsync(It.IsAny<IdempotencyRecord>(), It.IsAny<Func<IdempotencyRecord, bool>>(), It.IsAny<CancellationToken>()))
+            .Callback<IdempotencyRecord, Func<IdempotencyRecord, bool>, CancellationToken>((_, f, _) => canTakeOver = f)
+            .ReturnsAsync((IdempotencyRecord claim, Func<IdempotencyRecord, bool> _, CancellationToken _) => claim with { State = IdempotencyRecord.Pending });
+
+        var outcome = await Create(idempotencyKey: "k");
+
+        Assert.Equal(ApiErrorKind.IdempotencyInProgress, outcome.Error!.Kind);
+        var now = _time.GetUtcNow().ToUnixTimeSeconds();
+        IdempotencyRecord Held(string state, long createdAgo, long expiresIn) => new()
+        {
+            Id = "idem", TenantId = TestApi.Tenant, RequestHash = "h", State = state,
+            CreatedAtUnixSeconds = now - createdAgo, ExpiresAtUnixSeconds = now + expiresIn, Ttl = 86400,
+        };
+        Assert.False(canTakeOver!(Held(IdempotencyRecord.Pending, createdAgo: 5, expiresIn: 86000)));
+        Assert.True(canTakeOver(Held(IdempotencyRecord.Pending, createdAgo: 31, expiresIn: 86000)));
+        Assert.False(canTakeOver(Held(IdempotencyRecord.Completed, createdAgo: 3600, expiresIn: 80000)));
+        Assert.True(canTakeOver(Held(IdempotencyRecord.Completed, createdAgo: 86400, expiresIn: 0)));
+        _store.Verify(s => s.NextDisplayNumberAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
 
     [Fact]
     public async Task A_valid_create_takes_one_number_and_writes_one_ticket_built_from_it()
@@ -44,7 +84,8 @@ public sealed class CreateTicketServiceTests
         var outcome = await Create();
 
         Assert.Null(outcome.Error);
-        Assert.Same(written, outcome.Value);
+        Assert.Same(written, outcome.Value!.Ticket);
+        Assert.False(outcome.Value.Replayed);
         Assert.Equal("CTC-0054", written!.ObjectId);
         Assert.Equal(1458684, written.IdSerial);
         Assert.Equal(TestApi.Tenant, written.TenantId);

@@ -14,8 +14,18 @@ public enum ApiErrorKind
     RouteTargetNotFound,
     /// <summary>403 with no body: the caller's roles or teams can't use this team or ticket type.</summary>
     Forbidden,
+    /// <summary>404 TICKET_NOT_FOUND (JSON): no ticket with this objectId in the caller's tenant.</summary>
+    TicketNotFound,
+    /// <summary>412 ETAG_MISMATCH: the etag sent is not the ticket's current one; nothing was changed.</summary>
+    EtagMismatch,
+    /// <summary>428 ETAG_REQUIRED: an update sent no etag, in the body or in If-Match.</summary>
+    EtagRequired,
     /// <summary>413: the body is larger than the limit.</summary>
     PayloadTooLarge,
+    /// <summary>422: an Idempotency-Key reused with another request.</summary>
+    IdempotencyKeyReused,
+    /// <summary>409 with Retry-After: a request with the same Idempotency-Key is still running.</summary>
+    IdempotencyInProgress,
     /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
     Unavailable,
     /// <summary>500: anything unexpected. The message never carries internals.</summary>
@@ -45,7 +55,21 @@ public sealed record ApiError(
     public static ApiError PayloadTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The request body is larger than {maxBytes} bytes");
 
+    public static readonly ApiError IdempotencyKeyReused =
+        new(ApiErrorKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request");
+
+    public static readonly ApiError IdempotencyInProgress =
+        new(ApiErrorKind.IdempotencyInProgress, "A request with this Idempotency-Key is still in progress", RetryAfter: TimeSpan.FromSeconds(1));
+
     public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
+
+    public static readonly ApiError TicketNotFound = new(ApiErrorKind.TicketNotFound, "Ticket not found");
+
+    public static readonly ApiError EtagMismatch = new(ApiErrorKind.EtagMismatch,
+        "The ticket was changed since this etag was read; read the ticket again and retry with its current etag");
+
+    public static readonly ApiError EtagRequired = new(ApiErrorKind.EtagRequired,
+        "An update needs the ticket's current etag, in the body's etag or in an If-Match header");
 
     public static ApiError Unavailable(TimeSpan retryAfter) =>
         new(ApiErrorKind.Unavailable, "The service is temporarily unavailable, please retry", RetryAfter: retryAfter);
@@ -64,7 +88,12 @@ public static class ErrorCodes
     public const string InputValidationFailure = "INPUT_VALIDATION_FAILURE";
     public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
     public const string TenantNotFound = "TENANT_NOT_FOUND";
+    public const string TicketNotFound = "TICKET_NOT_FOUND";
+    public const string EtagMismatch = "ETAG_MISMATCH";
+    public const string EtagRequired = "ETAG_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -25,3 +25,30 @@ public sealed record CreateTicketResponse(
     [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket created successfully";
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
+
+/// <summary>The read answer: <c>{"success":true,"status":200,"ticket":{…}}</c>.</summary>
+public sealed record ReadTicketResponse(
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>The update answer, in the create answer's shape.</summary>
+public sealed record UpdateTicketResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-3)] public bool Success => true;
+    [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket updated successfully";
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>The history answer: every write of the ticket, oldest first, the creation first.</summary>
+public sealed record TicketHistoryResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}

@@ -20,13 +20,18 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
-        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body, req.ContentLength);
+        var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body, req.ContentLength,
+            req.Headers.TryGetValue(IdempotencyKeys.Header, out var key) ? key.ToString() : null);
         var outcome = await service.CreateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
 
-        var ticket = outcome.Value!;
-        return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse,
-            (HeaderNames.ETag, $"\"{ticket.Etag}\""),
-            (HeaderNames.Location, $"{req.PathBase}/api/{Routes.Ticket.Replace("{objectId}", Uri.EscapeDataString(ticket.ObjectId))}"));
+        var (ticket, replayed) = outcome.Value!;
+        (string, string)[] headers = replayed
+            ? [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket)), (IdempotencyKeys.ReplayedHeader, "true")]
+            : [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket))];
+        return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse, headers);
     });
+
+    private static string LocationOf(HttpRequest req, Ticket ticket) =>
+        $"{req.PathBase}/api/{Routes.Ticket.Replace("{objectId}", Uri.EscapeDataString(ticket.ObjectId))}";
 }

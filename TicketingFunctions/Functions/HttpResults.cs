@@ -15,6 +15,9 @@ public static class HttpResults
     public static IActionResult Json<T>(int status, T value, JsonTypeInfo<T> typeInfo, params (string Name, string Value)[] headers) =>
         new JsonBodyResult<T>(status, value, typeInfo, headers);
 
+    /// <summary>A body written as is, e.g. a document served verbatim.</summary>
+    public static IActionResult Bytes(int status, string contentType, ReadOnlyMemory<byte> body) => new BytesResult(status, contentType, body);
+
     public static IActionResult Error(ApiError error, HttpRequest request)
     {
         return error.Kind switch
@@ -27,12 +30,19 @@ public static class HttpResults
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
             ApiErrorKind.Forbidden => new StatusOnlyResult(403),
+            ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
+            ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
+            ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
             ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),
-            ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error,
-                (HeaderNames.RetryAfter, ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture))),
+            ApiErrorKind.IdempotencyKeyReused => ErrorJson(422, ErrorCodes.IdempotencyKeyReused, error),
+            ApiErrorKind.IdempotencyInProgress => ErrorJson(409, ErrorCodes.IdempotencyInProgress, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
+            ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };
     }
+
+    private static string RetryAfterSeconds(ApiError error) =>
+        ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static IActionResult ErrorJson(int status, string code, ApiError error, params (string, string)[] headers) =>
         Json(status, new ErrorResponse(code, error.Message, status), ApiJsonContext.Web.ErrorResponse, headers);
@@ -85,6 +95,20 @@ public static class HttpResults
             response.StatusCode = status;
             response.ContentType = "text/html; charset=utf-8";
             return response.WriteAsync(html, httpContext.RequestAborted);
+        }
+    }
+
+    private sealed class BytesResult(int status, string contentType, ReadOnlyMemory<byte> body) : IActionResult, IResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = contentType;
+            response.ContentLength = body.Length;
+            return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
         }
     }
 

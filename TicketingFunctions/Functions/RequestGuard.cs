@@ -29,6 +29,12 @@ public sealed class RequestGuard(ILogger<RequestGuard> logger)
             // The client went away; nobody reads the answer.
             return HttpResults.Error(ApiError.Internal, request);
         }
+        catch (TicketingFunctions.Storage.StoreUnavailableException ex)
+        {
+            // Throttling or an outage outside the paths that map it themselves (e.g. a cold catalog read).
+            logger.LogWarning("Store unavailable in {Method} {Route}; retry after {RetryAfter}", request.Method, request.Path.Value, ex.RetryAfter);
+            return HttpResults.Error(ApiError.Unavailable(ex.RetryAfter), request);
+        }
         catch (Exception ex)
         {
             // The type and stack only: exception messages can carry request data.

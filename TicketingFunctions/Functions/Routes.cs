@@ -7,4 +7,8 @@ public static class Routes
     public const string TicketTypes = "v2/ticketing/ticket-type";
     public const string Offers = "v2/ticketing/tenant/sc/offers";
     public const string Ticket = "v2/ticketing/ticket/{objectId}";
+    public const string OpenApiYaml = "openapi.yaml";
+    public const string OpenApiJson = "openapi.json";
+    public const string UpdateTicket = "v2/ticketing/ticket/update/{objectId}";
+    public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
 }

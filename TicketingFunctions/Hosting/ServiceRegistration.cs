@@ -4,6 +4,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
+using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
@@ -16,6 +17,7 @@ public static class ServiceRegistration
     {
         services.AddSingleton(TimeProvider.System);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
+        services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
@@ -27,7 +29,9 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<RequestGuard>();
+        services.AddSingleton<OpenApiDescription>();
         return services;
     }
 }

@@ -19,6 +19,12 @@ public sealed class CosmosOptions
     /// <summary>Trust an emulator's self-signed certificate; honoured only for loopback endpoints.</summary>
     public bool AcceptEmulatorCertificate { get; set; }
 
+    /// <summary>
+    /// The most time one store operation may take, the SDK's retries included (throttling, timeouts); past it the
+    /// request answers 503 with Retry-After instead of hanging.
+    /// </summary>
+    public int RequestBudgetSeconds { get; set; } = 10;
+
     /// <summary>Create the database and containers at start-up (local emulators). In Azure the infra creates them.</summary>
     public bool CreateIfNotExists { get; set; }
 }

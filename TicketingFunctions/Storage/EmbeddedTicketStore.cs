@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 
@@ -16,8 +15,8 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public sealed class EmbeddedTicketStore : ITicketStore
 {
-    /// <summary>How a ticket document is written and read: the only place that names the serializer.</summary>
-    private static JsonTypeInfo<Ticket> Document => ApiJsonContext.Web.Ticket;
+    /// <summary>How a ticket document is written and read, as the Cosmos DB store does: with its stored-only members (history).</summary>
+    private static readonly JsonTypeInfo<Ticket> Document = (JsonTypeInfo<Ticket>)StoreJson.Options.GetTypeInfo(typeof(Ticket));
 
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
@@ -29,6 +28,9 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly Dictionary<string, long> Numbers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, StoredTicket> TicketsByObjectId = new(StringComparer.Ordinal);
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
+        /// <summary>Archived history per ticket id, by version.</summary>
+        public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
     }
 
     /// <summary>A ticket document, with the two values writes compare without parsing it.</summary>
@@ -97,6 +99,55 @@ public sealed class EmbeddedTicketStore : ITicketStore
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
             p.TicketsByObjectId[ticket.ObjectId] = stored;
         }
+        return Task.CompletedTask;
+    }
+
+    public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)
+    {
+        var p = For(tenantId);
+        lock (p.Gate)
+        {
+            if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
+                p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
+            // Entries are immutable records (their values are JsonElements), so they can be kept as given.
+            foreach (var entry in entries) archive[entry.Version] = entry;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>([]);
+        lock (p.Gate)
+        {
+            return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>(
+                p.HistoryArchive.TryGetValue(ticketId, out var archive) ? [.. archive.Values] : []);
+        }
+    }
+
+    public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken)
+    {
+        var p = For(claim.TenantId);
+        lock (p.Gate)
+        {
+            if (p.Idempotency.TryGetValue(claim.Id, out var existing) && !canTakeOver(existing))
+                return Task.FromResult<IdempotencyRecord?>(existing);
+            p.Idempotency[claim.Id] = claim;
+            return Task.FromResult<IdempotencyRecord?>(null);
+        }
+    }
+
+    public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        var p = For(record.TenantId);
+        lock (p.Gate) p.Idempotency[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (_partitions.TryGetValue(tenantId, out var p))
+            lock (p.Gate) p.Idempotency.Remove(id);
         return Task.CompletedTask;
     }
 }

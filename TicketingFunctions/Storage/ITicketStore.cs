@@ -33,6 +33,31 @@ public interface ITicketStore
     /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Keeps history entries that a ticket's document no longer carries, in the tenant's partition, keyed by the
+    /// ticket's id (<see cref="Ticket.Id"/>). Idempotent: appending entries that are already archived (a retry, or two
+    /// writers racing from one revision) never makes <see cref="GetHistoryArchiveAsync"/> answer a version twice, and
+    /// never loses an archived version. Callers append before they write the ticket without those entries, so an entry
+    /// is never in neither place.
+    /// </summary>
+    Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Every archived history entry of the ticket in this tenant, oldest first, one per version; empty when none.</summary>
+    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims an idempotency key: stores <paramref name="claim"/> (pending) and returns null, unless a record
+    /// with its id exists that <paramref name="canTakeOver"/> refuses; then returns that record and stores nothing.
+    /// Exactly one of concurrent claims of one key gets null.
+    /// </summary>
+    Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the claimed record, e.g. with the completed one.</summary>
+    Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Removes a claim whose create failed, so that the key can be used again. Missing is fine.</summary>
+    Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
 
 public readonly record struct DisplayNumber(long Serial, long Number);

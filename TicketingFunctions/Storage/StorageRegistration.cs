@@ -1,14 +1,37 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TicketingFunctions.Storage;
 
 public static class StorageRegistration
 {
-    /// <summary>The Cosmos DB store when <c>CosmosDb__Endpoint</c> is set, otherwise the embedded store.</summary>
+    /// <summary>True when <c>CosmosDb__Endpoint</c> is set, so the app keeps its data in Cosmos DB.</summary>
+    public static bool UsesCosmos(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{CosmosOptions.SectionName}:{nameof(CosmosOptions.Endpoint)}"]);
+
+    /// <summary>
+    /// The Cosmos DB store when <c>CosmosDb__Endpoint</c> is set, otherwise the embedded store.
+    /// For Cosmos, the settings are checked now (no network call); the client is built on first use, and
+    /// <see cref="CosmosStartup"/> creates the database (<c>CosmosDb__CreateIfNotExists</c>) and seeds
+    /// <c>Catalog__SeedFile</c> when the host starts.
+    /// </summary>
     public static IServiceCollection AddTicketStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<ITicketStore, EmbeddedTicketStore>();
+        if (!UsesCosmos(configuration))
+        {
+            services.AddSingleton<ITicketStore, EmbeddedTicketStore>();
+            return services;
+        }
+
+        var section = configuration.GetSection(CosmosOptions.SectionName);
+        var options = section.Get<CosmosOptions>() ?? new CosmosOptions();
+        CosmosClientProvider.Validate(options);
+
+        services.AddOptions<CosmosOptions>().Bind(section);
+        services.TryAddSingleton<CosmosClientProvider>();
+        services.AddSingleton<ITicketStore, CosmosTicketStore>();
+        services.AddHostedService<CosmosStartup>();
         return services;
     }
 }

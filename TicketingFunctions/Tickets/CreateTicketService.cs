@@ -7,20 +7,26 @@ using TicketingFunctions.Storage;
 namespace TicketingFunctions.Tickets;
 
 /// <summary>The create request as the function read it.</summary>
-public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body, long? ContentLength = null);
+public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
+    long? ContentLength = null, string? IdempotencyKey = null);
+
+/// <summary>A created ticket, or the first response's ticket replayed for a repeated Idempotency-Key.</summary>
+public sealed record CreatedTicket(Ticket Ticket, bool Replayed);
 
 /// <summary>Creates tickets, applying the contract's checks in its order: the first failure wins.</summary>
 public sealed class CreateTicketService(TenantGate gate, JsonBodyReader bodies, ITicketStore store, TimeProvider time, ILogger<CreateTicketService> logger)
 {
     public static readonly IReadOnlyList<string> CatalogTypes = ["template", "agent", "user"];
 
-    public async Task<Outcome<Ticket>> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<CreatedTicket>> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
     {
         var requestErrors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(request.CatalogType)) requestErrors.Add("type", "Query parameter type is required");
         else if (!CatalogTypes.Contains(request.CatalogType, StringComparer.Ordinal))
             requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
+        if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
+            requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
 
         using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
         var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
@@ -39,24 +45,84 @@ public sealed class CreateTicketService(TenantGate gate, JsonBodyReader bodies, 
         if (read.Error is not null) return read.Error;
         var errors = new ValidationErrors();
         ValidatedTicket? validated;
+        string? requestHash = null;
         using (var body = read.Value!)
+        {
             validated = TicketValidator.Validate(body.RootElement, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
+            if (validated is not null && request.IdempotencyKey is not null)
+                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement.GetRawText());
+        }
         if (validated is null) return ApiError.Invalid(errors);
 
         try
         {
-            var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
-            var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
-            var ticket = TicketFactory.Create(validated, context, type, caller, number, time.GetUtcNow());
-            await store.CreateTicketAsync(ticket, cancellationToken);
+            IdempotencyRecord? claim = null;
+            if (request.IdempotencyKey is not null)
+            {
+                var now = time.GetUtcNow();
+                claim = new IdempotencyRecord
+                {
+                    Id = IdempotencyKeys.RecordId(caller, request.IdempotencyKey),
+                    TenantId = caller.TenantId!,
+                    RequestHash = requestHash!,
+                    State = IdempotencyRecord.Pending,
+                    CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
+                    ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
+                    Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
+                };
+                var existing = await store.ClaimIdempotencyKeyAsync(claim,
+                    held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
+                if (existing is not null)
+                {
+                    if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;
+                    if (existing is { State: IdempotencyRecord.Completed, Ticket: { } first })
+                    {
+                        logger.LogInformation("Replayed ticket {ObjectId} for a repeated idempotency key", first.ObjectId);
+                        return new CreatedTicket(first, Replayed: true);
+                    }
+                    return ApiError.IdempotencyInProgress;
+                }
+            }
+
+            Ticket ticket;
+            try
+            {
+                var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
+                var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
+                ticket = TicketFactory.Create(validated, context, type, caller, number, time.GetUtcNow());
+                await store.CreateTicketAsync(ticket, cancellationToken);
+            }
+            catch when (claim is not null)
+            {
+                await ReleaseAsync(claim);
+                throw;
+            }
+
             using var created = logger.BeginScope(new LogScope("ObjectId", ticket.ObjectId));
             logger.LogInformation("Created ticket {ObjectId} of type {ItemTypeId} for team {TeamId}", ticket.ObjectId, type.Id, request.TeamId);
-            return ticket;
+            if (claim is not null) await CompleteAsync(claim with { State = IdempotencyRecord.Completed, Ticket = ticket });
+            return new CreatedTicket(ticket, Replayed: false);
         }
         catch (StoreUnavailableException ex)
         {
             logger.LogWarning("Store unavailable while creating a ticket; retry after {RetryAfter}", ex.RetryAfter);
             return ApiError.Unavailable(ex.RetryAfter);
         }
+    }
+
+    // The create failed: free the key so the client's retry can succeed. If even that fails, the claim
+    // is taken over once it has been pending longer than IdempotencyKeys.PendingTimeout.
+    private async Task ReleaseAsync(IdempotencyRecord claim)
+    {
+        try { await store.ReleaseIdempotencyKeyAsync(claim.TenantId, claim.Id, CancellationToken.None); }
+        catch (Exception ex) { logger.LogWarning("Could not release an idempotency key after a failed create: {ExceptionType}", ex.GetType().Name); }
+    }
+
+    // The ticket exists: the answer is 200 whatever happens here. A record left pending means a retry
+    // gets 409 until the claim times out, then creates again; that is logged.
+    private async Task CompleteAsync(IdempotencyRecord completed)
+    {
+        try { await store.SaveIdempotencyRecordAsync(completed, CancellationToken.None); }
+        catch (Exception ex) { logger.LogWarning("Could not record the response for an idempotency key: {ExceptionType}", ex.GetType().Name); }
     }
 }

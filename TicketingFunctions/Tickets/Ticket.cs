@@ -33,6 +33,20 @@ public sealed record Ticket
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
     [JsonPropertyName("attachments")] public JsonObject Attachments { get; init; } = [];
     [JsonPropertyName("ticket_relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonObject? TicketRelation { get; init; }
+
+    /// <summary>
+    /// The newest change-history entries, oldest first (older ones are in the store's history archive). Stored in the
+    /// ticket document as <c>change_history</c> by the store serializer (<see cref="Storage.StoreJson"/>), so a write carries
+    /// its own history entry; <c>[JsonIgnore]</c> keeps it out of every API response and schema.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<TicketHistoryEntry> History { get; init; } = [];
+
+    /// <summary>
+    /// Which stored revision this instance was read from, so that a store can replace it with one
+    /// conditional request (Cosmos DB: IfMatchEtag on the <c>_etag</c> it read). Set by the store,
+    /// carried along by <c>with</c>, never serialized and not part of the API.
+    /// </summary>
+    [JsonIgnore] internal Storage.StoredRevision? Revision { get; init; }
 }
 
 public sealed record LookupProps(

@@ -23,7 +23,7 @@ public static class TicketFactory
 
         var timestamp = Timestamp(now);
         var status = type.InitialStatus ?? TicketStatus.Default;
-        return new Ticket
+        var ticket = new Ticket
         {
             Id = Guid.NewGuid().ToString(),
             TenantId = caller.TenantId!,
@@ -45,6 +45,8 @@ public static class TicketFactory
             Attachments = input.Attachments,
             TicketRelation = input.TicketRelation,
         };
+        // The creation is the first history entry, written by the same create request.
+        return ticket with { History = [TicketHistory.Creation(ticket, caller)] };
     }
 
     public static JsonObject LastUpdatedBy(Caller caller) => new()

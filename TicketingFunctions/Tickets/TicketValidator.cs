@@ -41,12 +41,7 @@ public static class TicketValidator
         }
 
         var sourceText = RequiredString(source, "source", errors);
-        var summaryText = RequiredString(summary, "summary", errors);
-        if (summaryText is not null && summaryText.Length > SummaryMaxLength)
-        {
-            errors.Add("summary", $"Field summary must be at most {SummaryMaxLength} characters long");
-            summaryText = null;
-        }
+        var summaryText = ValidateSummary(summary, errors);
 
         JsonObject? attachmentsObject = null;
         if (attachments is null) errors.Add("attachments", "Field attachments is required");
@@ -163,6 +158,18 @@ public static class TicketValidator
         }
         slot = property.Value;
         return true;
+    }
+
+    /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters.</summary>
+    internal static string? ValidateSummary(JsonElement? summary, ValidationErrors errors)
+    {
+        var text = RequiredString(summary, "summary", errors);
+        if (text is not null && text.Length > SummaryMaxLength)
+        {
+            errors.Add("summary", $"Field summary must be at most {SummaryMaxLength} characters long");
+            return null;
+        }
+        return text;
     }
 
     private static string? RequiredString(JsonElement? value, string key, ValidationErrors errors)

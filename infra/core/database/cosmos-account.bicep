@@ -82,6 +82,21 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           }
         ]
       }
+      // The embedded change history is never queried: indexing it would make every write cost more as it grows.
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/change_history/*'
+          }
+        ]
+      }
     }
   }
 }
@@ -102,6 +117,21 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
         version: 2
       }
       defaultTtl: -1
+      // History archive documents are found by kind and ticket_id; their entries are never queried.
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/entries/*'
+          }
+        ]
+      }
     }
   }
 }

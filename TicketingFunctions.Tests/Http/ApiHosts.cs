@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Tests.Cosmos;
+
+namespace TicketingFunctions.Tests.Http;
+
+/// <summary>Starts in-process hosts on one kind of store, so the HTTP contract suite runs on each store.</summary>
+public interface IApiHosts
+{
+    Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null);
+}
+
+/// <summary>The embedded in-process store (the local default).</summary>
+public sealed class EmbeddedHosts : IApiHosts
+{
+    public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        TestApi.StartAsync(configure, services);
+}
+
+/// <summary>The Cosmos DB store on the emulator: every host gets a fresh database, seeded with the sample catalog.</summary>
+public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
+{
+    public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        TestApi.StartAsync(settings =>
+        {
+            foreach (var (key, value) in emulator.Settings(CosmosEmulatorFixture.NewDatabaseName())) settings[key] = value;
+            settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath;
+            configure?.Invoke(settings);
+        }, services);
+}

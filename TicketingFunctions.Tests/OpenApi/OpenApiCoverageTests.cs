@@ -1,0 +1,310 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Http;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Tests.OpenApi;
+
+/// <summary>
+/// Every response the document lists is produced by the API: one case per documented (operation, status,
+/// media type), each driving its own requests through TestApi's checking client. So an operation (or a
+/// status of one) that the document lists but no test exercises fails here, whatever other test classes
+/// run and in whatever order: the coverage does not depend on them. The other direction, a response
+/// the document does not describe, fails the HTTP test that received it (<see cref="OpenApiConformance"/>).
+/// </summary>
+public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClassFixture<OpenApiCoverageTests.Apis>
+{
+    /// <summary>
+    /// Documented responses that the code cannot produce yet, each with the reason. A case listed here
+    /// must not also have a scenario: when the code lands, move it to <see cref="Scenarios"/>.
+    /// </summary>
+    private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal);
+
+    private const string IncidentPath = "/api/v2/ticketing/ticket/create/james/16911?type=template&module=ticketing";
+    private const string IncidentBody = """{"source":"api","summary":"Outage","ticketBody":{"offerId":"23630","93aabbc9-fd45-407d-8569-b140bf9cc6a7":7},"attachments":{},"ticketRelation":null}""";
+
+    /// <summary>The requests that produce each documented response; several where a status has several shapes.</summary>
+    private static readonly Dictionary<string, Func<Apis, Task<HttpResponseMessage>>[]> Scenarios = new(StringComparer.Ordinal)
+    {
+        ["createTicket 200 application/json"] =
+        [
+            a => a.Api.CreateAsync(Bodies.ContractExample),
+            async a =>
+            {
+                // A replay: the stored answer, with Idempotent-Replayed.
+                var key = $"replay-{Guid.NewGuid()}";
+                await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                var replay = await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+                return replay;
+            },
+        ],
+        ["createTicket 409 application/json"] = [a => a.CreateWithKey(a.Faulty, "always-in-progress", Bodies.ContractExample)],
+        ["createTicket 422 application/json"] =
+        [
+            async a =>
+            {
+                var key = $"reused-{Guid.NewGuid()}";
+                await a.CreateWithKey(a.Api, key, Bodies.ContractExample);
+                return await a.CreateWithKey(a.Api, key, Bodies.Example(b => b["summary"] = "Another request"));
+            },
+        ],
+        ["createTicket 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, TestApi.CreatePath, a.Api.Token(), Bodies.ContractExample, tenant: "not-a-uuid"),
+            a => a.Send(HttpMethod.Post, "/api/v2/ticketing/ticket/create/james/16910?type=bogus&module=ticketing", a.Api.Token(), Bodies.ContractExample),
+            a => a.Api.CreateAsync(Bodies.Example(b => b.TicketBody()["offerId"] = "23630")),
+            a => a.Api.CreateAsync("{"),
+        ],
+        ["createTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, TestApi.CreatePath, null, Bodies.ContractExample),
+            a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(roles: "uma_authorization", scope: "tickets:write")),
+        ],
+        ["createTicket 403 (no body)"] = [a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(teams: "facilities"))],
+        ["createTicket 404 application/json"] = [a => a.Send(HttpMethod.Post, TestApi.CreatePath, a.Api.Token(), Bodies.ContractExample, tenant: TestApi.OtherTenant)],
+        ["createTicket 404 text/html"] =
+        [
+            a => a.Api.CreateAsync(Bodies.ContractExample, path: "/api/v2/ticketing/ticket/create/nobody/16910?type=template&module=ticketing"),
+            a => a.Api.CreateAsync(Bodies.ContractExample, path: "/api/v2/ticketing/ticket/create/james/99999?type=template&module=ticketing"),
+        ],
+        ["createTicket 413 application/json"] = [a => a.Api.CreateAsync(Bodies.Example(b => b["summary"] = new string('x', 1024 * 1024)))],
+        ["createTicket 500 application/json"] = [a => a.Faulty.CreateAsync(Bodies.ContractExample)],
+        ["createTicket 503 application/json"] = [a => a.Faulty.CreateAsync(IncidentBody, path: IncidentPath)],
+
+        ["listTicketTypes 200 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(scope: "tickets:read"))],
+        ["listTicketTypes 400 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(), realm: null)],
+        ["listTicketTypes 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", null),
+            a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(scope: "openid")),
+        ],
+        ["listTicketTypes 404 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(), tenant: TestApi.OtherTenant)],
+        ["listTicketTypes 500 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/ticket-type")],
+        ["listTicketTypes 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/ticket-type", Apis.ThrottledTenant)],
+
+        ["listOffers 200 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(scope: "tickets:write"))],
+        ["listOffers 400 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(), tenant: "")],
+        ["listOffers 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", "not-a-jwt"),
+            a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(scope: "openid")),
+        ],
+        ["listOffers 404 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", a.Api.Token(tenant: "00000000-0000-4000-8000-000000000000"), tenant: "00000000-0000-4000-8000-000000000000")],
+        ["listOffers 500 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers")],
+        ["listOffers 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", Apis.ThrottledTenant)],
+
+        ["getTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token())],
+        ["getTicket 400 application/json"] = [a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), realm: null)],
+        ["getTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), null),
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["getTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicket 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Ticket("CTC-9999"), a.Api.Token()),
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), tenant: TestApi.OtherTenant),
+        ],
+        ["getTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Ticket(Apis.Fails500))],
+        ["getTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Ticket(Apis.Fails503))],
+
+        ["updateTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"Laptop + dock"}""")],
+        ["updateTicket 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$$"""{"etag":"{{{a.LastEtag}}}","ticketBody":{"offerId":"23630"}}"""),
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(), "{}", tenant: "not-a-uuid"),
+        ],
+        ["updateTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), null, "{}"),
+            a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(scope: "tickets:read"), "{}"),
+        ],
+        ["updateTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
+        ["updateTicket 404 application/json"] = [a => a.Send(HttpMethod.Patch, Update("CTC-9999"), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
+        ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["updateTicket 428 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
+        ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
+
+        ["getTicketHistory 200 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token())],
+        ["getTicketHistory 400 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(), tenant: "")],
+        ["getTicketHistory 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, History("CTC-0001"), "not-a-jwt"),
+            a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["getTicketHistory 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicketHistory 404 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-9999"), a.Api.Token())],
+        ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
+        ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
+
+        ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
+        ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
+    };
+
+    private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
+    private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
+
+    public static TheoryData<string> DocumentedResponses()
+    {
+        var data = new TheoryData<string>();
+        foreach (var key in OpenApiContract.Instance.DocumentedResponses.Select(k => k.ToString()).Distinct().Order(StringComparer.Ordinal)) data.Add(key);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentedResponses))]
+    public async Task Every_documented_response_is_produced_by_the_api(string response)
+    {
+        if (Pending.TryGetValue(response, out var reason))
+        {
+            Assert.False(Scenarios.ContainsKey(response), $"{response} has a scenario now: remove it from Pending");
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+            return;
+        }
+
+        Assert.True(Scenarios.TryGetValue(response, out var scenarios),
+            $"openapi.yaml documents {response}, but no test produces it. Add a scenario to {nameof(OpenApiCoverageTests)}.{nameof(Scenarios)} "
+            + "(or remove the response from the document if the API never answers it).");
+
+        foreach (var scenario in scenarios)
+        {
+            // The checking client throws when the response is not what the document says.
+            var received = await scenario(apis);
+            var exchange = OpenApiConformance.Recorder.Of(received);
+            Assert.NotNull(exchange);
+            Assert.Empty(exchange.Problems);
+            Assert.Equal(response, exchange.Key?.ToString());
+        }
+    }
+
+    [Fact]
+    public void Every_scenario_and_pending_entry_names_a_documented_response()
+    {
+        var documented = OpenApiContract.Instance.DocumentedResponses.Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(Scenarios.Keys.Concat(Pending.Keys).Where(k => !documented.Contains(k)));
+    }
+
+    /// <summary>The normal API, and one whose store fails in the ways the document describes.</summary>
+    public sealed class Apis : IAsyncLifetime
+    {
+        public TestApi Api { get; private set; } = null!;
+
+        /// <summary>
+        /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads), and
+        /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display number is throttled (→ 503
+        /// with Retry-After); writing a CTC ticket throws (→ 500); reading ticket <see cref="Fails500"/>
+        /// throws and reading <see cref="Fails503"/> is throttled; every Idempotency-Key is held by a
+        /// request still in progress (→ 409).
+        /// </summary>
+        public TestApi Faulty { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Api = await TestApi.StartAsync();
+            Faulty = await TestApi.StartAsync(
+                settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
+                services =>
+                {
+                    services.AddSingleton<EmbeddedTicketStore>();
+                    services.AddSingleton(sp => FaultyStore.Wrap(sp.GetRequiredService<EmbeddedTicketStore>()));
+                });
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Api.DisposeAsync();
+            await Faulty.DisposeAsync();
+        }
+
+        public Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, string? body = null,
+            string tenant = TestApi.Tenant, string? realm = TestApi.Realm) =>
+            Api.Client.SendAsync(Api.Request(method, path, token, body, tenant, realm));
+
+        /// <summary>Display ids whose reads fail in <see cref="Faulty"/>'s store: unexpectedly (→ 500), or throttled (→ 503).</summary>
+        public const string Fails500 = "CTC-0500";
+        public const string Fails503 = "CTC-0503";
+
+        /// <summary>The etag of the ticket <see cref="CreateTicket"/> made last (scenarios run one at a time).</summary>
+        public string LastEtag { get; private set; } = "";
+
+        /// <summary>Creates the contract's example ticket in <see cref="Api"/> and returns its display id.</summary>
+        public async Task<string> CreateTicket()
+        {
+            var created = await Api.CreateAsync(Bodies.ContractExample);
+            var ticket = (await created.JsonAsync()).GetProperty("ticket");
+            LastEtag = ticket.GetProperty("etag").GetString()!;
+            return ticket.GetProperty("object_id").GetString()!;
+        }
+
+        public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null) =>
+            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(), body));
+
+        /// <summary>A tenant whose catalog read is throttled in <see cref="Faulty"/>'s store (→ 503).</summary>
+        public const string ThrottledTenant = "00000000-0000-4000-8000-000000000503";
+
+        public Task<HttpResponseMessage> CreateWithKey(TestApi api, string key, string body)
+        {
+            var request = api.Request(HttpMethod.Post, TestApi.CreatePath, api.Token(), body);
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            return api.Client.SendAsync(request);
+        }
+
+        public Task<HttpResponseMessage> SendFaulty(HttpMethod method, string path, string tenant = TestApi.OtherTenant) =>
+            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(tenant: tenant, teams: "ops"), tenantHeader: tenant));
+    }
+
+    /// <summary>
+    /// The real store with faults on a few calls. A proxy rather than a class implementing ITicketStore, so
+    /// that methods added to the interface later need no change here.
+    /// </summary>
+    public class FaultyStore : DispatchProxy
+    {
+        private ITicketStore _inner = null!;
+
+        public static ITicketStore Wrap(ITicketStore inner)
+        {
+            var proxy = Create<ITicketStore, FaultyStore>();
+            ((FaultyStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            switch (method!.Name)
+            {
+                case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], TestApi.OtherTenant):
+                    return Task.FromException<TenantCatalog?>(new InvalidOperationException("catalog read failed"));
+                case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], Apis.ThrottledTenant):
+                    return Task.FromException<TenantCatalog?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(3)));
+                case nameof(ITicketStore.NextDisplayNumberAsync) when Equals(args![1], "REQ"):
+                    return Task.FromException<DisplayNumber>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails500):
+                    return Task.FromException<Ticket?>(new InvalidOperationException("ticket read failed"));
+                case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails503):
+                    return Task.FromException<Ticket?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.ClaimIdempotencyKeyAsync) when args![0] is IdempotencyRecord claim:
+                    // Every key is held by a request still in progress (→ 409).
+                    return Task.FromResult<IdempotencyRecord?>(claim);
+                case nameof(ITicketStore.CreateTicketAsync) when args![0] is Ticket { ObjectId: var id } && id.StartsWith("CTC-", StringComparison.Ordinal):
+                    return Task.FromException(new InvalidOperationException("write failed"));
+            }
+            try
+            {
+                return method.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
+    }
+}

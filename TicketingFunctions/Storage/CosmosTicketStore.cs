@@ -1,0 +1,361 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Storage;
+
+/// <summary>
+/// The store on Azure Cosmos DB (NoSQL API). Everything of a tenant is in its logical partition
+/// (<c>/tenant_id</c>) of one of two containers:
+/// <list type="bullet">
+/// <item>tickets: one document per ticket, id = the ticket's UUID, unique key on <c>/object_id</c>;</item>
+/// <item>tenants: the tenant's catalog document (id "catalog") and counter document (id "counter").</item>
+/// </list>
+/// A ticket number costs one patch of the counter (two Increment operations, applied atomically by the
+/// service), a ticket one create. Writes of existing tickets are conditional on the Cosmos <c>_etag</c>.
+/// </summary>
+public sealed class CosmosTicketStore : ITicketStore
+{
+    private static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a missing counter is created and the patch tried again before giving up.</summary>
+    private const int CounterAttempts = 3;
+
+    private static readonly ItemRequestOptions NoContentOnWrite = new() { EnableContentResponseOnWrite = false };
+
+    private readonly CosmosClientProvider _clients;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _budget;
+
+    public CosmosTicketStore(CosmosClientProvider clients, ILogger<CosmosTicketStore>? logger = null)
+    {
+        _clients = clients;
+        _budget = TimeSpan.FromSeconds(Math.Max(1, clients.Options.RequestBudgetSeconds));
+        _logger = logger ?? NullLogger<CosmosTicketStore>.Instance;
+    }
+
+    public Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken) =>
+        RunAsync("read the catalog", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            try
+            {
+                var response = await containers.Tenants.ReadItemAsync<CatalogDocument>(
+                    CatalogDocument.DocumentId, new PartitionKey(tenantId), cancellationToken: cancellationToken);
+                return response.Resource.Catalog;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        }, cancellationToken);
+
+    public Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken) =>
+        RunAsync("write the catalog", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            await containers.Tenants.UpsertItemAsync(CatalogDocument.For(catalog), new PartitionKey(catalog.TenantId),
+                NoContentOnWrite, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        return RunAsync("take a ticket number", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var partitionKey = new PartitionKey(tenantId);
+            PatchOperation[] increments =
+            [
+                PatchOperation.Increment("/serial", 1),
+                PatchOperation.Increment("/numbers/" + EscapePointerSegment(prefix), 1),
+            ];
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var response = await containers.Tenants.PatchItemAsync<CounterDocument>(
+                        CounterDocument.DocumentId, partitionKey, increments, cancellationToken: cancellationToken);
+                    var counter = response.Resource;
+                    if (counter.Numbers is null || !counter.Numbers.TryGetValue(prefix, out var number))
+                        throw new InvalidOperationException($"The counter of tenant {tenantId} came back without the number for {prefix}.");
+                    return new DisplayNumber(counter.Serial, number);
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound && attempt < CounterAttempts)
+                {
+                    // First ticket of the tenant: make its counter (with the parent of the numbers, which
+                    // Increment needs), then patch again. A 409 means a concurrent first use made it.
+                    try
+                    {
+                        await containers.Tenants.CreateItemAsync(CounterDocument.Empty(tenantId), partitionKey,
+                            NoContentOnWrite, cancellationToken);
+                        _logger.LogInformation("Created the ticket counter of tenant {TenantId}.", tenantId);
+                    }
+                    catch (CosmosException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict)
+                    {
+                    }
+                }
+            }
+        }, cancellationToken);
+    }
+
+    public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) =>
+        RunAsync("create the ticket", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            try
+            {
+                await containers.Tickets.CreateItemAsync(ticket, new PartitionKey(ticket.TenantId), NoContentOnWrite, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // The id, or the object_id through the container's unique key, is taken.
+                throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
+            }
+            return true;
+        }, cancellationToken);
+
+    public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
+        RunAsync("read the ticket", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            // A single-partition query: the partition key scopes it, and the filter repeats the tenant so
+            // the query can never match outside it whatever the request options say.
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.object_id = @objectId")
+                .WithParameter("@tenantId", tenantId)
+                .WithParameter("@objectId", objectId);
+            using var results = containers.Tickets.GetItemQueryIterator<JsonElement>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+                MaxItemCount = 1,
+            });
+            while (results.HasMoreResults)
+            {
+                foreach (var document in await results.ReadNextAsync(cancellationToken))
+                    return ToTicket(document);
+            }
+            return null;
+        }, cancellationToken);
+
+    public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken) =>
+        RunAsync("replace the ticket", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var partitionKey = new PartitionKey(ticket.TenantId);
+            string storeEtag;
+            if (ticket.Revision is { } revision && revision.TenantId == ticket.TenantId && revision.TicketId == ticket.Id)
+            {
+                // Read through this store: one conditional request.
+                if (!string.Equals(revision.ApiEtag, expectedEtag, StringComparison.Ordinal))
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                storeEtag = revision.StoreEtag;
+            }
+            else
+            {
+                // Not read through this store: read the current revision first, then write conditionally on it.
+                Ticket current;
+                try
+                {
+                    var response = await containers.Tickets.ReadItemAsync<JsonElement>(ticket.Id, partitionKey, cancellationToken: cancellationToken);
+                    current = ToTicket(response.Resource);
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
+                }
+                if (!string.Equals(current.ObjectId, ticket.ObjectId, StringComparison.Ordinal))
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
+                if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                storeEtag = current.Revision!.StoreEtag;
+            }
+
+            try
+            {
+                await containers.Tickets.ReplaceItemAsync(ticket with { Revision = null }, ticket.Id, partitionKey,
+                    new ItemRequestOptions { IfMatchEtag = storeEtag, EnableContentResponseOnWrite = false }, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.", e);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
+            }
+            return true;
+        }, cancellationToken);
+
+    /// <summary>One upsert of one archive document in the tenants container; no read.</summary>
+    public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
+        RunAsync("archive ticket history", async cancellationToken =>
+        {
+            if (entries.Count == 0) return true;
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            await containers.Tenants.UpsertItemAsync(HistoryArchiveDocument.For(tenantId, ticketId, entries), new PartitionKey(tenantId),
+                NoContentOnWrite, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
+        RunAsync("read the ticket history archive", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            // No ORDER BY: the archive is small and sorting here needs no index path.
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId")
+                .WithParameter("@tenantId", tenantId)
+                .WithParameter("@kind", HistoryArchiveDocument.KindName)
+                .WithParameter("@ticketId", ticketId);
+            using var results = containers.Tenants.GetItemQueryIterator<HistoryArchiveDocument>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+            });
+            var byVersion = new SortedDictionary<int, TicketHistoryEntry>();
+            while (results.HasMoreResults)
+            {
+                foreach (var document in await results.ReadNextAsync(cancellationToken))
+                foreach (var entry in document.Entries ?? [])
+                    byVersion[entry.Version] = entry;
+            }
+            return (IReadOnlyList<TicketHistoryEntry>)[.. byVersion.Values];
+        }, cancellationToken);
+
+    public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
+        RunAsync("claim the idempotency key", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var partitionKey = new PartitionKey(claim.TenantId);
+            try
+            {
+                await containers.Tenants.CreateItemAsync(claim, partitionKey, NoContentOnWrite, cancellationToken);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Someone holds the key (or held it: TTL deletion is lazy). Take it over only when allowed, and
+                // only if it has not changed since we read it, so that two takers can't both win.
+            }
+            ItemResponse<IdempotencyRecord> existing;
+            try
+            {
+                existing = await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Deleted in between (released, or expired): one more plain claim decides.
+                try
+                {
+                    await containers.Tenants.CreateItemAsync(claim, partitionKey, NoContentOnWrite, cancellationToken);
+                    return null;
+                }
+                catch (CosmosException again) when (again.StatusCode == HttpStatusCode.Conflict)
+                {
+                    return (await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken)).Resource;
+                }
+            }
+            if (!canTakeOver(existing.Resource)) return existing.Resource;
+            try
+            {
+                await containers.Tenants.ReplaceItemAsync(claim, claim.Id, partitionKey,
+                    new ItemRequestOptions { IfMatchEtag = existing.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+                return null;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                return (await containers.Tenants.ReadItemAsync<IdempotencyRecord>(claim.Id, partitionKey, cancellationToken: cancellationToken)).Resource;
+            }
+        }, cancellationToken);
+
+    public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken) =>
+        RunAsync("save the idempotency record", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            await containers.Tenants.UpsertItemAsync(record, new PartitionKey(record.TenantId), NoContentOnWrite, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        RunAsync("release the idempotency key", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            try
+            {
+                await containers.Tenants.DeleteItemAsync<IdempotencyRecord>(id, new PartitionKey(tenantId), NoContentOnWrite, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+            return true;
+        }, cancellationToken);
+
+    private static Ticket ToTicket(JsonElement document)
+    {
+        var ticket = document.Deserialize<Ticket>(CosmosJsonSerializer.Options)
+                     ?? throw new InvalidOperationException("A ticket document was null.");
+        var storeEtag = document.TryGetProperty("_etag", out var etag) && etag.ValueKind == JsonValueKind.String ? etag.GetString() : null;
+        return storeEtag is null ? ticket : ticket with { Revision = new StoredRevision(ticket.TenantId, ticket.Id, ticket.Etag, storeEtag) };
+    }
+
+    /// <summary>A JSON Pointer segment (RFC 6901), as patch paths use: "~" and "/" are escaped.</summary>
+    public static string EscapePointerSegment(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Runs one store operation and maps what Cosmos DB says into the store's exceptions: throttling that
+    /// outlasted the SDK's own retries (429), unavailability (503), timeouts (408, or the SDK giving up
+    /// without the caller cancelling) and a lost replica set (410, 449 after the SDK's retries) become
+    /// <see cref="StoreUnavailableException"/> with a Retry-After. Everything else keeps its exception.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string action, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        // The budget bounds the whole operation, the SDK's retries included: past it the SDK call is cancelled.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(_budget);
+        try
+        {
+            return await operation(budget.Token);
+        }
+        catch (CosmosException e) when (IsUnavailable(e.StatusCode))
+        {
+            var retryAfter = RetryAfterFor(e);
+            // The status, not the exception: its text carries the SDK's (long) diagnostics, logged at Debug.
+            _logger.LogWarning("Cosmos DB could not {Action}: {Status}/{SubStatus}, activity {ActivityId}; retry after {RetryAfter}.",
+                action, (int)e.StatusCode, e.SubStatusCode, e.ActivityId, retryAfter);
+            _logger.LogDebug("Cosmos DB diagnostics: {Diagnostics}", e.Diagnostics);
+            throw new StoreUnavailableException($"Cosmos DB could not {action}: {(int)e.StatusCode} {e.StatusCode}.", retryAfter, e);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The SDK's own timeout (CosmosOperationCanceledException), not the caller's cancellation.
+            _logger.LogWarning("Cosmos DB timed out trying to {Action}: {Error}", action, e.GetType().Name);
+            _logger.LogDebug(e, "Cosmos DB timeout details");
+            throw new StoreUnavailableException($"Cosmos DB timed out trying to {action}.", UnavailableRetryAfter, e);
+        }
+        catch (HttpRequestException e)
+        {
+            _logger.LogWarning(e, "Cosmos DB could not be reached to {Action}.", action);
+            throw new StoreUnavailableException($"Cosmos DB could not be reached to {action}.", UnavailableRetryAfter, e);
+        }
+    }
+
+    public static bool IsUnavailable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests
+        or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout or HttpStatusCode.Gone or (HttpStatusCode)449;
+
+    public static TimeSpan RetryAfterFor(CosmosException e)
+    {
+        var fallback = e.StatusCode == HttpStatusCode.TooManyRequests ? ThrottledRetryAfter : UnavailableRetryAfter;
+        var retryAfter = e.RetryAfter is { } r && r > TimeSpan.Zero ? r : fallback;
+        // Retry-After is sent in whole seconds: never advise less than one.
+        return retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter;
+    }
+}

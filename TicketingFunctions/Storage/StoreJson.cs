@@ -1,0 +1,48 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using TicketingFunctions.Tickets;
+
+namespace TicketingFunctions.Storage;
+
+/// <summary>
+/// JSON for documents a store writes. It differs from the API's <see cref="Api.ApiJsonContext"/> in one way: members
+/// that are stored but never answered (<c>[JsonIgnore]</c> on the type, so no response or schema can show them) are
+/// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>change_history</c>.
+/// A store that serializes tickets (the Cosmos DB store's CosmosSerializer) must use <see cref="Options"/> or
+/// <see cref="AddStoredOnlyMembers"/>.
+/// </summary>
+public static class StoreJson
+{
+    public const string HistoryProperty = "change_history";
+
+    /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    /// <summary>
+    /// Metadata comes from the source-generated <see cref="Api.ApiJsonContext"/> for the types it knows (tickets,
+    /// history, catalogs): no reflection-built serializers on the request path. Other documents fall back to reflection.
+    /// </summary>
+    public static JsonSerializerOptions Create(JsonSerializerOptions? from = null)
+    {
+        var options = from is null ? new JsonSerializerOptions(JsonSerializerDefaults.General) : new JsonSerializerOptions(from);
+        var resolver = options.TypeInfoResolver ?? JsonTypeInfoResolver.Combine(Api.ApiJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        options.TypeInfoResolver = resolver.WithAddedModifier(AddStoredOnlyMembers);
+        return options;
+    }
+
+    // History is init-only: the deserializer sets it through its accessor, without reflection per document.
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_History")]
+    private static extern void SetHistory(Ticket ticket, IReadOnlyList<TicketHistoryEntry> value);
+
+    /// <summary>The contract modifier: adds <c>change_history</c> to <see cref="Ticket"/>.</summary>
+    public static void AddStoredOnlyMembers(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(Ticket) || info.Kind != JsonTypeInfoKind.Object) return;
+        if (info.Properties.Any(p => p.Name == HistoryProperty)) return;
+        var history = info.CreateJsonPropertyInfo(typeof(IReadOnlyList<TicketHistoryEntry>), HistoryProperty);
+        history.Get = ticket => ((Ticket)ticket).History;
+        history.Set = (ticket, value) => SetHistory((Ticket)ticket, (IReadOnlyList<TicketHistoryEntry>?)value ?? Array.Empty<TicketHistoryEntry>());
+        info.Properties.Add(history);
+    }
+}

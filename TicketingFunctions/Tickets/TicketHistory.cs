@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using TicketingFunctions.Auth;
+
+namespace TicketingFunctions.Tickets;
+
+/// <summary>
+/// One write of a ticket: who, when, the version it produced and, per changed key, the old and new value.
+/// Keys are <c>summary</c>, <c>offerId</c> and field UUIDs. A value that was absent or cleared is null.
+/// </summary>
+public sealed record TicketHistoryEntry
+{
+    [JsonPropertyName("version")] public required int Version { get; init; }
+    /// <summary><see cref="TicketHistory.Created"/> or <see cref="TicketHistory.Updated"/>.</summary>
+    [JsonPropertyName("action")] public required string Action { get; init; }
+    [JsonPropertyName("username")] public required string Username { get; init; }
+    /// <summary>ISO-8601 UTC with milliseconds; equal to the ticket's <c>updated_at</c> after this write.</summary>
+    [JsonPropertyName("timestamp")] public required string Timestamp { get; init; }
+    [JsonPropertyName("changes")] public required IReadOnlyDictionary<string, ValueChange> Changes { get; init; }
+}
+
+/// <summary>A key's value before and after a write. <see cref="JsonElement"/> is immutable, so entries can be shared.</summary>
+public sealed record ValueChange(
+    [property: JsonPropertyName("old")] JsonElement? Old,
+    [property: JsonPropertyName("new")] JsonElement? New);
+
+/// <summary>Builds history entries.</summary>
+public static class TicketHistory
+{
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string SummaryKey = "summary";
+
+    /// <summary>Keys of <c>data</c> the system maintains; they are not changes a client made.</summary>
+    public static readonly IReadOnlySet<string> SystemDataKeys =
+        new HashSet<string>(["ccWatchers", "toWatchers", "submittedBy", "lastUpdatedBy"], StringComparer.Ordinal);
+
+    /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
+    public static TicketHistoryEntry Creation(Ticket ticket, Caller caller)
+    {
+        var changes = new Dictionary<string, ValueChange>(StringComparer.Ordinal)
+        {
+            [SummaryKey] = new(null, Element(ticket.Summary)),
+        };
+        foreach (var (key, value) in ticket.Data)
+        {
+            if (SystemDataKeys.Contains(key) || value is null) continue;
+            changes[key] = new(null, Element(value));
+        }
+        return new TicketHistoryEntry
+        {
+            Version = ticket.Version,
+            Action = Created,
+            Username = caller.Username,
+            Timestamp = ticket.CreatedAt,
+            Changes = changes,
+        };
+    }
+
+    /// <summary>The whole history, oldest first: archived entries older than the embedded ones, then the embedded ones.</summary>
+    public static IReadOnlyList<TicketHistoryEntry> Merge(IReadOnlyList<TicketHistoryEntry> archived, IReadOnlyList<TicketHistoryEntry> embedded)
+    {
+        var firstEmbedded = embedded.Count > 0 ? embedded.Min(e => e.Version) : int.MaxValue;
+        var merged = new SortedDictionary<int, TicketHistoryEntry>();
+        foreach (var entry in archived)
+            if (entry.Version < firstEmbedded) merged[entry.Version] = entry;
+        foreach (var entry in embedded) merged[entry.Version] = entry;
+        return [.. merged.Values];
+    }
+
+    /// <summary>True when entries older than the embedded ones may exist in the archive.</summary>
+    public static bool MayHaveArchive(IReadOnlyList<TicketHistoryEntry> embedded) =>
+        embedded.Count == 0 || embedded.Min(e => e.Version) > 1;
+
+    public static JsonElement Element(string value) => Element(JsonValue.Create(value))!.Value;
+
+    /// <summary>An immutable copy of a node; null for a JSON null or a missing value.</summary>
+    public static JsonElement? Element(JsonNode? node)
+    {
+        if (node is null) return null;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+}

@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
+using TicketingFunctions.Storage;
+
+namespace TicketingFunctions.Tickets;
+
+/// <summary>A read or history request as the function read it.</summary>
+public sealed record TicketRequest(RequestHeaders Headers, string ObjectId);
+
+/// <summary>An update request as the function read it; <see cref="IfMatch"/> is the raw If-Match header, if any.</summary>
+public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null);
+
+/// <summary>A ticket's whole history, oldest first.</summary>
+public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHistoryEntry> Entries);
+
+/// <summary>
+/// Reads, updates and lists the history of existing tickets, with create's order of checks (the first failure wins):
+/// token (in the function) → headers 400 → tenant 404 → permission 401 → ticket 404 → team and type 403 →
+/// body 400 → etag 428/412.
+/// </summary>
+public sealed class TicketLifecycleService(
+    TenantGate gate,
+    JsonBodyReader bodies,
+    ITicketStore store,
+    TimeProvider time,
+    IOptions<TicketHistoryOptions> historyOptions,
+    ILogger<TicketLifecycleService> logger)
+{
+    private sealed record Access(CatalogIndex Catalog, Ticket Ticket, TicketType Type);
+
+    public Task<Outcome<Ticket>> ReadAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
+        GuardAsync<Ticket>("reading a ticket", caller, request.ObjectId, async () =>
+        {
+            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket", cancellationToken);
+            return access.Error is not null ? access.Error : access.Value!.Ticket;
+        });
+
+    public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
+        GuardAsync<TicketHistoryView>("reading a ticket's history", caller, request.ObjectId, async () =>
+        {
+            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket history", cancellationToken);
+            if (access.Error is not null) return access.Error;
+            var ticket = access.Value!.Ticket;
+            // The ticket carries the newest entries; the archive is read only when older ones exist.
+            var archived = TicketHistory.MayHaveArchive(ticket.History)
+                ? await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, cancellationToken)
+                : [];
+            return new TicketHistoryView(ticket.ObjectId, TicketHistory.Merge(archived, ticket.History));
+        });
+
+    public Task<Outcome<Ticket>> UpdateAsync(Caller caller, UpdateTicketRequest request, CancellationToken cancellationToken) =>
+        GuardAsync<Ticket>("updating a ticket", caller, request.ObjectId, async () =>
+        {
+            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: true, "update ticket", cancellationToken);
+            if (access.Error is not null) return access.Error;
+            var (catalog, current, type) = access.Value!;
+
+            // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
+            var errors = new ValidationErrors();
+            var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+            if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
+            {
+                TicketUpdateValidator.ParseIfMatch(request.IfMatch, errors);
+                foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
+                return ApiError.Invalid(errors);
+            }
+            if (read.Error is not null) return read.Error;
+            TicketUpdate? update;
+            using (var body = read.Value!)
+                update = TicketUpdateValidator.Validate(body.RootElement, request.IfMatch, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
+            if (update is null) return ApiError.Invalid(errors);
+
+            if (update.Etag is null) return ApiError.EtagRequired;
+            if (!string.Equals(update.Etag, current.Etag, StringComparison.Ordinal)) return ApiError.EtagMismatch;
+
+            var revision = TicketUpdater.Apply(current, update, caller, time.GetUtcNow());
+            if (revision is null) return current; // nothing changes: nothing is written, the etag stays valid
+
+            // One document write carries the change and its history entry. Past the cap, the oldest entries are
+            // archived first (about once every cap/2 writes), so no entry is ever in neither place.
+            var split = HistoryCompaction.Compact(revision.Ticket.History, historyOptions.Value);
+            if (split.Archive.Count > 0)
+                await store.AppendHistoryArchiveAsync(current.TenantId, current.Id, split.Archive, cancellationToken);
+            var updated = revision.Ticket with { History = split.Keep };
+            try
+            {
+                await store.ReplaceTicketAsync(updated, current.Etag, cancellationToken);
+            }
+            catch (EtagMismatchException)
+            {
+                // Another write won between our read and our write.
+                logger.LogInformation("Update of ticket {ObjectId} lost the race for etag; 412", current.ObjectId);
+                return ApiError.EtagMismatch;
+            }
+            logger.LogInformation("Updated ticket {ObjectId} to version {Version}; {Archived} history entries archived",
+                current.ObjectId, updated.Version, split.Archive.Count);
+            return updated;
+        });
+
+    /// <summary>The checks every operation on an existing ticket shares, up to its access (403).</summary>
+    private async Task<Outcome<Access>> OpenAsync(Caller caller, RequestHeaders headers, string objectId, bool write, string operation, CancellationToken cancellationToken)
+    {
+        var entered = await gate.EnterAsync(caller, headers, new ValidationErrors(), cancellationToken);
+        if (entered.Error is not null) return entered.Error;
+        var catalog = entered.Value!;
+
+        if (!(write ? Permissions.CanWrite(caller) : Permissions.CanRead(caller))) return ApiError.PermissionDenied(operation);
+
+        // Only the caller's own partition is ever read: another tenant's ticket is simply not there.
+        var ticket = string.IsNullOrEmpty(objectId) ? null : await store.GetTicketAsync(caller.TenantId!, objectId, cancellationToken);
+        if (ticket is null || !string.Equals(ticket.TenantId, caller.TenantId, StringComparison.Ordinal)) return ApiError.TicketNotFound;
+
+        var type = catalog.FindType(ticket.LookupProps.ItemTypeId);
+        if (!Permissions.CanUseTeam(caller, ticket.LookupProps.TeamId)) return ApiError.Forbidden;
+        if (type is null)
+        {
+            // The type left the catalog: only a tenant admin may still open the ticket (its fields are then unknown).
+            if (!caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.Forbidden;
+            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []);
+        }
+        else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
+
+        return new Access(catalog, ticket, type);
+    }
+
+    /// <summary>Runs one operation in a log scope with the tenant and the objectId, and maps store unavailability to 503.</summary>
+    private async Task<Outcome<T>> GuardAsync<T>(string action, Caller caller, string objectId, Func<Task<Outcome<T>>> operation)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TenantId"] = caller.TenantId ?? "", ["ObjectId"] = Loggable(objectId) });
+        try
+        {
+            return await operation();
+        }
+        catch (StoreUnavailableException ex)
+        {
+            logger.LogWarning("Store unavailable while {Action}; retry after {RetryAfter}", action, ex.RetryAfter);
+            return ApiError.Unavailable(ex.RetryAfter);
+        }
+    }
+
+    /// <summary>The objectId comes from the URL: logged only when it looks like a display id.</summary>
+    private static string Loggable(string objectId) =>
+        objectId.Length is > 0 and <= 64 && objectId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? objectId : "(not a display id)";
+}
