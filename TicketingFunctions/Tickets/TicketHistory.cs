@@ -39,15 +39,28 @@ public static class TicketHistory
     /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
     public static TicketHistoryEntry Creation(Ticket ticket, Caller caller)
     {
-        var changes = new Dictionary<string, ValueChange>(StringComparer.Ordinal)
+        // Every value goes into one JSON array, parsed once: one document for the whole entry rather than a buffer,
+        // a writer and two documents per value (this runs on every create).
+        var keys = new List<string>(ticket.Data.Count + 1) { SummaryKey };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            [SummaryKey] = new(null, Element(ticket.Summary)),
-        };
-        foreach (var (key, value) in ticket.Data)
-        {
-            if (SystemDataKeys.Contains(key) || value is null) continue;
-            changes[key] = new(null, Element(value));
+            writer.WriteStartArray();
+            writer.WriteStringValue(ticket.Summary);
+            foreach (var (key, value) in ticket.Data)
+            {
+                if (SystemDataKeys.Contains(key) || value is null) continue;
+                keys.Add(key);
+                value.WriteTo(writer);
+            }
+            writer.WriteEndArray();
         }
+        JsonElement values;
+        using (var document = JsonDocument.Parse(buffer.WrittenMemory)) values = document.RootElement.Clone();
+
+        var changes = new Dictionary<string, ValueChange>(keys.Count, StringComparer.Ordinal);
+        var index = 0;
+        foreach (var value in values.EnumerateArray()) changes[keys[index++]] = new(null, value);
         return new TicketHistoryEntry
         {
             Version = ticket.Version,
