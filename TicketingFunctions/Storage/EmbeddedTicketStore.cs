@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -36,7 +37,22 @@ public sealed class EmbeddedTicketStore : ITicketStore
     /// <summary>A ticket document, with the two values writes compare without parsing it.</summary>
     private sealed record StoredTicket(string Id, string Etag, byte[] Json)
     {
-        public static StoredTicket From(Ticket ticket) => new(ticket.Id, ticket.Etag, JsonSerializer.SerializeToUtf8Bytes(ticket, Document));
+        [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+
+        public static StoredTicket From(Ticket ticket)
+        {
+            var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Document.Options.Encoder, SkipValidation = true }))
+                JsonSerializer.Serialize(writer, ticket, Document);
+            // On the pinned object heap, which only full collections visit: the young collections that run many times
+            // a second under load never copy the store's documents, which were most of what they had to move.
+            var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
+            buffer.WrittenSpan.CopyTo(json);
+            if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
+            return new StoredTicket(ticket.Id, ticket.Etag, json);
+        }
+
         public Ticket Read() => JsonSerializer.Deserialize(Json, Document)!;
     }
 
