@@ -32,6 +32,8 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse, headers);
     });
 
+    private static readonly string TicketPath = "/api/" + Routes.Ticket.Replace("{objectId}", "", StringComparison.Ordinal);
+
     private static string LocationOf(HttpRequest req, Ticket ticket) =>
-        $"{req.PathBase}/api/{Routes.Ticket.Replace("{objectId}", Uri.EscapeDataString(ticket.ObjectId))}";
+        string.Concat(req.PathBase.Value, TicketPath, Uri.EscapeDataString(ticket.ObjectId));
 }

@@ -37,12 +37,15 @@ public static class TicketHistory
         new HashSet<string>(["ccWatchers", "toWatchers", "submittedBy", "lastUpdatedBy"], StringComparer.Ordinal);
 
     /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
+    [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_scratch;
+
     public static TicketHistoryEntry Creation(Ticket ticket, Caller caller)
     {
         // Every value goes into one JSON array, parsed once: one document for the whole entry rather than a buffer,
         // a writer and two documents per value (this runs on every create).
         var keys = new List<string>(ticket.Data.Count + 1) { SummaryKey };
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        var buffer = t_scratch ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
@@ -55,8 +58,10 @@ public static class TicketHistory
             }
             writer.WriteEndArray();
         }
-        JsonElement values;
-        using (var document = JsonDocument.Parse(buffer.WrittenMemory)) values = document.RootElement.Clone();
+        // One copy, owned by the element (the scratch buffer is reused by the thread's next create).
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        var values = JsonElement.ParseValue(ref reader);
+        if (buffer.Capacity > 64 * 1024) t_scratch = null;
 
         var changes = new Dictionary<string, ValueChange>(keys.Count, StringComparer.Ordinal);
         var index = 0;
