@@ -20,13 +20,14 @@ public static class StoreJson
     public static JsonSerializerOptions Options { get; } = Create();
 
     /// <summary>
-    /// Metadata comes from the source-generated <see cref="Api.ApiJsonContext"/> for the types it knows (tickets,
-    /// history, catalogs): no reflection-built serializers on the request path. Other documents fall back to reflection.
+    /// Metadata comes only from source-generated contexts: <see cref="Api.ApiJsonContext"/> (tickets, history, catalogs)
+    /// and <see cref="StoreJsonContext"/> (the stores' own documents). There is no reflection fallback, so a document
+    /// type missing from both fails in the storage tests rather than being served by reflection in production.
     /// </summary>
     public static JsonSerializerOptions Create(JsonSerializerOptions? from = null)
     {
         var options = from is null ? new JsonSerializerOptions(JsonSerializerDefaults.General) : new JsonSerializerOptions(from);
-        var resolver = options.TypeInfoResolver ?? JsonTypeInfoResolver.Combine(Api.ApiJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        var resolver = options.TypeInfoResolver ?? JsonTypeInfoResolver.Combine(Api.ApiJsonContext.Default, StoreJsonContext.Default);
         options.TypeInfoResolver = resolver.WithAddedModifier(AddStoredOnlyMembers);
         return options;
     }
