@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Hosting;
 using TicketingFunctions.Tests.Http;
@@ -36,6 +38,8 @@ public sealed class StandaloneSocketSmokeTests
             var response = await client.SendAsync(request);
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // The create above ran with synchronous I/O refused: a blocking body read or write would have thrown.
+            Assert.False(app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.AllowSynchronousIO);
             Assert.Equal("CTC-0001", (await response.JsonAsync()).GetProperty("objectId").GetString());
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/unknown")).StatusCode);
 
