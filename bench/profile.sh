@@ -4,7 +4,8 @@
 #   - perf (Debian's linux-perf): CPU samples with call stacks, JIT'd code named through the runtime's perf map;
 #   - dotnet-trace (NuGet dotnet tool), gc-verbose: sampled allocations by type and allocating method (bench/TraceReport).
 #
-#   bench/profile.sh [--duration S] [--warmup S] [--no-build]
+#   bench/profile.sh [--duration S] [--warmup S] [--no-build] [--baseline]
+#   --baseline profiles bench/Baseline instead, for a side-by-side of where each spends its CPU per request.
 #
 # The dotnet tools are pinned and installed into bench/.tools; raw files stay in bench/.profile/ (neither committed).
 # For symbols the profiled server runs with DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 (perf can't
@@ -12,13 +13,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-DURATION=10 WARMUP=20 BUILD=1 CONNECTIONS=32 THREADS=2
+DURATION=10 WARMUP=20 BUILD=1 CONNECTIONS=32 THREADS=2 BASELINE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift ;;
     --warmup) WARMUP="$2"; shift ;;
     --no-build) BUILD=0 ;;
-    *) echo "usage: bench/profile.sh [--duration S] [--warmup S] [--no-build]" >&2; exit 2 ;;
+    --baseline) BASELINE=1 ;;
+    *) echo "usage: bench/profile.sh [--duration S] [--warmup S] [--no-build] [--baseline]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -48,9 +50,13 @@ fi
 machine_summary
 
 PORT="$(free_port)"
-(cd "$WORK" && DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 exec dotnet "$APP_DLL" --urls "http://127.0.0.1:$PORT" >"$OUT/server.log" 2>&1) &
+SERVER_DLL="$APP_DLL"
+[ "$BASELINE" = 1 ] && SERVER_DLL="$BASELINE_DLL"
+echo "server: $SERVER_DLL"
+(cd "$WORK" && DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 exec dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$PORT" >"$OUT/server.log" 2>&1) &
 PIDS+=($!); APP_PID=$!
-TOKEN="$(mint_token)"
+TOKEN=""
+[ "$BASELINE" = 1 ] || TOKEN="$(mint_token)"
 wait_for_create "$PORT" "$TOKEN" 60 "$APP_PID"
 
 load() { BENCH_TOKEN="$TOKEN" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1s" --timeout 5s -s "$BENCH_DIR/create.lua" "http://127.0.0.1:$PORT"; }
@@ -94,7 +100,10 @@ awk -F, -v rps="$rps" 'NR > 1 { s[$3] += $5; n[$3]++ }
 perf script -i "$OUT/perf.data" -F ip,sym,dso 2>/dev/null >"$OUT/perf.txt" || true
 echo
 echo "== perf: CPU samples by binary (JIT = the app's and the framework's managed code)"
-perf report -i "$OUT/perf.data" --stdio --no-children --sort dso 2>/dev/null | grep -E '^ +[0-9]' | head -8 | sed -E 's/\[JIT\] tid [0-9]+/managed code (JIT)/; s/^/  /'
+perf report -i "$OUT/perf.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -8 | sed -E 's/\[JIT\] tid [0-9]+/managed code (JIT)/; s/^/  /'
+echo
+echo "== perf: CPU per request, in Kestrel's request loop and outside it (compare with bench/profile.sh --baseline)"
+python3 "$BENCH_DIR/perf_frames.py" --split "$OUT/perf.txt" "$(requests_in "$OUT/wrk-cpu.txt")" 999 | sed 's/^/  /'
 echo
 echo "== perf: share of all CPU samples under each frame (inclusive), the request path"
 python3 "$BENCH_DIR/perf_frames.py" "$OUT/perf.txt" \
