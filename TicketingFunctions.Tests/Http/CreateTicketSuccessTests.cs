@@ -15,6 +15,22 @@ public abstract partial class CreateTicketSuccessTests(IApiHosts hosts)
     private static partial Regex IsoMillis();
 
     [Fact]
+    public async Task Markup_and_non_ascii_values_are_written_as_sent_not_escaped()
+    {
+        await using var api = await hosts.StartAsync();
+
+        var response = await api.CreateAsync(Bodies.ContractExample.Replace("Need a replacement laptop", "Laptop für Zoë & co", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var raw = await response.Content.ReadAsStringAsync();
+        // Relaxed escaping (ApiJsonContext.ResponseEncoder) on the writer, which the default encoder would turn into \u003C, \u00FC, \u0026.
+        Assert.Contains("\"<p>Current laptop battery no longer holds charge.</p>\"", raw);
+        Assert.Contains("\"<2week\"", raw);
+        Assert.Contains("\"Laptop für Zoë & co\"", raw);
+        Assert.DoesNotContain("\\u00", raw);
+    }
+
+    [Fact]
     public async Task Contract_example_creates_a_ticket_in_the_contract_shape()
     {
         await using var api = await hosts.StartAsync();

@@ -11,7 +11,7 @@ public static class CatalogFileReader
     public static async Task<CatalogFile> ReadAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
-        var file = await JsonSerializer.DeserializeAsync(stream, ApiJsonContext.Web.CatalogFile, cancellationToken)
+        var file = await JsonSerializer.DeserializeAsync(stream, ApiJsonContext.Default.CatalogFile, cancellationToken)
             ?? throw new InvalidDataException($"Catalog file {path} is empty.");
         foreach (var tenant in file.Tenants ?? [])
         {

@@ -19,7 +19,7 @@ public sealed class CatalogFunctions(RequestAuthenticator authenticator, Catalog
         var outcome = await service.ListTicketTypesAsync(caller, RequestHeaders.From(req), cancellationToken);
         return outcome.Error is not null
             ? HttpResults.Error(outcome.Error, req)
-            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Web.IReadOnlyListTicketType);
+            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.IReadOnlyListTicketType);
     });
 
     [Function("ListOffers")]
@@ -32,6 +32,6 @@ public sealed class CatalogFunctions(RequestAuthenticator authenticator, Catalog
         var outcome = await service.ListOffersAsync(caller, RequestHeaders.From(req), cancellationToken);
         return outcome.Error is not null
             ? HttpResults.Error(outcome.Error, req)
-            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Web.IReadOnlyListOffer);
+            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.IReadOnlyListOffer);
     });
 }

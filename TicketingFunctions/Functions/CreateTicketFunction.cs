@@ -29,7 +29,7 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         (string, string)[] headers = replayed
             ? [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket)), (IdempotencyKeys.ReplayedHeader, "true")]
             : [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket))];
-        return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse, headers);
+        return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse, headers);
     });
 
     private static readonly string TicketPath = "/api/" + Routes.Ticket.Replace("{objectId}", "", StringComparison.Ordinal);

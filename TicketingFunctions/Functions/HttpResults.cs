@@ -25,7 +25,7 @@ public static class HttpResults
             ApiErrorKind.Unauthenticated => ErrorJson(401, ErrorCodes.AuthenticationFailure, error, (HeaderNames.WWWAuthenticate, "Bearer")),
             ApiErrorKind.InvalidInput => Json(400,
                 new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
-                ApiJsonContext.Web.ErrorResponse),
+                ApiJsonContext.Default.ErrorResponse),
             ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
@@ -45,7 +45,7 @@ public static class HttpResults
         ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     private static IActionResult ErrorJson(int status, string code, ApiError error, params (string, string)[] headers) =>
-        Json(status, new ErrorResponse(code, error.Message, status), ApiJsonContext.Web.ErrorResponse, headers);
+        Json(status, new ErrorResponse(code, error.Message, status), ApiJsonContext.Default.ErrorResponse, headers);
 
     private static string NotFoundPage(HttpRequest request, string message)
     {
@@ -78,8 +78,9 @@ public static class HttpResults
             response.ContentType = "application/json; charset=utf-8";
             // Serialized in one synchronous pass into the body's pipe buffer (no I/O happens there); the server
             // sends it when the request completes, or at the flush below. The async serializer's resumable state
-            // is only worth it for bodies far bigger than these.
-            using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = typeInfo.Options.Encoder, SkipValidation = true }))
+            // is only worth it for bodies far bigger than these. The escaping is the writer's, so that the
+            // type info can come from ApiJsonContext.Default, whose generated fast path needs encoder-free options.
+            using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
                 JsonSerializer.Serialize(writer, value, typeInfo);
             return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
         }

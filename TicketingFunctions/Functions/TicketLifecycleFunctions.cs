@@ -23,7 +23,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var outcome = await service.ReadAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId), cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
-        return HttpResults.Json(200, new ReadTicketResponse(ticket), ApiJsonContext.Web.ReadTicketResponse, ETag(ticket));
+        return HttpResults.Json(200, new ReadTicketResponse(ticket), ApiJsonContext.Default.ReadTicketResponse, ETag(ticket));
     });
 
     [Function("UpdateTicket")]
@@ -40,7 +40,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var outcome = await service.UpdateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
-        return HttpResults.Json(200, new UpdateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.UpdateTicketResponse, ETag(ticket));
+        return HttpResults.Json(200, new UpdateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.UpdateTicketResponse, ETag(ticket));
     });
 
     [Function("GetTicketHistory")]
@@ -55,7 +55,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var outcome = await service.HistoryAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId), cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var view = outcome.Value!;
-        return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries), ApiJsonContext.Web.TicketHistoryResponse);
+        return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries), ApiJsonContext.Default.TicketHistoryResponse);
     });
 
     private static (string, string) ETag(Ticket ticket) => (HeaderNames.ETag, $"\"{ticket.Etag}\"");

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 
@@ -16,9 +16,6 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public sealed class EmbeddedTicketStore : ITicketStore
 {
-    /// <summary>How a ticket document is written and read, as the Cosmos DB store does: with its stored-only members (history).</summary>
-    private static readonly JsonTypeInfo<Ticket> Document = (JsonTypeInfo<Ticket>)StoreJson.Options.GetTypeInfo(typeof(Ticket));
-
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
     private sealed class Partition
@@ -34,8 +31,13 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
     }
 
-    /// <summary>A ticket document, with the two values writes compare without parsing it.</summary>
-    private sealed record StoredTicket(string Id, string Etag, byte[] Json)
+    /// <summary>
+    /// A ticket document: the ticket's JSON and then its history's, in one array, with the two values writes compare
+    /// without parsing it. Two documents rather than one with a <c>change_history</c> member (as the Cosmos DB store
+    /// writes, through <see cref="StoreJson"/>) because the ticket's own source-generated serializer, the fast one,
+    /// knows nothing of its history: it is <c>[JsonIgnore]</c> so that no response can show it.
+    /// </summary>
+    private sealed record StoredTicket(string Id, string Etag, byte[] Json, int HistoryStart)
     {
         [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
@@ -43,17 +45,27 @@ public sealed class EmbeddedTicketStore : ITicketStore
         {
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Document.Options.Encoder, SkipValidation = true }))
-                JsonSerializer.Serialize(writer, ticket, Document);
+            int historyStart;
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
+            {
+                JsonSerializer.Serialize(writer, ticket, ApiJsonContext.Default.Ticket);
+                writer.Flush();
+                historyStart = buffer.WrittenCount;
+                writer.Reset();   // a second root value, not a sibling
+                JsonSerializer.Serialize(writer, ticket.History, ApiJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+            }
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
             var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
             buffer.WrittenSpan.CopyTo(json);
             if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
-            return new StoredTicket(ticket.Id, ticket.Etag, json);
+            return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart);
         }
 
-        public Ticket Read() => JsonSerializer.Deserialize(Json, Document)!;
+        public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)! with
+        {
+            History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), ApiJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
+        };
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());

@@ -28,7 +28,7 @@ public class BodyBenchmarks
         var file = await CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, CancellationToken.None);
         _catalog = new CatalogIndex(file.Tenants.Single(t => t.TenantId == BenchHost.Tenant));
         _type = _catalog.FindType("16910")!;
-        _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = ApiJsonContext.Web.Options.Encoder });
+        _writer = new Utf8JsonWriter(_output, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder });
         if (Validate() is null) throw new InvalidOperationException("The body did not validate.");
     }
 
@@ -55,7 +55,7 @@ public class BodyBenchmarks
         var ticket = TicketFactory.Create(input, _context, _type, _caller, new DisplayNumber(number, number), DateTimeOffset.UtcNow);
         _output.Position = 0;
         _writer.Reset();
-        JsonSerializer.Serialize(_writer, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse);
+        JsonSerializer.Serialize(_writer, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse);
         return _output.Position;
     }
 }
