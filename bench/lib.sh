@@ -82,3 +82,36 @@ machine_summary() {
   cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
   echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(free -g | awk '/^Mem:/ {print $2}') GiB; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# bench_scratch: a scratch folder ($WORK) for the servers a script starts (it adds their pids to PIDS); the servers
+# are stopped and the folder removed when the script exits.
+bench_scratch() {
+  WORK="$(mktemp -d)"
+  PIDS=()
+  trap bench_cleanup EXIT INT TERM
+}
+bench_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+
+# CPU seconds (user + system) a process has used so far, from /proc.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# run_wrk NAME PORT TOKEN SECONDS PID → wrk's RESULT line for POST create (bench/create.lua) at $THREADS threads and
+# $CONNECTIONS connections (default 2 and 32), plus cpu_us: the server's CPU microseconds per request.
+run_wrk() {
+  local name="$1" port="$2" token="$3" seconds="$4" pid="$5" out cpu0 cpu1
+  cpu0="$(cpu_seconds "$pid")"
+  out="$(BENCH_TOKEN="$token" BENCH_TENANT="$TENANT" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" --timeout 5s \
+    -s "$BENCH_DIR/create.lua" "http://127.0.0.1:$port" 2>&1)" || { echo "$out" >&2; echo "bench: wrk failed against $name" >&2; return 1; }
+  cpu1="$(cpu_seconds "$pid")"
+  out="$(grep '^RESULT' <<<"$out")" || { echo "$out" >&2; return 1; }
+  awk -v line="$out" -v c0="$cpu0" -v c1="$cpu1" 'BEGIN {
+    match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9)
+    printf "%s cpu_us=%.1f\n", line, (n > 0) ? (c1 - c0) * 1e6 / n : 0 }'
+}
+
+# field LINE NAME → the number after NAME= in a RESULT line.
+field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$1"; }

@@ -35,14 +35,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 command -v curl >/dev/null 2>&1 || { echo "load.sh: curl is required" >&2; exit 1; }
 
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+bench_scratch
 
 [ "$BUILD" = 1 ] && bench_build
 [ -f "$APP_DLL" ] && [ -f "$BASELINE_DLL" ] || { echo "load.sh: build outputs missing ($APP_DLL, $BASELINE_DLL)" >&2; exit 1; }
@@ -63,22 +56,6 @@ TOKEN="$(mint_token)"
 wait_for_create "$APP_PORT" "$TOKEN" 60 "$APP_PID" || { cat "$WORK/project.log" >&2; exit 1; }
 wait_for_create "$BASE_PORT" "" 60 "$BASE_PID" || { cat "$WORK/baseline.log" >&2; exit 1; }
 
-# CPU seconds (user + system) a process has used so far, from /proc.
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-
-# run_wrk NAME PORT TOKEN SECONDS PID → the RESULT line, plus the server's CPU microseconds per request
-run_wrk() {
-  local name="$1" port="$2" token="$3" seconds="$4" pid="$5" out cpu0 cpu1
-  cpu0="$(cpu_seconds "$pid")"
-  out="$(BENCH_TOKEN="$token" BENCH_TENANT="$TENANT" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s \
-    -s "$BENCH_DIR/create.lua" "http://127.0.0.1:$port" 2>&1)" || { echo "$out" >&2; echo "load.sh: wrk failed against $name" >&2; return 1; }
-  cpu1="$(cpu_seconds "$pid")"
-  out="$(grep '^RESULT' <<<"$out")" || { echo "$out" >&2; return 1; }
-  awk -v line="$out" -v c0="$cpu0" -v c1="$cpu1" 'BEGIN {
-    match(line, /requests=[0-9]+/); n = substr(line, RSTART + 9, RLENGTH - 9)
-    printf "%s cpu_us=%d\n", line, (n > 0) ? (c1 - c0) * 1e6 / n : 0 }'
-}
-field() { sed -E "s/.* $2=([0-9.]+).*/\1/" <<<"$1"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 if [ "$WARMUP" -gt 0 ]; then

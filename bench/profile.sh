@@ -34,14 +34,7 @@ command -v perf >/dev/null 2>&1 || apt-get install -y -qq linux-perf >/dev/null 
 
 OUT="$BENCH_DIR/.profile"
 rm -rf "$OUT" && mkdir -p "$OUT"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+bench_scratch
 
 if [ "$BUILD" = 1 ]; then
   bench_build
