@@ -34,8 +34,8 @@ public sealed class StoreJsonTests
     public void The_api_serializer_never_writes_the_history()
     {
         var ticket = TicketWithHistory();
-        var alone = JsonNode.Parse(JsonSerializer.Serialize(ticket, ApiJsonContext.Web.Ticket))!.AsObject();
-        var inResponse = JsonNode.Parse(JsonSerializer.Serialize(new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Web.CreateTicketResponse))!;
+        var alone = JsonNode.Parse(JsonSerializer.Serialize(ticket, ApiJsonContext.Default.Ticket))!.AsObject();
+        var inResponse = JsonNode.Parse(JsonSerializer.Serialize(new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse))!;
 
         Assert.False(alone.ContainsKey("change_history"));
         Assert.False(alone.ContainsKey("History"));
@@ -60,7 +60,7 @@ public sealed class StoreJsonTests
     [Fact]
     public void A_document_without_history_reads_as_an_empty_history()
     {
-        var json = JsonSerializer.Serialize(TicketStoreContract.NewTicket("t", "CTC-0001"), ApiJsonContext.Web.Ticket);
+        var json = JsonSerializer.Serialize(TicketStoreContract.NewTicket("t", "CTC-0001"), ApiJsonContext.Default.Ticket);
         Assert.Empty(JsonSerializer.Deserialize<Ticket>(json, StoreJson.Options)!.History);
     }
 

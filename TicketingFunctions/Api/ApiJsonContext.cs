@@ -29,19 +29,8 @@ public sealed partial class ApiJsonContext : JsonSerializerContext
     /// <summary>
     /// How the API escapes strings: relaxed, so values such as "&lt;p&gt;" or "&lt;2week" read back as sent. Bodies are
     /// application/json, never HTML, so HTML-sensitive characters need no escaping. Responses put it on their
-    /// <see cref="Utf8JsonWriter"/> and serialize with <see cref="JsonSerializerContext.Default"/>'s metadata: System.Text.Json runs
+    /// <see cref="Utf8JsonWriter"/> and serialize with <see cref="Default"/>'s metadata: System.Text.Json runs
     /// the generated fast-path serializers only for options without an encoder of their own.
     /// </summary>
     public static System.Text.Encodings.Web.JavaScriptEncoder ResponseEncoder => System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-
-    /// <summary>
-    /// The same metadata with <see cref="ResponseEncoder"/> in its options, for callers that let the serializer make
-    /// the writer (tests, tools). It takes System.Text.Json's slower metadata path; the API's responses don't use it.
-    /// </summary>
-    public static ApiJsonContext Web { get; } = new(new JsonSerializerOptions
-    {
-        Encoder = ResponseEncoder,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    });
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
@@ -88,7 +89,6 @@ public static class FunctionEndpoints
 
     private static Invoker Compile(MethodInfo method)
     {
-
         var instance = Expression.Parameter(typeof(object), "instance");
         var request = Expression.Parameter(typeof(HttpRequest), "request");
         var routeValues = Expression.Parameter(typeof(RouteValueDictionary), "routeValues");
@@ -100,7 +100,7 @@ public static class FunctionEndpoints
             var t when t == typeof(HttpRequest) => (Expression)request,
             var t when t == typeof(CancellationToken) => cancellation,
             var t when t == typeof(string) => Expression.Call(routeValue, routeValues, Expression.Constant(p.Name)),
-            _ => throw new InvalidOperationException($"Parameter {p.Name} of {method.Name} can't be bound without the Functions host."),
+            _ => throw new UnreachableException($"CheckSignature lets no {p.ParameterType.Name} parameter through."),
         });
         var call = Expression.Call(Expression.Convert(instance, method.DeclaringType!), method, arguments);
         return Expression.Lambda<Invoker>(call, instance, request, routeValues, cancellation).Compile();
