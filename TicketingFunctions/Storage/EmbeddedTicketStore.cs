@@ -19,6 +19,9 @@ public sealed class EmbeddedTicketStore : ITicketStore
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
+    /// <summary>The most tickets one listing page examines; a page with a rarely matching filter ends there, with a position.</summary>
+    public const int MaxExaminedPerPage = EmbeddedTicketIndex<object>.MaxExaminedPerPage;
+
     private sealed class Partition
     {
         public readonly object Gate = new();
