@@ -103,4 +103,23 @@ public abstract partial class TicketStoreContract
         Assert.Empty(page.Tickets[0].History);
         Assert.Empty((await store.ListTicketsAsync(new TicketListQuery(tenant, [new ContainsTextFilter([TicketField.Summary], "new laptop")], TicketSort.CreatedAt, true, 10), default)).Tickets);
     }
+
+    [Fact]
+    public async Task Without_data_a_listing_answers_each_ticket_with_an_empty_data_and_everything_else_as_stored()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var tickets = await PutListingTicketsAsync(store, tenant);
+        var query = new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, 10);
+
+        var with = (await store.ListTicketsAsync(query, default)).Tickets;
+        var without = (await store.ListTicketsAsync(query with { IncludeData = false }, default)).Tickets;
+
+        Assert.All(with, t => Assert.Equal("23629", (string?)t.Data["offerId"]));
+        Assert.All(without, t => Assert.Empty(t.Data));
+        Assert.Equal(with.Select(t => t with { Data = [] }).Select(Json), without.Select(Json));
+        Assert.Equal(tickets.Count, without.Count);
+    }
+
+    private static string Json(Ticket ticket) => System.Text.Json.JsonSerializer.Serialize(ticket, TicketingFunctions.Api.ApiJsonContext.Default.Ticket);
 }

@@ -23,4 +23,20 @@ public sealed class TicketListJsonTests
         Assert.True(with.RootElement.GetProperty("tickets")[0].TryGetProperty("data", out _));
         Assert.Equal(with.RootElement.GetProperty("tickets")[0].EnumerateObject().Count() - 1, without.RootElement.GetProperty("tickets")[0].EnumerateObject().Count());
     }
+
+    [Fact]
+    public void A_ticket_read_without_data_has_every_other_member_and_an_empty_data()
+    {
+        var ticket = TicketListApi.NewTicket(TestApi.Tenant, "CTC-0001", "james", "16910");
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(ticket, ApiJsonContext.Default.Ticket);
+
+        var read = TicketListJson.ReadWithoutData(bytes);
+
+        Assert.Empty(read.Data);
+        Assert.Equal(
+            JsonSerializer.Serialize(ticket with { Data = [] }, ApiJsonContext.Default.Ticket),
+            JsonSerializer.Serialize(read, ApiJsonContext.Default.Ticket));
+        using var noData = JsonDocument.Parse(JsonSerializer.Serialize(new TicketListResponse([ticket], null), TicketListJson.WithoutData));
+        Assert.Throws<JsonException>(() => TicketListJson.ReadWithoutData(noData.RootElement.GetProperty("tickets")[0]));
+    }
 }

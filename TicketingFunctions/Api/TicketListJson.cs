@@ -14,9 +14,50 @@ public static class TicketListJson
 
     public static JsonTypeInfo<TicketListResponse> WithData => ApiJsonContext.Default.TicketListResponse;
 
-    public static JsonTypeInfo<TicketListResponse> WithoutData { get; } = CreateWithoutData();
+    private static readonly JsonSerializerOptions WithoutDataOptions = CreateWithoutDataOptions();
 
-    private static JsonTypeInfo<TicketListResponse> CreateWithoutData()
+    public static JsonTypeInfo<TicketListResponse> WithoutData { get; } =
+        (JsonTypeInfo<TicketListResponse>)WithoutDataOptions.GetTypeInfo(typeof(TicketListResponse));
+
+    /// <summary>
+    /// Reads a stored ticket without its <c>data</c>, which is skipped rather than built (the ticket gets an empty
+    /// one): what a store answers for a listing that doesn't include data (<see cref="Tickets.Listing.TicketListQuery.IncludeData"/>).
+    /// A missing <c>data</c> (Cosmos DB's projection leaves it out) still fails the read: it is required.
+    /// </summary>
+    private static readonly JsonTypeInfo<Ticket> TicketSkippingData = CreateSkippingData();
+
+    public static Ticket ReadWithoutData(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize(json, TicketSkippingData)!;
+
+    public static Ticket ReadWithoutData(JsonElement json) => json.Deserialize(TicketSkippingData)!;
+
+    private static JsonTypeInfo<Ticket> CreateSkippingData()
+    {
+        var options = new JsonSerializerOptions(ApiJsonContext.Default.Options)
+        {
+            TypeInfoResolver = ApiJsonContext.Default.WithAddedModifier(static info =>
+            {
+                if (info.Type != typeof(Ticket) || info.Kind != JsonTypeInfoKind.Object) return;
+                foreach (var property in info.Properties)
+                    if (property.Name == DataProperty) property.CustomConverter = new SkippedObject();
+            }),
+        };
+        return (JsonTypeInfo<Ticket>)options.GetTypeInfo(typeof(Ticket));
+    }
+
+    /// <summary>Reads an object by skipping it, giving an empty one: no DOM is built for a value nobody will read.</summary>
+    private sealed class SkippedObject : System.Text.Json.Serialization.JsonConverter<System.Text.Json.Nodes.JsonObject>
+    {
+        public override System.Text.Json.Nodes.JsonObject Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            reader.Skip();
+            return [];
+        }
+
+        public override void Write(Utf8JsonWriter writer, System.Text.Json.Nodes.JsonObject value, JsonSerializerOptions options) =>
+            throw new NotSupportedException("Only for reading.");
+    }
+
+    private static JsonSerializerOptions CreateWithoutDataOptions()
     {
         var options = new JsonSerializerOptions(ApiJsonContext.Default.Options)
         {
@@ -27,6 +68,7 @@ public static class TicketListJson
                     if (info.Properties[i].Name == DataProperty) info.Properties.RemoveAt(i);
             }),
         };
-        return (JsonTypeInfo<TicketListResponse>)options.GetTypeInfo(typeof(TicketListResponse));
+        options.MakeReadOnly();
+        return options;
     }
 }

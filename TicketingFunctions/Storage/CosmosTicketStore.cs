@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -221,7 +222,7 @@ public sealed class CosmosTicketStore : ITicketStore
             if (!results.HasMoreResults) return new TicketPage([], null);
             var page = await results.ReadNextAsync(cancellationToken);
             var tickets = new List<Ticket>(page.Count);
-            foreach (var document in page) tickets.Add(ToTicket(document) with { Revision = null });
+            foreach (var document in page) tickets.Add(query.IncludeData ? ToTicket(document) with { Revision = null } : TicketListJson.ReadWithoutData(document));
             return new TicketPage(tickets, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }, cancellationToken);
 

@@ -68,8 +68,10 @@ public sealed class EmbeddedTicketStore : ITicketStore
             return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart);
         }
 
-        /// <summary>The ticket without its history, as listings answer it.</summary>
-        public Ticket ReadWithoutHistory() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)!;
+        /// <summary>The ticket without its history, and with an empty <c>data</c> unless <paramref name="data"/>: as listings answer it.</summary>
+        public Ticket ReadListed(bool data) => data
+            ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)!
+            : TicketListJson.ReadWithoutData(Json.AsSpan(0, HistoryStart));
 
         public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)! with
         {
@@ -149,7 +151,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         if (!_partitions.TryGetValue(query.TenantId, out var p)) return Task.FromResult(new TicketPage([], null));
         var (documents, next) = p.Listing.Page(query);
         var tickets = new Ticket[documents.Count];
-        for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadWithoutHistory();
+        for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadListed(query.IncludeData);
         return Task.FromResult(new TicketPage(tickets, next));
     }
 

@@ -23,6 +23,12 @@ public sealed record TicketListQuery(
     int PageSize,
     string? Position = null)
 {
+    /// <summary>
+    /// Whether the tickets must carry their <c>data</c>. Without it a store may leave <c>data</c> unread (it answers an
+    /// empty object), which spares the Cosmos DB request and the parse the largest member. Not part of the binding.
+    /// </summary>
+    public bool IncludeData { get; init; } = true;
+
     public TicketField SortField => Sort == TicketSort.CreatedAt ? TicketField.CreatedAt : TicketField.UpdatedAt;
 
     /// <summary>

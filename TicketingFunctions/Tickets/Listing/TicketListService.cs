@@ -73,6 +73,9 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
         if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
-        return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize);
+        return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize)
+        {
+            IncludeData = parameters.IncludeData,
+        };
     }
 }
