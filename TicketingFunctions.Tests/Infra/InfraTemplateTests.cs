@@ -287,6 +287,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.IssuerTemplate)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.AllowedRealms)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.Audience)),
+        Setting(TicketingFunctions.Tickets.Listing.TicketListOptions.SectionName, nameof(TicketingFunctions.Tickets.Listing.TicketListOptions.ContinuationTokenKey)),
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",

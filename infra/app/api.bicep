@@ -45,6 +45,10 @@ param authAllowedRealms string
 @description('Expected audience of access tokens.')
 param authAudience string
 
+@secure()
+@description('HMAC key of list continuation tokens (TicketList__ContinuationTokenKey): base64 of at least 32 bytes.')
+param ticketListContinuationTokenKey string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -136,6 +140,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Auth__IssuerTemplate: authIssuerTemplate
       Auth__AllowedRealms: authAllowedRealms
       Auth__Audience: authAudience
+
+      // TicketingFunctions.Tickets.Listing.TicketListOptions: one key for every instance.
+      TicketList__ContinuationTokenKey: ticketListContinuationTokenKey
     }
   }
 }
