@@ -6,7 +6,8 @@ namespace TicketingFunctions.Tickets.Listing;
 /// <summary>
 /// The list operation's query parameters, read and checked. Every problem is reported keyed by its parameter's
 /// name; an unknown parameter is refused too (a misspelt filter must not quietly list everything). A new filter is a
-/// name in <see cref="Known"/>, a property here and its parse in <see cref="Parse"/>.
+/// name in <see cref="Known"/>, a property here, its parse in <see cref="Parse"/> and its value in
+/// <see cref="CanonicalFilters"/>.
 /// </summary>
 public sealed record TicketListParameters
 {
