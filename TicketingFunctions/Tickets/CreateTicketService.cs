@@ -27,6 +27,8 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
         if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
             requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
+        else if (request.IdempotencyKey is not null && caller.Subject is null)
+            requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} needs a token with a subject (sub): keys belong to the caller's identity");
 
         using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
         var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
@@ -50,7 +52,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         {
             validated = TicketValidator.Validate(body.RootElement, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
             if (validated is not null && request.IdempotencyKey is not null)
-                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement.GetRawText());
+                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement);
         }
         if (validated is null) return ApiError.Invalid(errors);
 
