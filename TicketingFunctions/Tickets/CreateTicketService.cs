@@ -25,6 +25,8 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         else if (!CatalogTypes.Contains(request.CatalogType, StringComparer.Ordinal))
             requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
+        else if (!IsModuleName(request.Module))
+            requestErrors.Add("module", $"Query parameter module must be 1 to {MaxModuleLength} characters of A-Z, a-z, 0-9, _ and -");
         if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
             requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
         else if (request.IdempotencyKey is not null && caller.Subject is null)
@@ -111,6 +113,11 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             return ApiError.Unavailable(ex.RetryAfter);
         }
     }
+
+    public const int MaxModuleLength = 64;
+
+    private static bool IsModuleName(string module) =>
+        module.Length <= MaxModuleLength && module.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     // The create failed: free the key so the client's retry can succeed. If even that fails, the claim
     // is taken over once it has been pending longer than IdempotencyKeys.PendingTimeout.
