@@ -121,4 +121,42 @@ public abstract class LenientInputTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal(["Query parameter module must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -"], await Refusal(tooLong, "module"));
     }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("multipart/form-data; boundary=x")]
+    [InlineData("application/xml")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; version=2")]
+    [InlineData(null)]
+    public async Task A_body_not_declared_as_json_is_refused_with_415_on_create_and_update(string? contentType)
+    {
+        var created = await Api.CreateTicketAsync();
+        HttpContent Content(string body)
+        {
+            var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(body));
+            if (contentType is not null) content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            return content;
+        }
+        var create = Api.Request(HttpMethod.Post, TestApi.CreatePath, Api.Token());
+        create.Content = Content(Bodies.ContractExample);
+        var update = Api.Request(HttpMethod.Patch, UpdatePath(created.GetProperty("object_id").GetString()!), Api.Token());
+        update.Content = Content(Patch(created.GetProperty("etag").GetString(), "\"summary\":\"x\""));
+
+        foreach (var response in new[] { await Api.Client.SendAsync(create), await Api.Client.SendAsync(update) })
+            await AssertError(response, HttpStatusCode.UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE",
+                "The request body must be sent as Content-Type: application/json (optionally with charset=utf-8)");
+        Assert.Equal("Hardware request - new laptop", (await (await Api.GetTicketAsync("CTC-0001")).JsonAsync()).GetProperty("ticket").GetProperty("summary").GetString());
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("Application/JSON; Charset=\"UTF-8\"")]
+    public async Task Json_with_or_without_a_utf8_charset_is_accepted(string contentType)
+    {
+        var create = Api.Request(HttpMethod.Post, TestApi.CreatePath, Api.Token());
+        create.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Bodies.ContractExample));
+        create.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        Assert.Equal(HttpStatusCode.OK, (await Api.Client.SendAsync(create)).StatusCode);
+    }
 }

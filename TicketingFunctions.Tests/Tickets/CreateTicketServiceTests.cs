@@ -33,7 +33,7 @@ public sealed class CreateTicketServiceTests
 
     private Task<Outcome<CreatedTicket>> Create(string body = Bodies.ContractExample, string? idempotencyKey = null) =>
         _service.CreateAsync(User, new CreateTicketRequest(new RequestHeaders(TestApi.Tenant, "demo", "false"), "james", "16910", "template", "ticketing",
-            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey), default);
+            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey, ContentType: "application/json"), default);
 
     [Fact]
     public async Task A_failed_create_releases_its_idempotency_key()

@@ -50,7 +50,7 @@ public sealed class TicketLifecycleServiceTests
         _store.Setup(s => s.GetTicketAsync(TestApi.Tenant, ticket.ObjectId, It.IsAny<CancellationToken>())).ReturnsAsync(ticket);
 
     private Task<Outcome<Ticket>> Update(string body, string? ifMatch = null, Caller? caller = null) =>
-        _service.UpdateAsync(caller ?? Agent, new UpdateTicketRequest(Headers, "CTC-0007", ifMatch, new MemoryStream(Encoding.UTF8.GetBytes(body))), default);
+        _service.UpdateAsync(caller ?? Agent, new UpdateTicketRequest(Headers, "CTC-0007", ifMatch, new MemoryStream(Encoding.UTF8.GetBytes(body)), ContentType: "application/json"), default);
 
     private void VerifyOnlyTheseCalls()
     {

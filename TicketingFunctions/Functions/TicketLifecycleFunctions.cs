@@ -36,7 +36,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
         string? ifMatch = req.Headers.TryGetValue(HeaderNames.IfMatch, out var values) ? values.ToString() : null;
-        var request = new UpdateTicketRequest(RequestHeaders.From(req), objectId, ifMatch, req.Body, req.ContentLength);
+        var request = new UpdateTicketRequest(RequestHeaders.From(req), objectId, ifMatch, req.Body, req.ContentLength, req.ContentType);
         var outcome = await service.UpdateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;

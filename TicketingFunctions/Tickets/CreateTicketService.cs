@@ -8,7 +8,7 @@ namespace TicketingFunctions.Tickets;
 
 /// <summary>The create request as the function read it.</summary>
 public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
-    long? ContentLength = null, string? IdempotencyKey = null);
+    long? ContentLength = null, string? IdempotencyKey = null, string? ContentType = null);
 
 /// <summary>A created ticket, or the first response's ticket replayed for a repeated Idempotency-Key.</summary>
 public sealed record CreatedTicket(Ticket Ticket, bool Replayed);
@@ -45,7 +45,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
 
         if (!Permissions.CanUseTeam(caller, request.TeamId) || !Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
 
-        var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
         if (read.Error is not null) return read.Error;
         var errors = new ValidationErrors();
         ValidatedTicket? validated;

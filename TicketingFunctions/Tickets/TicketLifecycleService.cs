@@ -11,7 +11,7 @@ namespace TicketingFunctions.Tickets;
 public sealed record TicketRequest(RequestHeaders Headers, string ObjectId);
 
 /// <summary>An update request as the function read it; <see cref="IfMatch"/> is the raw If-Match header, if any.</summary>
-public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null);
+public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null, string? ContentType = null);
 
 /// <summary>A ticket's whole history, oldest first.</summary>
 public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHistoryEntry> Entries);
@@ -60,7 +60,7 @@ public sealed class TicketLifecycleService(
 
             // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
             var errors = new ValidationErrors();
-            var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+            var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
             if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
             {
                 TicketUpdateValidator.ParseIfMatch(request.IfMatch, errors);
