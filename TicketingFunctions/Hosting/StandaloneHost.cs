@@ -26,12 +26,21 @@ public static class StandaloneHost
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddTicketing(builder.Configuration);
+        builder.Services.AddBrowserCors(builder.Configuration);
         return builder;
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // Every answer the app gives carries a correlation id, also routing's own 404 and 405 and CORS preflights;
+        // RequestGuard reuses it for the functions (under the Functions host it makes its own).
+        app.Use(next => context =>
+        {
+            context.Response.Headers[Functions.RequestGuard.CorrelationHeader] = Functions.RequestGuard.CorrelationIdOf(context.Request);
+            return next(context);
+        });
+        app.UseBrowserCors();
         var routePrefix = FunctionEndpoints.ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
         app.MapHttpFunctions(typeof(StandaloneHost).Assembly, routePrefix);
         return app;
