@@ -55,6 +55,24 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void Schemas_use_only_json_schema_and_openapi_keywords()
+    {
+        Assert.Empty(SchemaKeywords.Unknown(OpenApiContract.Instance.Document));
+    }
+
+    [Fact]
+    public void The_keyword_check_finds_the_key_an_unquoted_comma_in_a_flow_mapping_adds()
+    {
+        // The slip issue 12 found: "Short summary, stored at …" unquoted in a flow mapping is a description plus a second key.
+        var yaml = Encoding.UTF8.GetString(YamlFile);
+        var quoted = "description: 'Short summary, stored at the top level of the ticket.' }";
+        Assert.Contains(quoted, yaml);
+        var broken = OpenApiDescription.ToJsonNode(yaml.Replace(quoted, "description: Short summary, stored at the top level of the ticket. }")).AsObject();
+
+        Assert.Equal(["$.components.schemas.CreateTicketRequest.properties.summary: 'stored at the top level of the ticket.'"], SchemaKeywords.Unknown(broken));
+    }
+
+    [Fact]
     public void The_embedded_document_is_the_file_in_the_repository()
     {
         Assert.Equal(YamlFile, new OpenApiDescription().Yaml.ToArray());
