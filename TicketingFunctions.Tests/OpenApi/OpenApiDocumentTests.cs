@@ -73,6 +73,18 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void The_keyword_check_finds_a_property_whose_schema_is_null()
+    {
+        // A key left without its value (or a bare word in a flow mapping of properties) is a null schema.
+        var yaml = Encoding.UTF8.GetString(YamlFile);
+        var line = "        metrics: { type: array, items: {}, description: 'Reserved by the contract: always `[]` so far.' }\n";
+        Assert.Contains(line, yaml);
+        var broken = OpenApiDescription.ToJsonNode(yaml.Replace(line, line + "        kept:\n")).AsObject();
+
+        Assert.Equal(["$.components.schemas.Ticket.properties.kept: not a schema (an object or a boolean)"], SchemaKeywords.Unknown(broken));
+    }
+
+    [Fact]
     public void The_embedded_document_is_the_file_in_the_repository()
     {
         Assert.Equal(YamlFile, new OpenApiDescription().Yaml.ToArray());

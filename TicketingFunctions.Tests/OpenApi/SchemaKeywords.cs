@@ -23,22 +23,29 @@ public static class SchemaKeywords
         "discriminator", "xml", "externalDocs", "example",
     };
 
-    /// <summary>Each unknown key as "JSON pointer/key"; extensions (<c>x-…</c>) are allowed.</summary>
+    /// <summary>
+    /// Each unknown key as "path: 'key'" (extensions, <c>x-…</c>, are allowed), and each subschema that is neither an
+    /// object nor a boolean (a property left without its schema is null).
+    /// </summary>
     public static IReadOnlyList<string> Unknown(JsonObject document)
     {
         var found = new List<string>();
-        foreach (var schema in Schemas(document))
+        foreach (var (path, schema) in Schemas(document))
+        {
             if (schema is JsonObject obj)
                 found.AddRange(obj.Select(p => p.Key).Where(k => !Known.Contains(k) && !k.StartsWith("x-", StringComparison.Ordinal))
-                    .Select(k => $"{obj.GetPath()}: '{k}'"));
+                    .Select(k => $"{path}: '{k}'"));
+            else if (schema?.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+                found.Add($"{path}: not a schema (an object or a boolean)");
+        }
         return found;
     }
 
     /// <summary>Every Schema Object: the components' schemas, and those of parameters, headers and media types, with their subschemas.</summary>
-    private static IEnumerable<JsonNode> Schemas(JsonObject document)
+    private static IEnumerable<(string Path, JsonNode? Schema)> Schemas(JsonObject document)
     {
-        var roots = new List<JsonNode>();
-        foreach (var (_, schema) in document["components"]?["schemas"]?.AsObject() ?? []) roots.Add(schema!);
+        var roots = new List<(string, JsonNode?)>();
+        foreach (var (name, schema) in document["components"]?["schemas"]?.AsObject() ?? []) roots.Add(($"$.components.schemas.{name}", schema));
         // Anywhere else a schema sits under a "schema" key (parameters, headers, media types); examples are data, not schemas.
         void FindSchemaKeys(JsonNode? node)
         {
@@ -47,26 +54,29 @@ public static class SchemaKeywords
                 foreach (var (key, value) in obj)
                 {
                     if (key is "example" or "examples" or "schemas") continue;
-                    if (key == "schema" && value is JsonObject) roots.Add(value);
+                    if (key == "schema" && value is JsonObject) roots.Add((value.GetPath(), value));
                     else FindSchemaKeys(value);
                 }
             }
             else if (node is JsonArray array) foreach (var item in array) FindSchemaKeys(item);
         }
         FindSchemaKeys(document);
-        return roots.SelectMany(WithSubschemas);
+        return roots.SelectMany(root => WithSubschemas(root.Item1, root.Item2));
     }
 
-    private static IEnumerable<JsonNode> WithSubschemas(JsonNode schema)
+    private static IEnumerable<(string Path, JsonNode? Schema)> WithSubschemas(string path, JsonNode? schema)
     {
-        yield return schema;
+        yield return (path, schema);
         if (schema is not JsonObject obj) yield break;
         foreach (var key in (string[])["items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
                      "unevaluatedItems", "unevaluatedProperties", "contentSchema"])
-            if (obj[key] is JsonObject sub) foreach (var s in WithSubschemas(sub)) yield return s;
+            if (obj.ContainsKey(key)) foreach (var s in WithSubschemas($"{path}.{key}", obj[key])) yield return s;
         foreach (var key in (string[])["allOf", "anyOf", "oneOf", "prefixItems"])
-            foreach (var sub in obj[key]?.AsArray() ?? []) foreach (var s in WithSubschemas(sub!)) yield return s;
+        {
+            var items = obj[key]?.AsArray() ?? [];
+            for (var i = 0; i < items.Count; i++) foreach (var s in WithSubschemas($"{path}.{key}[{i}]", items[i])) yield return s;
+        }
         foreach (var key in (string[])["properties", "patternProperties", "$defs", "dependentSchemas"])
-            foreach (var (_, sub) in obj[key]?.AsObject() ?? []) foreach (var s in WithSubschemas(sub!)) yield return s;
+            foreach (var (name, sub) in obj[key]?.AsObject() ?? []) foreach (var s in WithSubschemas($"{path}.{key}.{name}", sub)) yield return s;
     }
 }
