@@ -15,8 +15,8 @@ using TicketingFunctions.Tests.Observability;
 namespace TicketingFunctions.Tests.Hosting;
 
 /// <summary>
-/// Bodies whose HTTP framing is broken, sent byte by byte to the standalone host's real Kestrel: a bad chunk or a
-/// body cut short answers 400 keyed "body", a body that stops arriving answers 408, each in the contract's error shape,
+/// Bodies whose HTTP framing is broken, sent byte by byte to the standalone host's real Kestrel: a malformed chunk
+/// answers 400 keyed "body", a body that stops arriving (a stalled chunk, fewer bytes than its Content-Length) 408, each in the contract's error shape,
 /// logged as one warning line without a stack. Kestrel's minimum body data rate is shortened so a stall is noticed
 /// after about 2 s; the tests wait for the response, never on a timer.
 /// </summary>
@@ -106,7 +106,7 @@ public sealed class BrokenBodySocketTests : IAsyncLifetime
         Assert.Equal(400, response.Status);
         Assert.Equal("INPUT_VALIDATION_FAILURE", response.Json.GetProperty("code").GetString());
         Assert.Equal(["body"], response.Json.ReasonKeys());
-        Assert.Equal(["Request body could not be read: its HTTP framing is invalid (a malformed chunk, or fewer bytes than Content-Length)"], response.Json.Reasons("body"));
+        Assert.Equal(["Request body could not be read: its HTTP framing is invalid (for example a malformed chunk)"], response.Json.Reasons("body"));
         Assert.Contains("x-correlation-id:", response.Head, StringComparison.OrdinalIgnoreCase);
     }
 

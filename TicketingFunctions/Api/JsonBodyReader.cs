@@ -10,8 +10,9 @@ namespace TicketingFunctions.Api;
 
 /// <summary>
 /// Reads a JSON request body within <see cref="RequestLimits"/>: not declared as JSON → 415, too big → 413, not JSON,
-/// too deep or a string too long → 400 keyed "body"; a body whose HTTP framing is broken (a bad chunk, fewer bytes
-/// than its Content-Length) → 400 keyed "body", one that arrives too slowly → 408. Never throws for bad input.
+/// too deep or a string too long → 400 keyed "body"; a body whose HTTP framing is broken (a malformed chunk) → 400
+/// keyed "body", one that stops arriving (a stalled chunk, fewer bytes than its Content-Length) → 408. Never throws
+/// for bad input.
 /// </summary>
 public sealed partial class JsonBodyReader(IOptions<RequestLimits> options, ILogger<JsonBodyReader>? logger = null)
 {
@@ -80,7 +81,7 @@ public sealed partial class JsonBodyReader(IOptions<RequestLimits> options, ILog
 
     private static readonly ApiError Unframed = ApiError.Invalid(new Dictionary<string, List<string>>
     {
-        ["body"] = ["Request body could not be read: its HTTP framing is invalid (a malformed chunk, or fewer bytes than Content-Length)"],
+        ["body"] = ["Request body could not be read: its HTTP framing is invalid (for example a malformed chunk)"],
     });
 
     /// <summary>application/json, with no parameter but an optional charset=utf-8 (any case, quoted or not).</summary>
