@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,12 +29,14 @@ public sealed class TestApi : IAsyncDisposable
     public AuthOptions Auth { get; }
     public IServiceProvider Services => App.Services;
 
-    private TestApi(WebApplication app, AuthOptions auth)
+    /// <summary>Where the API listens: the TestServer's base address, or the loopback URL Kestrel bound.</summary>
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    private TestApi(WebApplication app, AuthOptions auth, HttpClient client)
     {
         App = app;
         Auth = auth;
-        // Every exchange is checked against openapi.yaml as it happens (OpenApi/OpenApiConformance.cs).
-        Client = OpenApiConformance.CreateClient(app.GetTestServer());
+        Client = client;
     }
 
     public static Dictionary<string, string?> DefaultSettings(string devKey) => new()
@@ -44,17 +48,31 @@ public sealed class TestApi : IAsyncDisposable
         ["CosmosDb:Endpoint"] = "",
     };
 
-    public static async Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    public static Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(loopback: false, configure, services);
+
+    /// <summary>
+    /// The same host on Kestrel, on a free loopback port, for what only a real socket shows: the web server's own
+    /// limits, and clients that bring their own HTTP stack.
+    /// </summary>
+    public static Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        StartAsync(loopback: true, configure, services: null);
+
+    private static async Task<TestApi> StartAsync(bool loopback, Action<Dictionary<string, string?>>? configure, Action<IServiceCollection>? services)
     {
         var settings = DefaultSettings(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         configure?.Invoke(settings);
-        var builder = StandaloneHost.CreateBuilder(["--environment", "Testing"], settings);
+        var builder = StandaloneHost.CreateBuilder(loopback ? ["--environment", "Testing", "--urls", "http://127.0.0.1:0"] : ["--environment", "Testing"], settings);
         services?.Invoke(builder.Services);
-        builder.WebHost.UseTestServer();
+        if (!loopback) builder.WebHost.UseTestServer();
         var app = StandaloneHost.Build(builder);
         await app.StartAsync();
         var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()!;
-        return new TestApi(app, auth);
+        // Every exchange is checked against openapi.yaml as it happens (OpenApi/OpenApiConformance.cs).
+        var client = loopback
+            ? OpenApiConformance.CreateClient(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()))
+            : OpenApiConformance.CreateClient(app.GetTestServer());
+        return new TestApi(app, auth, client);
     }
 
     public string Token(
@@ -66,10 +84,40 @@ public sealed class TestApi : IAsyncDisposable
         string username = "user@example.com",
         string? email = "user@example.com",
         TimeSpan? lifetime = null,
-        DateTime? now = null) =>
+        DateTime? now = null,
+        string? subject = null) =>
         DevTokenIssuer.Issue(Auth, new DevTokenRequest(tenant, realm,
             roles.Split(',', StringSplitOptions.RemoveEmptyEntries), teams.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            scope, username, email, "Jane", "Doe", lifetime), now);
+            scope, username, email, "Jane", "Doe", lifetime, subject), now);
+
+    /// <summary>A token signed with this host's dev key carrying exactly <paramref name="claims"/> (issuer, audience and lifetime added).</summary>
+    public string TokenWithClaims(IDictionary<string, object> claims, IDictionary<string, object>? header = null)
+    {
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = RealmAuthentication.IssuerFor(Auth, Realm),
+            Audience = Auth.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            Claims = claims,
+            AdditionalHeaderClaims = header,
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(DevSigningKey.FromOptions(Auth), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>The claims <see cref="Token"/> gives a ticket_user of team james, to change one at a time.</summary>
+    public static Dictionary<string, object> UserClaims(string tenant = Tenant) => new()
+    {
+        ["tenant_id"] = tenant,
+        ["scope"] = "tickets:read tickets:write",
+        ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "ticket_user" } },
+        ["teams"] = new[] { "james" },
+        ["preferred_username"] = "user@example.com",
+        ["email"] = "user@example.com",
+        ["sub"] = "user@example.com",
+    };
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? token = null, string? body = null,
         string tenantHeader = Tenant, string? realmHeader = Realm, string? supportHeader = "false")
