@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Api;
 
@@ -15,6 +17,26 @@ public static class TicketListJson
     public static JsonTypeInfo<TicketListResponse> WithData => ApiJsonContext.Default.TicketListResponse;
 
     private static readonly JsonSerializerOptions WithoutDataOptions = CreateWithoutDataOptions();
+
+    /// <summary>
+    /// Writes a page from its tickets' stored JSON: what serializing a <see cref="TicketListResponse"/> of the parsed
+    /// tickets with <see cref="WithData"/> or <see cref="WithoutData"/> writes, byte for byte, without the parse.
+    /// </summary>
+    public static void WritePage(IBufferWriter<byte> output, IReadOnlyList<ListedTicketJson> tickets, bool includeData, string? continuationToken)
+    {
+        output.Write("{\"success\":true,\"status\":200,\"tickets\":["u8);
+        for (var i = 0; i < tickets.Count; i++)
+        {
+            if (i > 0) output.Write(","u8);
+            tickets[i].WriteTo(output, includeData);
+        }
+        output.Write("],\"continuationToken\":"u8);
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
+        {
+            if (continuationToken is null) writer.WriteNullValue(); else writer.WriteStringValue(continuationToken);
+        }
+        output.Write("}"u8);
+    }
 
     public static JsonTypeInfo<TicketListResponse> WithoutData { get; } =
         (JsonTypeInfo<TicketListResponse>)WithoutDataOptions.GetTypeInfo(typeof(TicketListResponse));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Encodings.Web;
@@ -14,6 +15,9 @@ public static class HttpResults
 {
     public static IActionResult Json<T>(int status, T value, JsonTypeInfo<T> typeInfo, params (string Name, string Value)[] headers) =>
         new JsonBodyResult<T>(status, value, typeInfo, headers);
+
+    /// <summary>A JSON body written by <paramref name="write"/> (e.g. from bytes a store holds), buffered as <see cref="Json"/>'s is.</summary>
+    public static IActionResult JsonWrittenBy(int status, Action<IBufferWriter<byte>> write) => new WrittenJsonResult(status, write);
 
     /// <summary>A body written as is, e.g. a document served verbatim.</summary>
     public static IActionResult Bytes(int status, string contentType, ReadOnlyMemory<byte> body) => new BytesResult(status, contentType, body);
@@ -84,6 +88,20 @@ public static class HttpResults
             // type info can come from ApiJsonContext.Default, whose generated fast path needs encoder-free options.
             using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
                 JsonSerializer.Serialize(writer, value, typeInfo);
+            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+        }
+    }
+
+    private sealed class WrittenJsonResult(int status, Action<IBufferWriter<byte>> write) : IActionResult, IResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            response.ContentType = "application/json; charset=utf-8";
+            write(response.BodyWriter);   // into the pipe's buffer, no I/O; sent at the flush, as JsonBodyResult does
             return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
         }
     }

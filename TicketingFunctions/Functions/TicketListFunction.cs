@@ -21,6 +21,8 @@ public sealed class TicketListFunction(RequestAuthenticator authenticator, Ticke
         var outcome = await service.ListAsync(caller, new TicketListRequest(RequestHeaders.From(req), req.Query), cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var page = outcome.Value!;
+        if (page.Json is { } json)
+            return HttpResults.JsonWrittenBy(200, body => TicketListJson.WritePage(body, json, page.IncludeData, page.ContinuationToken));
         return HttpResults.Json(200, new TicketListResponse(page.Tickets, page.ContinuationToken),
             page.IncludeData ? TicketListJson.WithData : TicketListJson.WithoutData);
     });

@@ -45,6 +45,11 @@ public sealed class EmbeddedTicketStore : ITicketStore
     /// </summary>
     private sealed record StoredTicket(string Id, string Etag, byte[] Json, int HistoryStart)
     {
+        private ListedTicketJson? _listed;
+
+        /// <summary>The ticket's JSON for listings: found at its first listing, then kept with this revision (which never changes).</summary>
+        public ListedTicketJson Listed => _listed ??= ListedTicketJson.Of(Json.AsMemory(0, HistoryStart));
+
         [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
 
         public static StoredTicket From(Ticket ticket)
@@ -150,9 +155,26 @@ public sealed class EmbeddedTicketStore : ITicketStore
     {
         if (!_partitions.TryGetValue(query.TenantId, out var p)) return Task.FromResult(new TicketPage([], null));
         var (documents, next) = p.Listing.Page(query);
+        var json = new ListedTicketJson[documents.Count];
+        var clocks = false;
+        for (var i = 0; i < json.Length; i++) clocks |= (json[i] = documents[i].Listed).HasClocks;
+        if (!clocks) return Task.FromResult(new TicketPage(new ParsedOnRead(documents, query.IncludeData), next) { Json = json });
+
         var tickets = new Ticket[documents.Count];
         for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadListed(query.IncludeData);
         return Task.FromResult(new TicketPage(tickets, next));
+    }
+
+    /// <summary>A page's tickets, each parsed when it is read: the API writes the page's JSON and reads none of them.</summary>
+    private sealed class ParsedOnRead(IReadOnlyList<StoredTicket> documents, bool data) : IReadOnlyList<Ticket>
+    {
+        public Ticket this[int index] => documents[index].ReadListed(data);
+        public int Count => documents.Count;
+        public IEnumerator<Ticket> GetEnumerator()
+        {
+            for (var i = 0; i < documents.Count; i++) yield return this[i];
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)

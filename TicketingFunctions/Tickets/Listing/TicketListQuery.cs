@@ -64,4 +64,12 @@ public sealed record TicketListQuery(
 }
 
 /// <summary>One page: its tickets in the listing's order, and where the next page starts (null when none is left).</summary>
-public sealed record TicketPage(IReadOnlyList<Ticket> Tickets, string? NextPosition);
+public sealed record TicketPage(IReadOnlyList<Ticket> Tickets, string? NextPosition)
+{
+    /// <summary>
+    /// The same tickets as the JSON the store holds for them, when it has it ready and no ticket's answer depends on
+    /// the time of reading (<see cref="ListedTicketJson.HasClocks"/>): the API writes these instead of
+    /// <see cref="Tickets"/>. Null otherwise (the Cosmos DB store).
+    /// </summary>
+    public IReadOnlyList<ListedTicketJson>? Json { get; init; }
+}

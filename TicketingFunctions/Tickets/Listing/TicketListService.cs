@@ -9,8 +9,11 @@ namespace TicketingFunctions.Tickets.Listing;
 /// <summary>A list request as the function read it.</summary>
 public sealed record TicketListRequest(RequestHeaders Headers, IEnumerable<KeyValuePair<string, StringValues>> Query);
 
-/// <summary>A page of the listing, as the API answers it.</summary>
-public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? ContinuationToken, bool IncludeData);
+/// <summary>A page of the listing, as the API answers it; <see cref="Json"/> is <see cref="TicketPage.Json"/>, when the store gave it.</summary>
+public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? ContinuationToken, bool IncludeData)
+{
+    public IReadOnlyList<ListedTicketJson>? Json { get; init; }
+}
 
 /// <summary>
 /// Lists a tenant's tickets, with the read's order of checks (the first failure wins): token (in the function) →
@@ -50,7 +53,7 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
         {
             var page = await store.ListTicketsAsync(query, cancellationToken);
             var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
-            return new TicketListResult(page.Tickets, next, parameters.IncludeData);
+            return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
         }
         catch (StoreUnavailableException ex)
         {
