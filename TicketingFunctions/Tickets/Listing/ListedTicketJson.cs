@@ -7,7 +7,7 @@ namespace TicketingFunctions.Tickets.Listing;
 /// A ticket's answer JSON as a store already holds it (the embedded store keeps each ticket as the compact JSON that
 /// <see cref="Api.ApiJsonContext"/> writes for it), and where its <c>data</c> member is. A listing copies these bytes,
 /// leaving <c>data</c> out unless it was asked for, instead of parsing the ticket and serializing it again: the parse
-/// was most of a page's cost. The bytes are what serializing the parsed ticket writes (TicketListJsonTests compare
+/// was most of a page's cost. The bytes are what serializing the parsed ticket writes (ListedTicketJsonTests compare
 /// the two).
 /// </summary>
 public sealed class ListedTicketJson
@@ -27,8 +27,8 @@ public sealed class ListedTicketJson
     }
 
     /// <summary>
-    /// Whether the ticket has SLA clocks (a non-empty <c>slas</c>). A clock's state is worked out when the ticket is
-    /// read (issue 15), so such a ticket must be rendered at the time of the request, never copied from its bytes.
+    /// Whether the ticket has SLA clocks (a non-empty <c>slas</c>). A clock's state depends on the time it is read,
+    /// so such a ticket must be rendered at the time of the request, never copied from its bytes.
     /// </summary>
     public bool HasClocks { get; }
 
