@@ -31,6 +31,8 @@ return 0;
 static async Task<int> RunUnderFunctionsHostAsync(string[] args)
 {
     var functions = FunctionsApplication.CreateBuilder(args);
+    ((Microsoft.Extensions.Configuration.IConfigurationBuilder)functions.Configuration).Sources.Insert(0,
+        new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = [new(StandaloneHost.IdentityModelLogLevel, "Warning")] });
     functions.ConfigureFunctionsWebApplication();
     functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
     functions.Services.AddTicketing(functions.Configuration);

@@ -55,6 +55,12 @@ public static class StandaloneHost
     /// it ASP.NET Core writes four console lines per request, which costs more than the request itself. Every
     /// other source (local.settings.json, environment, command line) can still change it.
     /// </summary>
+    /// <summary>
+    /// Identity.Web routes Microsoft.IdentityModel's log into ILogger, four Information lines per validated Entra ID token;
+    /// the worker sets the same default (Program.cs).
+    /// </summary>
+    public const string IdentityModelLogLevel = "Logging:LogLevel:Microsoft.IdentityModel";
+
     private static void AddLoggingDefaults(ConfigurationManager configuration)
     {
         var defaults = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
@@ -63,6 +69,7 @@ public static class StandaloneHost
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                [IdentityModelLogLevel] = "Warning",
             },
         };
         ((IConfigurationBuilder)configuration).Sources.Insert(0, defaults);

@@ -1,0 +1,245 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TicketingFunctions.Auth;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+using TicketingFunctions.Tests.Observability;
+using TicketingFunctions.Tests.Cosmos;
+using TicketingFunctions.Tests.Http;
+using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
+
+namespace TicketingFunctions.Tests.Entra;
+
+public sealed class EntraHttpOnEmbeddedStore() : EntraHttpTests(new EmbeddedHosts());
+
+[Collection(CosmosEmulatorCollection.Name)]
+public sealed class EntraHttpOnCosmos(CosmosEmulatorFixture emulator) : EntraHttpTests(new CosmosHosts(emulator));
+
+/// <summary>
+/// Entra ID application callers end to end, against a loopback directory (<see cref="EntraDirectoryServer"/>): the
+/// realmname "entra" selects Identity.Web's scheme, app roles grant scopes, the client mapping gives tenant, teams and roles.
+/// </summary>
+public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
+{
+    /// <summary>A monitoring system's app registration, mapped by client id with a display name.</summary>
+    public const string MonitoringApp = "a1a1a1a1-0000-4000-8000-000000000001";
+    /// <summary>A function app's managed identity, mapped by its object id, without a display name.</summary>
+    public const string ManagedIdentityClientId = "b2b2b2b2-0000-4000-8000-000000000002";
+    public const string ManagedIdentityObjectId = "c3c3c3c3-0000-4000-8000-000000000003";
+    /// <summary>A valid application of the directory that no mapping names.</summary>
+    public const string UnmappedApp = "d4d4d4d4-0000-4000-8000-000000000004";
+
+    protected EntraDirectoryServer Directory { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Directory = await EntraDirectoryServer.StartAsync();
+    public async Task DisposeAsync() => await Directory.DisposeAsync();
+
+    public static void EntraSettings(Dictionary<string, string?> s, EntraDirectoryServer directory)
+    {
+        s["AzureAd:Instance"] = directory.Instance;
+        s["AzureAd:TenantId"] = EntraDirectoryServer.TenantId;
+        s["AzureAd:ClientId"] = EntraDirectoryServer.ApiClientId;
+        s[$"Auth:Entra:Clients:{MonitoringApp}:TenantId"] = TestApi.Tenant;
+        s[$"Auth:Entra:Clients:{MonitoringApp}:Teams"] = "james";
+        s[$"Auth:Entra:Clients:{MonitoringApp}:Roles"] = "ticket_agent";
+        s[$"Auth:Entra:Clients:{MonitoringApp}:DisplayName"] = "Monitoring";
+        s[$"Auth:Entra:Clients:{ManagedIdentityObjectId}:TenantId"] = TestApi.Tenant;
+        s[$"Auth:Entra:Clients:{ManagedIdentityObjectId}:Teams"] = "james, facilities";
+        s[$"Auth:Entra:Clients:{ManagedIdentityObjectId}:Roles"] = "ticket_user";
+    }
+
+    /// <summary>What the authentication handlers log: why a token failed.</summary>
+    protected CapturingLoggerProvider Logs { get; } = new();
+
+    private Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null) => hosts.StartAsync(s =>
+    {
+        EntraSettings(s, Directory);
+        s["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Information";
+        configure?.Invoke(s);
+    }, services =>
+    {
+        Directory.TrustIn(services);
+        services.AddLogging(b => b.AddProvider(Logs));
+    });
+
+    private string AuthenticationFailures() =>
+        string.Join('\n', Logs.Lines.Where(l => l.Contains("was not authenticated", StringComparison.Ordinal)));
+
+    private static Task<HttpResponseMessage> Create(TestApi api, string token, string tenantHeader = TestApi.Tenant, string realm = "entra") =>
+        api.Client.SendAsync(api.Request(HttpMethod.Post, TestApi.CreatePath, token, Bodies.ContractExample, tenantHeader, realm));
+
+    private static async Task<System.Text.Json.JsonElement> CreateTicketAsync(TestApi api, string token)
+    {
+        var response = await Create(api, token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.JsonAsync()).GetProperty("ticket");
+    }
+
+    private string Write(string client = MonitoringApp) => Directory.Token(client, ["Tickets.Write"]);
+
+    [Fact]
+    public async Task A_mapped_application_with_Tickets_Write_creates_a_ticket_recorded_under_its_name()
+    {
+        await using var api = await StartAsync();
+
+        var response = await Create(api, Write());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ticket = (await response.JsonAsync()).GetProperty("ticket");
+        Assert.Equal(TestApi.Tenant, ticket.GetProperty("tenant_id").GetString());
+        Assert.Equal("Monitoring", ticket.GetProperty("data").GetProperty("submittedBy").GetString());
+        var updatedBy = ticket.GetProperty("data").GetProperty("lastUpdatedBy");
+        Assert.Equal(MonitoringApp, updatedBy.GetProperty("username").GetString());
+        Assert.Equal("Monitoring", updatedBy.GetProperty("firstName").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, updatedBy.GetProperty("lastName").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_managed_identity_mapped_by_object_id_is_recorded_by_that_id_with_its_client_id_as_username()
+    {
+        await using var api = await StartAsync();
+        var token = Directory.Token(ManagedIdentityClientId, ["Tickets.Write"], objectId: ManagedIdentityObjectId);
+
+        var created = await CreateTicketAsync(api, token);
+        var objectId = created.GetProperty("object_id").GetString()!;
+        var history = await api.Client.SendAsync(api.Request(HttpMethod.Get, HistoryPath(objectId), token, realmHeader: "entra"));
+
+        var data = created.GetProperty("data");
+        Assert.Equal(ManagedIdentityObjectId, data.GetProperty("submittedBy").GetString());
+        Assert.Equal(ManagedIdentityClientId, data.GetProperty("lastUpdatedBy").GetProperty("username").GetString());
+        Assert.Equal(HttpStatusCode.OK, history.StatusCode);
+        Assert.Equal(ManagedIdentityClientId, (await history.JsonAsync()).GetProperty("history")[0].GetProperty("username").GetString());
+    }
+
+    [Fact]
+    public async Task Tickets_Read_reads_but_may_not_write()
+    {
+        await using var api = await StartAsync();
+        var created = await CreateTicketAsync(api, Write());
+        var reader = Directory.Token(MonitoringApp, ["Tickets.Read"]);
+
+        var read = await api.Client.SendAsync(api.Request(HttpMethod.Get, TicketPath(created.GetProperty("object_id").GetString()!), reader, realmHeader: "entra"));
+        var write = await Create(api, reader);
+
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        await AssertError(write, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "You do not have the required permissions to create ticket");
+    }
+
+    [Fact]
+    public async Task A_token_without_app_roles_is_refused_by_Identity_Web()
+    {
+        await using var api = await StartAsync();
+
+        var response = await Create(api, Directory.Token(MonitoringApp, roles: []));
+
+        await AssertError(response, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+    }
+
+    [Fact]
+    public async Task App_roles_other_than_the_two_grant_nothing()
+    {
+        await using var api = await StartAsync();
+
+        var response = await Create(api, Directory.Token(MonitoringApp, ["Reports.Read"]));
+
+        await AssertError(response, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "You do not have the required permissions to create ticket");
+    }
+
+    [Fact]
+    public async Task An_unmapped_application_is_refused_with_USER_PERMISSION_FAILURE_before_the_tenant()
+    {
+        await using var api = await StartAsync();
+        var token = Directory.Token(UnmappedApp, ["Tickets.Write"]);
+
+        var create = await Create(api, token);
+        var otherTenant = await Create(api, token, TestApi.OtherTenant);
+        var types = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket-type", token, realmHeader: "entra"));
+
+        await AssertError(create, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
+        await AssertError(otherTenant, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
+        await AssertError(types, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
+    }
+
+    [Fact]
+    public async Task An_x_tenantid_other_than_the_mapped_tenant_is_Tenant_not_found()
+    {
+        await using var api = await StartAsync();
+
+        var response = await Create(api, Write(), TestApi.OtherTenant);
+
+        await AssertError(response, HttpStatusCode.NotFound, "TENANT_NOT_FOUND", "Tenant not found");
+    }
+
+    /// <summary>Each kind of token, with the reason the Entra scheme logs for refusing it.</summary>
+    public static TheoryData<string, string> RefusedTokens() => new()
+    {
+        { "wrong audience", "IDX10214: Audience validation failed" },
+        // Identity.Web's issuer validator: the issuer is not the configured directory's.
+        { "other directory", "IDX40001: Issuer" },
+        { "expired", "IDX10223: Lifetime validation failed" },
+        { "v1.0", "Only Entra ID v2.0 access tokens are accepted." },
+        // RS384 over a published RSA key would verify; the scheme accepts RS256 only, so no key is usable for it.
+        { "RS384", "IDX10511: Signature validation failed" },
+        { "unpublished key", "IDX10511: Signature validation failed" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedTokens))]
+    public async Task Tokens_Entra_ID_would_not_issue_for_this_API_are_AUTHENTICATION_FAILURE(string kind, string reason)
+    {
+        await using var api = await StartAsync();
+        string[] write = ["Tickets.Write"];
+        var token = kind switch
+        {
+            "wrong audience" => Directory.Token(MonitoringApp, write, audience: "9e9e9e9e-0000-4000-8000-00000000000e"),
+            // Signed with the same keys (Entra ID shares them across directories), its own issuer and tid.
+            "other directory" => Directory.Token(MonitoringApp, write, tenant: EntraDirectoryServer.OtherTenantId),
+            "expired" => Directory.Token(MonitoringApp, write, expires: DateTime.UtcNow.AddMinutes(-10)),
+            "v1.0" => Directory.Token(MonitoringApp, write, version: "1.0", audience: "api://" + EntraDirectoryServer.ApiClientId),
+            "RS384" => Directory.Token(MonitoringApp, write, algorithm: SecurityAlgorithms.RsaSha384),
+            "unpublished key" => Directory.Token(MonitoringApp, write, key: EntraDirectoryServer.NewKey("key-1")),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var response = await Create(api, token);
+
+        await AssertError(response, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+        Assert.Contains(reason, AuthenticationFailures());
+    }
+
+    [Fact]
+    public async Task A_rotated_signing_key_is_read_from_the_metadata_and_then_accepted()
+    {
+        await using var api = await StartAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Create(api, Write())).StatusCode);
+        var fetches = Directory.KeyRequests;
+
+        Directory.Rotate("key-2");
+        // The first token with a key the scheme has not seen is refused, and makes it read the keys again.
+        var unknownYet = await Create(api, Write());
+        await SchemeKnowsKeyAsync(api, "key-2");
+        var accepted = await Create(api, Write());
+
+        await AssertError(unknownYet, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.True(Directory.KeyRequests > fetches, "the key set was fetched again");
+        Assert.Equal("CTC-0002", (await accepted.JsonAsync()).GetProperty("objectId").GetString());
+    }
+
+    /// <summary>
+    /// IdentityModel refreshes the metadata on a background task; this waits for that refresh by watching the scheme's
+    /// configuration (no fixed delay). The token source only guards against a refresh that never comes.
+    /// </summary>
+    private static async Task SchemeKnowsKeyAsync(TestApi api, string kid)
+    {
+        var manager = api.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(EntraAuthentication.Scheme).ConfigurationManager!;
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!(await manager.GetConfigurationAsync(guard.Token)).SigningKeys.Any(k => k.KeyId == kid))
+        {
+            guard.Token.ThrowIfCancellationRequested();
+            await Task.Yield();
+        }
+    }
+}
