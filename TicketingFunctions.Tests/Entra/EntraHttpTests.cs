@@ -56,7 +56,7 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
     private Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null) => hosts.StartAsync(s =>
     {
         EntraSettings(s, Directory);
-        s["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Information";
+        s["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Debug";
         configure?.Invoke(s);
     }, services =>
     {
@@ -207,6 +207,103 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
 
         await AssertError(response, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
         Assert.Contains(reason, AuthenticationFailures());
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_belong_to_one_application()
+    {
+        await using var api = await StartAsync();
+        HttpRequestMessage Keyed(string token)
+        {
+            var request = api.Request(HttpMethod.Post, TestApi.CreatePath, token, Bodies.ContractExample, realmHeader: "entra");
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", "incident-4711");
+            return request;
+        }
+        var monitoring = Write();
+        var identity = Directory.Token(ManagedIdentityClientId, ["Tickets.Write"], objectId: ManagedIdentityObjectId);
+
+        var first = await api.Client.SendAsync(Keyed(monitoring));
+        var replay = await api.Client.SendAsync(Keyed(Write()));
+        var otherApp = await api.Client.SendAsync(Keyed(identity));
+
+        Assert.Equal("CTC-0001", (await first.JsonAsync()).GetProperty("objectId").GetString());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("CTC-0001", (await replay.JsonAsync()).GetProperty("objectId").GetString());
+        Assert.False(otherApp.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("CTC-0002", (await otherApp.JsonAsync()).GetProperty("objectId").GetString());
+    }
+
+    [Fact]
+    public async Task An_application_updates_a_ticket_and_is_its_last_updater()
+    {
+        await using var api = await StartAsync();
+        var created = await api.CreateTicketAsync();
+        var objectId = created.GetProperty("object_id").GetString()!;
+
+        var response = await api.PatchAsync(objectId, Patch(created.GetProperty("etag").GetString(), "\"summary\":\"Escalated by monitoring\""), Write(), realmHeader: "entra");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var ticket = await response.JsonAsync();
+        var updatedBy = (ticket.TryGetProperty("ticket", out var inner) ? inner : ticket).GetProperty("data").GetProperty("lastUpdatedBy");
+        Assert.Equal(MonitoringApp, updatedBy.GetProperty("username").GetString());
+        Assert.Equal("Monitoring", updatedBy.GetProperty("firstName").GetString());
+    }
+
+    [Fact]
+    public async Task Without_a_realmname_header_an_Entra_token_is_still_validated_before_the_header_is_reported()
+    {
+        await using var api = await StartAsync();
+
+        var valid = await api.Client.SendAsync(api.Request(HttpMethod.Post, TestApi.CreatePath, Write(), Bodies.ContractExample, realmHeader: null));
+        var expired = await api.Client.SendAsync(api.Request(HttpMethod.Post, TestApi.CreatePath,
+            Directory.Token(MonitoringApp, ["Tickets.Write"], expires: DateTime.UtcNow.AddMinutes(-10)), Bodies.ContractExample, realmHeader: null));
+
+        await AssertError(valid, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
+        Assert.Equal(["Header realmname is required"], (await valid.JsonAsync()).Reasons("realmname"));
+        await AssertError(expired, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+    }
+
+    [Fact]
+    public async Task Realm_tokens_work_as_before_beside_Entra_and_cannot_pass_as_the_entra_realm()
+    {
+        await using var api = await StartAsync();
+
+        var realm = await api.CreateAsync(Bodies.ContractExample);
+        var realmTokenAsEntra = await Create(api, api.Token());
+        var entraTokenAsRealm = await Create(api, Write(), realm: TestApi.Realm);
+
+        Assert.Equal(HttpStatusCode.OK, realm.StatusCode);
+        await AssertError(realmTokenAsEntra, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+        await AssertError(entraTokenAsRealm, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+    }
+
+    [Fact]
+    public async Task The_realm_name_is_a_setting_and_a_validated_token_is_reused_from_the_cache()
+    {
+        await using var api = await StartAsync(s => s["Auth:Entra:RealmName"] = "aad");
+        var token = Write();
+
+        var byDefaultName = await Create(api, token);
+        var first = await Create(api, token, realm: "aad");
+        var cached = api.Services.GetRequiredService<ValidatedTokenCache>().Count;
+        var second = await Create(api, token, realm: "aad");
+
+        await AssertError(byDefaultName, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, cached);
+        // Validated once: Identity.Web's handler logged one success for the two requests.
+        Assert.Single(Logs.Lines, l => l.Contains("Successfully validated the token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Identity_Web_does_not_log_every_validated_token_at_Information()
+    {
+        await using var api = await StartAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await Create(api, Write())).StatusCode);
+
+        Assert.DoesNotContain(Logs.Lines, l => l.StartsWith("Information Microsoft.IdentityModel", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class EntraCallerFactory
 
         var name = client is null ? null : string.IsNullOrWhiteSpace(client.DisplayName) ? mappedId : client.DisplayName;
         return new Caller(
-            client?.TenantId,
+            client is null ? null : Guid.Parse(client.TenantId).ToString("D"),
             _realm,
             clientId ?? objectId ?? "",
             Email: null,
@@ -54,10 +54,11 @@ public sealed class EntraCallerFactory
             LastName: null,
             client is null ? Empty : Split(client.Roles),
             scopes,
-            client is null ? Empty : Split(client.Teams))
+            client is null ? Empty : Split(client.Teams),
+            Issuer: Get(EntraClaimNames.Issuer),
+            // For an application token Entra ID sets sub to the service principal's object id.
+            Subject: Get(EntraClaimNames.Subject) ?? objectId)
         {
-            Issuer = Get(EntraClaimNames.Issuer),
-            Subject = Get(EntraClaimNames.Subject) ?? objectId,
             DisplayName = name,
             IsUnmappedApplication = client is null,
         };
