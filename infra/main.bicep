@@ -23,6 +23,24 @@ param authAllowedRealms string
 @description('Audience that access tokens must carry (Auth__Audience).')
 param authAudience string
 
+@description('Entra ID callers: the API\'s application (client) id (AzureAd__ClientId). Empty leaves them off.')
+param azureAdClientId string = ''
+
+@description('Entra ID callers: the directory of the API\'s registration (AzureAd__TenantId); empty means this deployment\'s tenant.')
+param azureAdTenantId string = ''
+
+@description('Entra ID callers: the login instance (AzureAd__Instance); empty means this cloud\'s login endpoint.')
+param azureAdInstance string = ''
+
+@description('Entra ID callers: an extra accepted audience (AzureAd__Audience); the client id and api://<client id> always are.')
+param azureAdAudience string = ''
+
+@description('Entra ID callers: the realmname header value for Entra ID tokens (Auth__Entra__RealmName); empty means "entra".')
+param entraRealmName string = ''
+
+@description('Entra ID callers, as JSON: {"<client or object id>": {"tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..."}} (Auth__Entra__Clients__*).')
+param entraClientsJson string = '{}'
+
 @description('Cosmos DB capacity: serverless (default) or autoscale provisioned throughput.')
 @allowed([
   'serverless'
@@ -144,6 +162,12 @@ module api 'app/api.bicep' = {
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
+    azureAdClientId: azureAdClientId
+    azureAdTenantId: azureAdTenantId
+    azureAdInstance: azureAdInstance
+    azureAdAudience: azureAdAudience
+    entraRealmName: entraRealmName
+    entraClients: json(empty(entraClientsJson) ? '{}' : entraClientsJson)
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.
   dependsOn: [

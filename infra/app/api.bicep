@@ -45,6 +45,29 @@ param authAllowedRealms string
 @description('Expected audience of access tokens.')
 param authAudience string
 
+@description('Entra ID: the API\'s application (client) id. Empty leaves Entra ID callers off (no AzureAd settings).')
+param azureAdClientId string = ''
+@description('Entra ID: the directory (tenant) id of the API\'s registration; empty means the deployment\'s own tenant.')
+param azureAdTenantId string = ''
+@description('Entra ID: the login instance; empty means this cloud\'s login endpoint.')
+param azureAdInstance string = ''
+@description('Entra ID: an extra accepted audience (the client id and api://<client id> always are).')
+param azureAdAudience string = ''
+@description('Entra ID: the realmname header value that selects Entra ID tokens; empty means "entra".')
+param entraRealmName string = ''
+@description('Entra ID callers by client id or object id: { "<id>": { "tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..." } }.')
+param entraClients object = {}
+
+var entraOn = !empty(azureAdClientId)
+
+// Auth__Entra__Clients__<id>__* for each mapped application (TicketingFunctions.Auth.EntraOptions).
+var entraClientSettings = reduce(items(entraOn ? entraClients : {}), {}, (settings, client) => union(settings, {
+  'Auth__Entra__Clients__${client.key}__TenantId': client.value.tenantId
+  'Auth__Entra__Clients__${client.key}__Teams': client.value.?teams ?? ''
+  'Auth__Entra__Clients__${client.key}__Roles': client.value.?roles ?? ''
+  'Auth__Entra__Clients__${client.key}__DisplayName': client.value.?displayName ?? ''
+}))
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -108,10 +131,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
 
-  // Every setting is spelled out here (no union()) so that the compiled template lists the names.
+  // Every fixed setting is spelled out here so that the compiled template lists the names; only the per-application
+  // Entra ID mappings, whose names depend on the parameters, are merged in.
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    properties: union({
       // Functions host storage, identity-based.
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -136,7 +160,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Auth__IssuerTemplate: authIssuerTemplate
       Auth__AllowedRealms: authAllowedRealms
       Auth__Audience: authAudience
-    }
+
+      // Microsoft.Identity.Web's AzureAd section and TicketingFunctions.Auth.EntraOptions: all empty (Entra ID off)
+      // unless azureAdClientId is given.
+      AzureAd__Instance: entraOn ? (empty(azureAdInstance) ? environment().authentication.loginEndpoint : azureAdInstance) : ''
+      AzureAd__TenantId: entraOn ? (empty(azureAdTenantId) ? tenant().tenantId : azureAdTenantId) : ''
+      AzureAd__ClientId: azureAdClientId
+      AzureAd__Audience: entraOn ? azureAdAudience : ''
+      Auth__Entra__RealmName: entraOn ? entraRealmName : ''
+    }, entraClientSettings)
   }
 }
 
