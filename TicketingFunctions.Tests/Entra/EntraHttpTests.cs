@@ -306,6 +306,40 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.DoesNotContain(Logs.Lines, l => l.StartsWith("Information Microsoft.IdentityModel", StringComparison.Ordinal));
     }
 
+    /// <summary>A managed identity's credential as the loopback directory would serve it, checking the scope it is asked for.</summary>
+    private sealed class ManagedIdentityCredential(EntraDirectoryServer directory) : Azure.Core.TokenCredential
+    {
+        public List<string> Scopes { get; } = [];
+
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The example only uses GetTokenAsync.");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Scopes.AddRange(requestContext.Scopes);
+            var token = directory.Token(ManagedIdentityClientId, ["Tickets.Write"], objectId: ManagedIdentityObjectId);
+            return ValueTask.FromResult(new Azure.Core.AccessToken(token, DateTimeOffset.UtcNow.AddMinutes(30)));
+        }
+    }
+
+    [Fact]
+    public async Task The_documented_managed_identity_caller_creates_a_ticket()
+    {
+        await using var api = await StartAsync();
+        var credential = new ManagedIdentityCredential(Directory);
+        // The example's HttpClient, pointed at the in-process host, its responses checked against openapi.yaml like every test's.
+        var http = api.Client;
+        http.BaseAddress = new Uri("http://localhost/");
+        var caller = new TicketingApiCaller(http, credential, EntraDirectoryServer.ApiClientId, TestApi.Tenant);
+
+        var response = await caller.CreateTicketAsync("james", "16910", Bodies.ContractExample, "alert-42", CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([$"api://{EntraDirectoryServer.ApiClientId}/.default"], credential.Scopes);
+        var ticket = (await response.JsonAsync()).GetProperty("ticket");
+        Assert.Equal(ManagedIdentityObjectId, ticket.GetProperty("data").GetProperty("submittedBy").GetString());
+    }
+
     [Fact]
     public async Task A_rotated_signing_key_is_read_from_the_metadata_and_then_accepted()
     {
