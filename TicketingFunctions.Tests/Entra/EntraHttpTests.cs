@@ -156,10 +156,13 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
         var create = await Create(api, token);
         var otherTenant = await Create(api, token, TestApi.OtherTenant);
         var types = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket-type", token, realmHeader: "entra"));
+        var badHeader = await Create(api, token, "not-a-uuid");
 
         await AssertError(create, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
         await AssertError(otherTenant, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
         await AssertError(types, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
+        // The header checks come first, as for every caller.
+        await AssertError(badHeader, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
     }
 
     [Fact]
