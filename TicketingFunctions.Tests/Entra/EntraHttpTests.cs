@@ -179,6 +179,8 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
     public static TheoryData<string, string> RefusedTokens() => new()
     {
         { "wrong audience", "IDX10214: Audience validation failed" },
+        // Identity.Web: a v2.0 token's audience is the API's client id itself (Entra ID issues it so for api://<id>/.default).
+        { "api:// audience", "IDX10214: Audience validation failed" },
         // Identity.Web's issuer validator: the issuer is not the configured directory's.
         { "other directory", "IDX40001: Issuer" },
         { "expired", "IDX10223: Lifetime validation failed" },
@@ -197,6 +199,7 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
         var token = kind switch
         {
             "wrong audience" => Directory.Token(MonitoringApp, write, audience: "9e9e9e9e-0000-4000-8000-00000000000e"),
+            "api:// audience" => Directory.Token(MonitoringApp, write, audience: "api://" + EntraDirectoryServer.ApiClientId),
             // Signed with the same keys (Entra ID shares them across directories), its own issuer and tid.
             "other directory" => Directory.Token(MonitoringApp, write, tenant: EntraDirectoryServer.OtherTenantId),
             "expired" => Directory.Token(MonitoringApp, write, expires: DateTime.UtcNow.AddMinutes(-10)),
