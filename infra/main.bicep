@@ -32,7 +32,7 @@ param azureAdTenantId string = ''
 @description('Entra ID callers: the login instance (AzureAd__Instance); empty means this cloud\'s login endpoint.')
 param azureAdInstance string = ''
 
-@description('Entra ID callers: an extra accepted audience (AzureAd__Audience); the client id and api://<client id> always are.')
+@description('Entra ID callers: the one accepted audience instead of the client id (AzureAd__Audience); leave empty for Entra ID tokens.')
 param azureAdAudience string = ''
 
 @description('Entra ID callers: the realmname header value for Entra ID tokens (Auth__Entra__RealmName); empty means "entra".')

@@ -303,6 +303,18 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AzureAd_Audience_when_set_is_the_one_audience_accepted()
+    {
+        await using var api = await StartAsync(s => s["AzureAd:Audience"] = "https://ticketing.example.com");
+
+        var forAudience = await Create(api, Directory.Token(MonitoringApp, ["Tickets.Write"], audience: "https://ticketing.example.com"));
+        var forClientId = await Create(api, Write());
+
+        Assert.Equal(HttpStatusCode.OK, forAudience.StatusCode);
+        await AssertError(forClientId, HttpStatusCode.Unauthorized, "AUTHENTICATION_FAILURE");
+    }
+
+    [Fact]
     public async Task Identity_Web_does_not_log_every_validated_token_at_Information()
     {
         await using var api = await StartAsync();

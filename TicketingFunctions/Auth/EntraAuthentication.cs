@@ -61,7 +61,12 @@ public static class EntraAuthentication
     {
         var section = configuration.GetSection(AzureAdSection);
         builder.AddMicrosoftIdentityWebApi(
-            jwt => ConfigureJwtBearer(jwt),
+            jwt =>
+            {
+                // As Identity.Web's own configuration-section overload does: AzureAd__Audience lands on JwtBearerOptions.
+                section.Bind(jwt);
+                ConfigureJwtBearer(jwt);
+            },
             identity =>
             {
                 section.Bind(identity);

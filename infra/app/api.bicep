@@ -51,7 +51,7 @@ param azureAdClientId string = ''
 param azureAdTenantId string = ''
 @description('Entra ID: the login instance; empty means this cloud\'s login endpoint.')
 param azureAdInstance string = ''
-@description('Entra ID: an extra accepted audience (the client id and api://<client id> always are).')
+@description('Entra ID: the one accepted audience instead of the client id; leave empty for Entra ID tokens.')
 param azureAdAudience string = ''
 @description('Entra ID: the realmname header value that selects Entra ID tokens; empty means "entra".')
 param entraRealmName string = ''
