@@ -23,6 +23,9 @@ param authAllowedRealms string
 @description('Audience that access tokens must carry (Auth__Audience).')
 param authAudience string
 
+@description('Comma-separated browser origins allowed by CORS, e.g. https://app.example.com; empty (the default) allows none (Cors__AllowedOrigins and the function app\'s CORS).')
+param corsAllowedOrigins string = ''
+
 @description('Entra ID callers: the API\'s application (client) id (AzureAd__ClientId). Empty leaves them off.')
 param azureAdClientId string = ''
 
@@ -162,6 +165,7 @@ module api 'app/api.bicep' = {
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
+    corsAllowedOrigins: corsAllowedOrigins
     azureAdClientId: azureAdClientId
     azureAdTenantId: azureAdTenantId
     azureAdInstance: azureAdInstance

@@ -153,7 +153,8 @@ public sealed class EntraDirectoryServer : IAsyncDisposable
         string version = "2.0",
         string algorithm = SecurityAlgorithms.RsaSha256,
         SecurityKey? key = null,
-        DateTime? expires = null)
+        DateTime? expires = null,
+        IDictionary<string, object>? header = null)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object>
@@ -176,9 +177,14 @@ public sealed class EntraDirectoryServer : IAsyncDisposable
             NotBefore = expiry.AddHours(-1),
             Expires = expiry,
             Claims = claims,
+            AdditionalHeaderClaims = header,
             SigningCredentials = new SigningCredentials(key ?? SigningKey, algorithm),
         });
     }
+
+    /// <summary>A token whose payload is exactly <paramref name="payloadJson"/> (e.g. a claim named twice), signed RS256 with the current key.</summary>
+    public string SignPayload(string payloadJson) =>
+        new JsonWebTokenHandler().CreateToken(payloadJson, new SigningCredentials(SigningKey, SecurityAlgorithms.RsaSha256));
 
     public async ValueTask DisposeAsync()
     {

@@ -188,7 +188,21 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
         // RS384 over a published RSA key would verify; the scheme accepts RS256 only, so no key is usable for it.
         { "RS384", "IDX10511: Signature validation failed" },
         { "unpublished key", "IDX10511: Signature validation failed" },
+        // The realm schemes' strict rules (TicketingFunctions.Auth.StrictTokenRules) hold for Entra ID tokens too.
+        { "crit header", "critical header extensions (crit)" },
+        { "azp named twice", "names a claim more than once" },
     };
+
+    /// <summary>A valid write token's payload with a second <c>azp</c> (a mapped application) after the first (an unmapped one).</summary>
+    private string AzpTwice()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return $$"""
+            {"iss":"{{Directory.IssuerV2()}}","aud":"{{EntraDirectoryServer.ApiClientId}}","iat":{{now - 60}},"nbf":{{now - 60}},"exp":{{now + 1800}},
+             "tid":"{{EntraDirectoryServer.TenantId}}","ver":"2.0","oid":"{{UnmappedApp}}","sub":"{{UnmappedApp}}","roles":["Tickets.Write"],
+             "azp":"{{UnmappedApp}}","azp":"{{MonitoringApp}}"}
+            """;
+    }
 
     [Theory]
     [MemberData(nameof(RefusedTokens))]
@@ -206,6 +220,8 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
             "v1.0" => Directory.Token(MonitoringApp, write, version: "1.0", audience: "api://" + EntraDirectoryServer.ApiClientId),
             "RS384" => Directory.Token(MonitoringApp, write, algorithm: SecurityAlgorithms.RsaSha384),
             "unpublished key" => Directory.Token(MonitoringApp, write, key: EntraDirectoryServer.NewKey("key-1")),
+            "crit header" => Directory.Token(MonitoringApp, write, header: new Dictionary<string, object> { ["crit"] = new[] { "x-unknown" }, ["x-unknown"] = true }),
+            "azp named twice" => Directory.SignPayload(AzpTwice()),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace TicketingFunctions.Auth;
@@ -90,12 +91,15 @@ public static class EntraAuthentication
         o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
 
         // Identity.Web's issuer validator holds the issuer to the configured directory's, but accepts its v1.0 issuer
-        // too (sts.windows.net): this API takes v2.0 tokens only. Identity.Web runs its own checks before this one.
+        // too (sts.windows.net): this API takes v2.0 tokens only. The realm schemes' strict rules (no crit header, no
+        // repeated member) apply as well. Identity.Web runs its own checks before these.
         o.Events ??= new JwtBearerEvents();
         o.Events.OnTokenValidated = context =>
         {
             if (context.Result is { Failure: not null }) return Task.CompletedTask;
-            if (!string.Equals(context.Principal!.FindFirst(EntraClaimNames.Version)?.Value, "2.0", StringComparison.Ordinal))
+            if (context.SecurityToken is not JsonWebToken token) context.Fail("The token is not a JWS");
+            else if (StrictTokenRules.Problem(token) is { } problem) context.Fail(problem);
+            else if (!string.Equals(context.Principal!.FindFirst(EntraClaimNames.Version)?.Value, "2.0", StringComparison.Ordinal))
                 context.Fail("Only Entra ID v2.0 access tokens are accepted.");
             return Task.CompletedTask;
         };
