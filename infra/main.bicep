@@ -44,6 +44,12 @@ param entraRealmName string = ''
 @description('Entra ID callers, as JSON: {"<client or object id>": {"tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..."}} (Auth__Entra__Clients__*).')
 param entraClientsJson string = '{}'
 
+// Every instance signs and checks list continuation tokens with this key. Unless one is passed, each deployment makes a
+// new one: tokens issued before a deployment are then refused (400) and clients start their listing again.
+@secure()
+@description('Base64 of at least 32 random bytes: the HMAC key of list continuation tokens (TicketList__ContinuationTokenKey).')
+param ticketListContinuationTokenKey string = base64('${newGuid()}${newGuid()}')
+
 @description('Cosmos DB capacity: serverless (default) or autoscale provisioned throughput.')
 @allowed([
   'serverless'
@@ -172,6 +178,7 @@ module api 'app/api.bicep' = {
     azureAdAudience: azureAdAudience
     entraRealmName: entraRealmName
     entraClients: json(empty(entraClientsJson) ? '{}' : entraClientsJson)
+    ticketListContinuationTokenKey: ticketListContinuationTokenKey
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.
   dependsOn: [

@@ -56,3 +56,15 @@ public sealed record TicketHistoryResponse(
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
+
+/// <summary>
+/// A page of a ticket listing: <c>{"success":true,"status":200,"tickets":[…],"continuationToken":…|null}</c>. Each
+/// ticket is as a read answers it, without <c>data</c> unless asked for (<see cref="TicketListJson"/>).
+/// </summary>
+public sealed record TicketListResponse(
+    [property: JsonPropertyName("tickets")] IReadOnlyList<Ticket> Tickets,
+    [property: JsonPropertyName("continuationToken")] string? ContinuationToken)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}

@@ -74,6 +74,10 @@ var entraClientSettings = reduce(items(entraOn ? entraClients : {}), {}, (settin
   'Auth__Entra__Clients__${client.key}__DisplayName': client.value.?displayName ?? ''
 }))
 
+@secure()
+@description('HMAC key of list continuation tokens (TicketList__ContinuationTokenKey): base64 of at least 32 bytes.')
+param ticketListContinuationTokenKey string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -173,6 +177,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
       // The standalone host's CORS list; under the Functions host siteConfig.cors (from the same value) applies.
       Cors__AllowedOrigins: corsAllowedOrigins
+
+      // TicketingFunctions.Tickets.Listing.TicketListOptions: one key for every instance.
+      TicketList__ContinuationTokenKey: ticketListContinuationTokenKey
 
       // Microsoft.Identity.Web's AzureAd section and TicketingFunctions.Auth.EntraOptions: all empty (Entra ID off)
       // unless azureAdClientId is given.
