@@ -232,6 +232,21 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_application_lists_the_tickets_of_its_mapped_tenant()
+    {
+        await using var api = await StartAsync();
+        await CreateTicketAsync(api, Write());
+        var reader = Directory.Token(MonitoringApp, ["Tickets.Read"]);
+
+        var list = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/list", reader, realmHeader: "entra"));
+        var unmapped = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/list", Directory.Token(UnmappedApp, ["Tickets.Read"]), realmHeader: "entra"));
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Contains("CTC-0001", await list.Content.ReadAsStringAsync());
+        await AssertError(unmapped, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "The calling application is not mapped to a ticketing tenant");
+    }
+
+    [Fact]
     public async Task Idempotency_keys_belong_to_one_application()
     {
         await using var api = await StartAsync();
