@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
+        services.AddAttachmentStore(configuration);
         services.AddHostedService<CatalogSeeding>();
 
         services.AddSingleton<RequestAuthenticator>();
