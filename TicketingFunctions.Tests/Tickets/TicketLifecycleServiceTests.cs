@@ -19,6 +19,7 @@ public sealed class TicketLifecycleServiceTests
 {
     private const string Title = "ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53";
     private readonly Mock<ITicketStore> _store = new(MockBehavior.Strict);
+    private readonly Mock<IAttachmentStore> _attachments = new(MockBehavior.Strict);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 7, 11, 8, 0, 0, 123, TimeSpan.Zero));
     private readonly TicketHistoryOptions _history = new();
     private readonly TicketLifecycleService _service;
@@ -28,7 +29,8 @@ public sealed class TicketLifecycleServiceTests
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new TicketLifecycleService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
+        _service = new TicketLifecycleService(new TicketAccessor(new TenantGate(catalogs), _store.Object), new JsonBodyReader(Options.Create(new RequestLimits())),
+            _store.Object, _attachments.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
     }
 
     private static readonly Caller Agent = new(TestApi.Tenant, "demo", "agent.smith", "smith@example.com", "Agent", "Smith",

@@ -30,7 +30,10 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<TicketAccessor>();
         services.AddSingleton<TicketLifecycleService>();
+        services.AddSingleton<TicketDeletionService>();
+        services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
         services.AddSingleton<RequestGuard>();
         services.AddSingleton<OpenApiDescription>();
         return services;

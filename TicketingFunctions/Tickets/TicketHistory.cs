@@ -12,7 +12,7 @@ namespace TicketingFunctions.Tickets;
 public sealed record TicketHistoryEntry
 {
     [JsonPropertyName("version")] public required int Version { get; init; }
-    /// <summary><see cref="TicketHistory.Created"/> or <see cref="TicketHistory.Updated"/>.</summary>
+    /// <summary><see cref="TicketHistory.Created"/>, <see cref="TicketHistory.Updated"/> or <see cref="TicketHistory.Deleted"/>.</summary>
     [JsonPropertyName("action")] public required string Action { get; init; }
     [JsonPropertyName("username")] public required string Username { get; init; }
     /// <summary>ISO-8601 UTC with milliseconds; equal to the ticket's <c>updated_at</c> after this write.</summary>
@@ -30,6 +30,8 @@ public static class TicketHistory
 {
     public const string Created = "created";
     public const string Updated = "updated";
+    public const string Deleted = "deleted";
+    public const string DeletedSeqKey = "deleted_seq";
     public const string SummaryKey = "summary";
 
     /// <summary>Keys of <c>data</c> the system maintains; they are not changes a client made.</summary>
