@@ -45,6 +45,6 @@ public sealed class AttachmentFunctions(RequestAuthenticator authenticator, Atta
         return HttpResults.Stream(200, download.ContentType, download.Size, download.Content,
             (HeaderNames.ContentDisposition, disposition.ToString()),
             (HeaderNames.XContentTypeOptions, "nosniff"),
-            (HeaderNames.CacheControl, "private, no-store"));
+            (HeaderNames.CacheControl, "no-store"));
     });
 }
