@@ -28,3 +28,14 @@ public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
             configure?.Invoke(settings);
         }, services);
 }
+
+/// <summary>The Cosmos DB store on the emulator with attachments in Blob Storage on Azurite (a fresh container per host).</summary>
+public sealed class CosmosBlobHosts(CosmosEmulatorFixture emulator, TicketingFunctions.Tests.Attachments.AzuriteFixture azurite) : IApiHosts
+{
+    public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        new CosmosHosts(emulator).StartAsync(settings =>
+        {
+            foreach (var (key, value) in azurite.Settings()) settings[key] = value;
+            configure?.Invoke(settings);
+        }, services);
+}

@@ -7,7 +7,8 @@ namespace TicketingFunctions.Tickets;
 
 /// <summary>
 /// One write of a ticket: who, when, the version it produced and, per changed key, the old and new value.
-/// Keys are <c>summary</c>, <c>offerId</c> and field UUIDs. A value that was absent or cleared is null.
+/// Keys are <c>summary</c>, <c>offerId</c>, field UUIDs, <c>attachments.&lt;id&gt;</c>, <c>ticketRelation</c> and (on deletion)
+/// <c>deleted_seq</c>. A value that was absent or cleared is null.
 /// </summary>
 public sealed record TicketHistoryEntry
 {
@@ -57,6 +58,17 @@ public static class TicketHistory
                 if (SystemDataKeys.Contains(key) || value is null) continue;
                 keys.Add(key);
                 value.WriteTo(writer);
+            }
+            foreach (var (id, attachment) in ticket.Attachments)
+            {
+                if (attachment is null) continue;
+                keys.Add(Attachments.AttachmentLinks.HistoryKey(id));
+                attachment.WriteTo(writer);
+            }
+            if (ticket.TicketRelation is { } relation)
+            {
+                keys.Add(TicketRelations.Key);
+                relation.WriteTo(writer);
             }
             writer.WriteEndArray();
         }
