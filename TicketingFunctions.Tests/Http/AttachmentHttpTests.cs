@@ -237,6 +237,22 @@ public abstract class AttachmentHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_can_be_linked_for_24_hours_and_not_after()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var api = await hosts.StartAsync(services: services => services.AddSingleton<TimeProvider>(clock));
+        var early = await api.UploadIdAsync();
+        var late = await api.UploadIdAsync();
+
+        clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateAsync(WithAttachments((early, null)))).StatusCode);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var expired = await api.CreateAsync(WithAttachments((late, null)));
+
+        Assert.Equal([NotLinkable(late)], (await expired.JsonAsync()).Reasons("attachments"));
+    }
+
+    [Fact]
     public async Task Malformed_attachment_maps_are_refused_by_key()
     {
         var response = await Api.CreateAsync(Bodies.Example(b => b["attachments"] = System.Text.Json.Nodes.JsonNode.Parse(

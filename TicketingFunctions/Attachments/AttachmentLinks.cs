@@ -95,7 +95,7 @@ public static class AttachmentLinks
     /// reasons in <paramref name="errors"/>, when an id is refused. <paramref name="toLink"/> receives the new ids.
     /// </summary>
     public static async Task<JsonObject?> ResolveAsync(IAttachmentStore store, Caller caller, Ticket? current, IReadOnlyList<AttachmentLinkRequest> requests,
-        ValidationErrors errors, List<string> toLink, CancellationToken cancellationToken)
+        DateTimeOffset now, ValidationErrors errors, List<string> toLink, CancellationToken cancellationToken)
     {
         var result = current is null ? new JsonObject() : (JsonObject)current.Attachments.DeepClone();
         var refused = false;
@@ -113,7 +113,9 @@ public static class AttachmentLinks
             }
             var record = await store.GetAsync(caller.TenantId!, request.Id, cancellationToken);
             var linkable = record is not null && string.Equals(record.TenantId, caller.TenantId, StringComparison.Ordinal)
-                && (record.TicketId is null ? string.Equals(record.UploadedBy, caller.Username, StringComparison.Ordinal) : record.TicketId == current?.Id);
+                && (record.TicketId is null
+                    ? string.Equals(record.UploadedBy, caller.Username, StringComparison.Ordinal) && !HasExpired(record, now)
+                    : record.TicketId == current?.Id);
             if (!linkable)
             {
                 errors.Add(Key, NotLinkable(request.Id));
@@ -125,6 +127,14 @@ public static class AttachmentLinks
         }
         return refused ? null : result;
     }
+
+    /// <summary>
+    /// A pending upload can be linked for <see cref="AttachmentOptions.PendingLifetime"/>: exactly that, whenever the store's
+    /// own clean-up (Azure's lifecycle rule runs about once a day) gets to deleting it.
+    /// </summary>
+    public static bool HasExpired(AttachmentRecord record, DateTimeOffset now) =>
+        !DateTimeOffset.TryParse(record.UploadedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var uploadedAt)
+        || uploadedAt + AttachmentOptions.PendingLifetime <= now;
 
     /// <summary>Links the new ids to the ticket before the ticket is written; false (with the reason) when one was taken meanwhile.</summary>
     public static async Task<bool> LinkAsync(IAttachmentStore store, string tenantId, string ticketId, IReadOnlyList<string> ids, ValidationErrors errors,

@@ -91,7 +91,8 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             {
                 // After the idempotency claim: a replay must not re-check uploads the first request already linked.
                 var toLink = new List<string>();
-                var linked = await TicketLinks.ResolveForCreateAsync(store, attachments, caller, catalog, validated, errors, toLink, cancellationToken);
+                var linked = await TicketLinks.ResolveForCreateAsync(store, attachments, caller, catalog, validated, time.GetUtcNow(), errors, toLink,
+                    cancellationToken);
                 if (linked is null)
                 {
                     if (claim is not null) await ReleaseAsync(claim);

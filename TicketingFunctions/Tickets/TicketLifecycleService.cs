@@ -84,7 +84,8 @@ public sealed class TicketLifecycleService(
             var toLink = new List<string>();
             if (update.AttachmentLinks.Count > 0 || update.RelationSent)
             {
-                links = await TicketLinks.ResolveForUpdateAsync(store, attachments, caller, catalog, current, update, errors, toLink, cancellationToken);
+                links = await TicketLinks.ResolveForUpdateAsync(store, attachments, caller, catalog, current, update, time.GetUtcNow(), errors, toLink,
+                    cancellationToken);
                 if (links is null) return ApiError.Invalid(errors);
             }
 
