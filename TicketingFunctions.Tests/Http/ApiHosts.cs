@@ -44,9 +44,14 @@ public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
 public sealed class CosmosBlobHosts(CosmosEmulatorFixture emulator, TicketingFunctions.Tests.Attachments.AzuriteFixture azurite) : IApiHosts
 {
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
-        new CosmosHosts(emulator).StartAsync(settings =>
-        {
-            foreach (var (key, value) in azurite.Settings()) settings[key] = value;
-            configure?.Invoke(settings);
-        }, services);
+        new CosmosHosts(emulator).StartAsync(InFreshContainer(configure), services);
+
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        new CosmosHosts(emulator).StartOnLoopbackAsync(InFreshContainer(configure));
+
+    private Action<Dictionary<string, string?>> InFreshContainer(Action<Dictionary<string, string?>>? configure) => settings =>
+    {
+        foreach (var (key, value) in azurite.Settings()) settings[key] = value;
+        configure?.Invoke(settings);
+    };
 }
