@@ -20,7 +20,7 @@ public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHist
 /// <summary>
 /// Reads, updates and lists the history of existing tickets, with create's order of checks (the first failure wins):
 /// token (in the function) → headers 400 → tenant 404 → permission 401 → ticket 404 → team and type 403 →
-/// body 400 → etag 428/412.
+/// body 400 → etag 428/412 → the attachments and relation the body names 400 (checked against the stores last).
 /// </summary>
 public sealed class TicketLifecycleService(
     TicketAccessor tickets,
