@@ -23,6 +23,9 @@ param authAllowedRealms string
 @description('Audience that access tokens must carry (Auth__Audience).')
 param authAudience string
 
+@description('Comma-separated browser origins allowed by CORS, e.g. https://app.example.com; empty (the default) allows none (Cors__AllowedOrigins and the function app\'s CORS).')
+param corsAllowedOrigins string = ''
+
 @description('Cosmos DB capacity: serverless (default) or autoscale provisioned throughput.')
 @allowed([
   'serverless'
@@ -158,6 +161,7 @@ module api 'app/api.bicep' = {
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
+    corsAllowedOrigins: corsAllowedOrigins
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.
   dependsOn: [

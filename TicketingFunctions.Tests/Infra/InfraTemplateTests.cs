@@ -489,6 +489,21 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     }
 
     [Fact]
+    public void Function_app_cors_comes_from_the_standalone_hosts_origin_list()
+    {
+        var site = _infra.Single("Microsoft.Web/sites");
+        var origins = site.Resolve(site.Required("properties.siteConfig.cors.allowedOrigins")).ToString();
+        Assert.Contains("parameters('corsAllowedOrigins')", origins);
+        Assert.Contains("split(", origins);
+        Assert.False(site.Required("properties.siteConfig.cors.supportCredentials").GetBoolean());
+        Assert.Equal("", site.ResolveParameter("corsAllowedOrigins").GetString());
+
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(_infra.RepoRoot, "infra", "main.parameters.json")));
+        Assert.Equal("${CORS_ALLOWED_ORIGINS=}", file.RootElement.GetProperty("parameters").GetProperty("corsAllowedOrigins").GetProperty("value").GetString());
+        Assert.Contains("Cors__AllowedOrigins", File.ReadAllText(Path.Combine(_infra.RepoRoot, "infra", "app", "api.bicep")));
+    }
+
+    [Fact]
     public void Storage_refuses_shared_keys()
     {
         var storage = _infra.Single("Microsoft.Storage/storageAccounts");

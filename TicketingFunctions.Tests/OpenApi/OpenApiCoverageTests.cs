@@ -73,6 +73,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["createTicket 413 application/json"] = [a => a.Api.CreateAsync(Bodies.Example(b => b["summary"] = new string('x', 1024 * 1024)))],
         ["createTicket 500 application/json"] = [a => a.Faulty.CreateAsync(Bodies.ContractExample)],
+        ["createTicket 415 application/json"] = [a => a.SendBody(HttpMethod.Post, TestApi.CreatePath, new StringContent(Bodies.ContractExample, System.Text.Encoding.UTF8, "text/plain"))],
+        ["createTicket 408 application/json"] = [a => a.SendStalled(HttpMethod.Post, TestApi.CreatePath)],
         ["createTicket 503 application/json"] = [a => a.Faulty.CreateAsync(IncidentBody, path: IncidentPath)],
 
         ["listTicketTypes 200 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(scope: "tickets:read"))],
@@ -133,6 +135,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
         ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
         ["updateTicket 428 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 415 application/json"] = [async a => await a.SendBody(HttpMethod.Patch, Update(await a.CreateTicket()), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
+        ["updateTicket 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Patch, Update(await a.CreateTicket()))],
         ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
         ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
 
@@ -166,6 +170,17 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["uploadAttachment 404 application/json"] = [a => a.Api.UploadAsync("x"u8.ToArray(), tenantHeader: TestApi.OtherTenant)],
         ["uploadAttachment 413 application/json"] = [a => a.Api.UploadAsync(new byte[10 * 1024 * 1024 + 1], "big.bin", "application/octet-stream")],
+        ["uploadAttachment 408 application/json"] =
+        [
+            a =>
+            {
+                var request = a.Api.Request(HttpMethod.Post, AttachmentApi.UploadPath, a.Api.Token());
+                request.Content = new ByteArrayContent("x"u8.ToArray());
+                request.Headers.TryAddWithoutValidation("x-filename", "x.txt");
+                request.Headers.Add(StalledBody.Header, "true");
+                return a.Api.Client.SendAsync(request);
+            },
+        ],
         ["uploadAttachment 500 application/json"] = [a => a.SendFaulty(HttpMethod.Post, AttachmentApi.UploadPath)],
         ["uploadAttachment 503 application/json"] = [a => a.SendFaulty(HttpMethod.Post, AttachmentApi.UploadPath, Apis.ThrottledTenant)],
 
@@ -280,7 +295,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         public async Task InitializeAsync()
         {
-            Api = await TestApi.StartAsync();
+            Api = await TestApi.StartAsync(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, StalledBody>());
             Loopback = await TestApi.StartOnLoopbackAsync();
             Faulty = await TestApi.StartAsync(
                 settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
@@ -318,6 +333,20 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return ticket.GetProperty("object_id").GetString()!;
         }
 
+        public Task<HttpResponseMessage> SendBody(HttpMethod method, string path, HttpContent content)
+        {
+            var request = Api.Request(method, path, Api.Token());
+            request.Content = content;
+            return Api.Client.SendAsync(request);
+        }
+
+        public Task<HttpResponseMessage> SendStalled(HttpMethod method, string path)
+        {
+            var request = Api.Request(method, path, Api.Token(), Bodies.ContractExample);
+            request.Headers.Add(StalledBody.Header, "true");
+            return Api.Client.SendAsync(request);
+        }
+
         public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null, string? token = null) =>
             Faulty.Client.SendAsync(Faulty.Request(method, path, token ?? Faulty.Token(), body));
 
@@ -341,6 +370,32 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         public Task<HttpResponseMessage> SendFaulty(HttpMethod method, string path, string tenant = TestApi.OtherTenant) =>
             Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(tenant: tenant, teams: "ops"), tenantHeader: tenant));
+    }
+
+    /// <summary>
+    /// Stands in for Kestrel giving up on a body that arrives too slowly (the real socket's 408 is tested in
+    /// Hosting/BrokenBodySocketTests.cs): a request marked with <see cref="Header"/> gets a body stream that throws what
+    /// Kestrel throws then. The in-process server can't stall a body itself.
+    /// </summary>
+    public sealed class StalledBody : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public const string Header = "x-test-stalled-body";
+
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                if (context.Request.Headers.ContainsKey(Header)) context.Request.Body = new Stalled();
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+
+        private sealed class Stalled : MemoryStream
+        {
+            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+                ValueTask.FromException<int>(new Microsoft.AspNetCore.Http.BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", 408));
+        }
     }
 
     /// <summary>

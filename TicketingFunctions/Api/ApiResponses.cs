@@ -44,10 +44,14 @@ public sealed record UpdateTicketResponse(
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
 
-/// <summary>The history answer: every write of the ticket, oldest first, the creation first.</summary>
+/// <summary>
+/// The history answer: one page of the ticket's writes, oldest first, the creation first; <c>nextAfter</c> is the
+/// <c>after</c> of the next page, null on the last page.
+/// </summary>
 public sealed record TicketHistoryResponse(
     [property: JsonPropertyName("objectId")] string ObjectId,
-    [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History)
+    [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History,
+    [property: JsonPropertyName("nextAfter"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? NextAfter)
 {
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;

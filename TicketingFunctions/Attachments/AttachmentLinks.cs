@@ -40,6 +40,11 @@ public static class AttachmentLinks
             errors.Add(Key, "Field attachments repeats a key");
             return null;
         }
+        if (JsonNumbers.HasOutOfRange(value))
+        {
+            errors.Add(Key, TicketValidator.OutOfRange(Key));
+            return null;
+        }
         if (value.GetPropertyCount() > MaxPerRequest)
         {
             errors.Add(Key, $"Field attachments has more than {MaxPerRequest} entries");

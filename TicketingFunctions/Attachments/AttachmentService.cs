@@ -19,7 +19,7 @@ public sealed record AttachmentDownload(string Filename, string ContentType, lon
 /// <summary>
 /// Uploads and downloads. Upload checks, first failure wins: token (in the function) → headers 400 → tenant 404 → scope
 /// and write role 401 → a declared length over the limit 413 → the body's form (Content-Type, x-filename, multipart) 400
-/// → empty 400 → bytes over the limit while streaming 413. Download: read's checks on the ticket, then 404 unless the
+/// → empty 400 → bytes over the limit while streaming 413, a body that stops arriving 408. Download: read's checks on the ticket, then 404 unless the
 /// attachment is linked to it.
 /// </summary>
 public sealed class AttachmentService(
@@ -76,6 +76,16 @@ public sealed class AttachmentService(
         catch (AttachmentTooLargeException)
         {
             return ApiError.AttachmentTooLarge(maxBytes);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
+        {
+            // The server gave up on the body's transport (too slow, short of its Content-Length, badly chunked): the
+            // client's fault, as JsonBodyReader answers it for JSON bodies. Nothing was kept.
+            logger.LogInformation("Upload body unreadable: {Status}", ex.StatusCode);
+            if (ex.StatusCode == Microsoft.AspNetCore.Http.StatusCodes.Status408RequestTimeout) return ApiError.RequestTimeout;
+            if (ex.StatusCode == Microsoft.AspNetCore.Http.StatusCodes.Status413PayloadTooLarge) return ApiError.AttachmentTooLarge(maxBytes);
+            errors.Add("body", "The request body is not well framed (its chunks or its length)");
+            return ApiError.Invalid(errors);
         }
         catch (StoreUnavailableException ex)
         {

@@ -16,6 +16,9 @@ public static class ServiceRegistration
     public static IServiceCollection AddTicketing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        // No "Server: Kestrel" from either host's Kestrel (the worker's, behind the Functions host, too): an answer
+        // need not name the software that gave it.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
         services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));

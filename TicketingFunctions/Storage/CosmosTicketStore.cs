@@ -217,16 +217,22 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
-    /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
-    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A single-partition query for the ticket's archive documents that overlap the range (each names its first and
+    /// last version); entries are filtered, ordered and deduplicated here.
+    /// </summary>
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken) =>
         RunAsync("read the ticket history archive", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
-            // No ORDER BY: the archive is small and sorting here needs no index path.
-            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId")
+            // No ORDER BY: a page's range spans a few archive documents, and sorting here needs no index path.
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId"
+                    + " AND c.last_version > @after AND c.first_version <= @through")
                 .WithParameter("@tenantId", tenantId)
                 .WithParameter("@kind", HistoryArchiveDocument.KindName)
-                .WithParameter("@ticketId", ticketId);
+                .WithParameter("@ticketId", ticketId)
+                .WithParameter("@after", afterVersion)
+                .WithParameter("@through", throughVersion);
             using var results = containers.Tenants.GetItemQueryIterator<HistoryArchiveDocument>(query, requestOptions: new QueryRequestOptions
             {
                 PartitionKey = new PartitionKey(tenantId),
@@ -236,7 +242,7 @@ public sealed class CosmosTicketStore : ITicketStore
             {
                 foreach (var document in await results.ReadNextAsync(cancellationToken))
                 foreach (var entry in document.Entries ?? [])
-                    byVersion[entry.Version] = entry;
+                    if (entry.Version > afterVersion && entry.Version <= throughVersion) byVersion[entry.Version] = entry;
             }
             return (IReadOnlyList<TicketHistoryEntry>)[.. byVersion.Values];
         }, cancellationToken);

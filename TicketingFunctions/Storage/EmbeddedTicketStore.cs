@@ -150,13 +150,15 @@ public sealed class EmbeddedTicketStore : ITicketStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken)
     {
         if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>([]);
         lock (p.Gate)
         {
             return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>(
-                p.HistoryArchive.TryGetValue(ticketId, out var archive) ? [.. archive.Values] : []);
+                p.HistoryArchive.TryGetValue(ticketId, out var archive)
+                    ? [.. archive.Values.Where(e => e.Version > afterVersion && e.Version <= throughVersion)]
+                    : []);
         }
     }
 

@@ -49,8 +49,12 @@ public interface ITicketStore
     /// </summary>
     Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Every archived history entry of the ticket in this tenant, oldest first, one per version; empty when none.</summary>
-    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The archived history entries of the ticket in this tenant with <paramref name="afterVersion"/> &lt; version ≤
+    /// <paramref name="throughVersion"/>, oldest first, one per version; empty when none. Reads only the archive
+    /// documents that overlap that range.
+    /// </summary>
+    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims an idempotency key: stores <paramref name="claim"/> (pending) and returns null, unless a record

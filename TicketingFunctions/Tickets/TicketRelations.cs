@@ -40,6 +40,11 @@ public static class TicketRelations
             errors.Add(Key, "Field ticketRelation repeats a key");
             return false;
         }
+        if (JsonNumbers.HasOutOfRange(value))
+        {
+            errors.Add(Key, TicketValidator.OutOfRange(Key));
+            return false;
+        }
         string? objectId = null, type = null;
         var valid = true;
         foreach (var property in value.EnumerateObject())

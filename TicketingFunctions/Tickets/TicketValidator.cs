@@ -71,6 +71,8 @@ public static class TicketValidator
         return new ValidatedTicket(sourceText!, summaryText!, offerId!, values!, links!, relation);
     }
 
+    internal static string OutOfRange(string name) => $"Field {name} holds a number outside the range of a double";
+
     private static List<KeyValuePair<string, JsonNode?>> ValidateTicketBody(
         JsonElement ticketBody, CatalogIndex catalog, TicketType type, ValidationErrors errors, out string? offerId)
     {
@@ -164,11 +166,11 @@ public static class TicketValidator
         return true;
     }
 
-    /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters.</summary>
+    /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters (code points).</summary>
     internal static string? ValidateSummary(JsonElement? summary, ValidationErrors errors)
     {
         var text = RequiredString(summary, "summary", errors);
-        if (text is not null && text.Length > SummaryMaxLength)
+        if (text is not null && TextLength.Exceeds(text, SummaryMaxLength))
         {
             errors.Add("summary", $"Field summary must be at most {SummaryMaxLength} characters long");
             return null;

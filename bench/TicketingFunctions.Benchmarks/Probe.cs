@@ -90,11 +90,11 @@ public static class Probe
         await Measure("catalog lookup (cached)", () => catalogs.GetAsync(BenchHost.Tenant, default));
         await Measure("JsonBodyReader.ReadAsync (bounded read + scan + parse)", async () =>
         {
-            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, default)).Value!;
+            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, "application/json", default)).Value!;
         });
         await Measure("  + TicketValidator.Validate", async () =>
         {
-            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, default)).Value!;
+            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, "application/json", default)).Value!;
             TicketValidator.Validate(document.RootElement, catalog, type, new ValidationErrors());
         });
 
