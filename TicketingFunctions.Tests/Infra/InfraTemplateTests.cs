@@ -289,6 +289,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.Audience)),
         Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.BlobServiceUri)),
         Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.Container)),
+        Setting(TicketingFunctions.Tickets.Listing.TicketListOptions.SectionName, nameof(TicketingFunctions.Tickets.Listing.TicketListOptions.ContinuationTokenKey)),
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -456,6 +457,14 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
             Assert.Equal(["/*"], container.Required("properties.resource.indexingPolicy.includedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
             Assert.Equal([excluded], container.Required("properties.resource.indexingPolicy.excludedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
         }
+
+        // The listings' composite indexes: exactly those the app declares on the containers it creates (emulators).
+        var composite = tickets.Required("properties.resource.indexingPolicy.compositeIndexes").EnumerateArray()
+            .Select(index => string.Join(",", index.EnumerateArray().Select(p => $"{p.GetProperty("path").GetString()} {p.GetProperty("order").GetString()}")))
+            .ToList();
+        var declared = CosmosListingIndexes.Paths().Select(paths => string.Join(",", paths.Select(p => $"{p} ascending"))).ToList();
+        Assert.Equal(declared, composite);
+        Assert.Null(tenants.At("properties.resource.indexingPolicy.compositeIndexes"));
     }
 
     [Fact]

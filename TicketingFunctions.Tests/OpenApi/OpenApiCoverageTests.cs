@@ -5,6 +5,7 @@ using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Tests.OpenApi;
 
@@ -224,6 +225,31 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["deleteTicket 428 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), null)],
         ["deleteTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails500), token: a.Faulty.Token(roles: "ticket_agent"))],
         ["deleteTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails503), token: a.Faulty.Token(roles: "ticket_agent"))],
+        ["listTickets 200 application/json"] =
+        [
+            async a =>
+            {
+                await a.CreateTicket();
+                await a.CreateTicket();
+                var first = await (await a.Send(HttpMethod.Get, List("pageSize=1&teamId=james"), a.Api.Token())).JsonAsync();
+                return await a.Send(HttpMethod.Get, List($"pageSize=1&teamId=james&include=data&continuationToken={first.GetProperty("continuationToken").GetString()}"), a.Api.Token());
+            },
+            a => a.Send(HttpMethod.Get, List("q=laptop&sort=updated_at&order=asc"), a.Api.Token(scope: "tickets:read")),
+        ],
+        ["listTickets 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, List("pageSize=0"), a.Api.Token()),
+            a => a.Send(HttpMethod.Get, List(""), a.Api.Token(), tenant: "not-a-uuid"),
+            a => a.Send(HttpMethod.Get, List("continuationToken=AAAAAAAA"), a.Api.Token()),
+        ],
+        ["listTickets 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, List(""), null),
+            a => a.Send(HttpMethod.Get, List(""), a.Api.Token(scope: "openid")),
+        ],
+        ["listTickets 404 application/json"] = [a => a.Send(HttpMethod.Get, List(""), a.Api.Token(), tenant: TestApi.OtherTenant)],
+        ["listTickets 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails500))],
+        ["listTickets 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails503))],
 
         ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
         ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
@@ -233,6 +259,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     };
 
     private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
 
@@ -413,6 +440,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return proxy;
         }
 
+        /// <summary>A listing whose <c>q</c> is this display id.</summary>
+        private static bool SearchesFor(object? query, string objectId) =>
+            query is TicketListQuery listing && listing.Filters.OfType<ContainsTextFilter>().Any(f => f.Text == objectId.ToLowerInvariant());
+
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
             switch (method!.Name)
@@ -427,6 +458,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                     return Task.FromException<Ticket?>(new InvalidOperationException("ticket read failed"));
                 case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails503):
                     return Task.FromException<Ticket?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.ListTicketsAsync) when SearchesFor(args![0], Apis.Fails500):
+                    return Task.FromException<TicketPage>(new InvalidOperationException("listing failed"));
+                case nameof(ITicketStore.ListTicketsAsync) when SearchesFor(args![0], Apis.Fails503):
+                    return Task.FromException<TicketPage>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
                 case nameof(ITicketStore.ClaimIdempotencyKeyAsync) when args![0] is IdempotencyRecord claim:
                     // Every key is held by a request still in progress (→ 409).
                     return Task.FromResult<IdempotencyRecord?>(claim);

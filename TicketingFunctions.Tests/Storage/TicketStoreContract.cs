@@ -10,7 +10,7 @@ namespace TicketingFunctions.Tests.Storage;
 /// The behaviour every <see cref="ITicketStore"/> must have. Each implementation runs it through a
 /// subclass that supplies a fresh store; tenants are random per test so runs never see each other.
 /// </summary>
-public abstract class TicketStoreContract
+public abstract partial class TicketStoreContract
 {
     protected abstract Task<ITicketStore> CreateStoreAsync();
 

@@ -19,6 +19,7 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(TicketHistoryResponse))]
 [JsonSerializable(typeof(DeleteTicketResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
+[JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

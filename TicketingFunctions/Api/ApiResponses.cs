@@ -80,3 +80,14 @@ public sealed record AttachmentResponse(
     public static AttachmentResponse Of(Storage.AttachmentRecord record) =>
         new(record.Id, record.Filename, record.ContentType, record.Size, record.Sha256, record.UploadedBy, record.UploadedAt);
 }
+/// <summary>
+/// A page of a ticket listing: <c>{"success":true,"status":200,"tickets":[…],"continuationToken":…|null}</c>. Each
+/// ticket is as a read answers it, without <c>data</c> unless asked for (<see cref="TicketListJson"/>).
+/// </summary>
+public sealed record TicketListResponse(
+    [property: JsonPropertyName("tickets")] IReadOnlyList<Ticket> Tickets,
+    [property: JsonPropertyName("continuationToken")] string? ContinuationToken)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}

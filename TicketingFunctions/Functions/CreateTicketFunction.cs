@@ -32,7 +32,7 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse, headers);
     });
 
-    private static readonly string TicketPath = "/api/" + Routes.Ticket.Replace("{objectId}", "", StringComparison.Ordinal);
+    private const string TicketPath = "/api/" + Routes.TicketPrefix;
 
     private static string LocationOf(HttpRequest req, Ticket ticket) =>
         string.Concat(req.PathBase.Value, TicketPath, Uri.EscapeDataString(ticket.ObjectId));

@@ -7,6 +7,7 @@ using TicketingFunctions.Functions;
 using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Hosting;
 
@@ -22,6 +23,9 @@ public static class ServiceRegistration
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
         services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
+        // A malformed key stops the start, naming the setting, rather than failing the first listing.
+        TicketListOptions.ParseKey(configuration[$"{TicketListOptions.SectionName}:{nameof(TicketListOptions.ContinuationTokenKey)}"]);
+        services.Configure<TicketListOptions>(configuration.GetSection(TicketListOptions.SectionName));
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
@@ -37,6 +41,8 @@ public static class ServiceRegistration
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
         services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
+        services.AddSingleton<ContinuationTokens>();
+        services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestGuard>();
         services.AddSingleton<OpenApiDescription>();
         return services;

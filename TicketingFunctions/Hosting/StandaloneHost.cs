@@ -27,6 +27,9 @@ public static class StandaloneHost
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddTicketing(builder.Configuration);
         builder.Services.AddBrowserCors(builder.Configuration);
+        // The slim builder leaves out the regex route constraint, which Routes.Ticket uses (the Functions host has it).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o =>
+            o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
         return builder;
     }
 

@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
 
@@ -204,6 +206,34 @@ public sealed class CosmosTicketStore : ITicketStore
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
             }
             return true;
+        }, cancellationToken);
+
+    /// <summary>Cosmos DB's own continuation token is limited to this size (1 KB), so that the API's token stays small.</summary>
+    public const int ContinuationTokenLimitInKb = 1;
+
+    /// <summary>
+    /// One request: a single-partition query (partition key set, SQL filtered on the tenant) that resumes from Cosmos
+    /// DB's own continuation token, read once. Cosmos DB resumes an ORDER BY query from the last sort values it
+    /// returned, so a page costs the same wherever it is. A page may be short (or empty) while more tickets follow.
+    /// </summary>
+    public Task<TicketPage> ListTicketsAsync(TicketListQuery query, CancellationToken cancellationToken) =>
+        RunAsync("list tickets", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            using var results = containers.Tickets.GetItemQueryIterator<JsonElement>(CosmosTicketListQuery.Build(query), query.Position,
+                new QueryRequestOptions
+                {
+                    PartitionKey = new PartitionKey(query.TenantId),
+                    MaxItemCount = query.PageSize,
+                    ResponseContinuationTokenLimitInKb = ContinuationTokenLimitInKb,
+                    // One partition: the service runs the whole ORDER BY, so the SDK needs no query plan request first.
+                    EnableOptimisticDirectExecution = true,
+                });
+            if (!results.HasMoreResults) return new TicketPage([], null);
+            var page = await results.ReadNextAsync(cancellationToken);
+            var tickets = new List<Ticket>(page.Count);
+            foreach (var document in page) tickets.Add(query.IncludeData ? ToTicket(document) with { Revision = null } : TicketListJson.ReadWithoutData(document));
+            return new TicketPage(tickets, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }, cancellationToken);
 
     /// <summary>One upsert of one archive document in the tenants container; no read.</summary>

@@ -1,5 +1,6 @@
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
 
@@ -39,6 +40,16 @@ public interface ITicketStore
     /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of the tenant's tickets that meet every filter of <paramref name="query"/>, in its order (ties broken
+    /// by id), starting after <see cref="TicketListQuery.Position"/>, without their history. Runs in the tenant's
+    /// partition only, and costs the same wherever the page is in the listing (no offset is skipped). A page may hold
+    /// fewer tickets than the page size, even none, and still have a <see cref="TicketPage.NextPosition"/>; null means
+    /// the listing is done. A ticket that existed before the first page and still meets the filters with the same sort
+    /// value appears exactly once however many tickets are created meanwhile.
+    /// </summary>
+    Task<TicketPage> ListTicketsAsync(TicketListQuery query, CancellationToken cancellationToken);
 
     /// <summary>
     /// Keeps history entries that a ticket's document no longer carries, in the tenant's partition, keyed by the

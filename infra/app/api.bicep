@@ -53,6 +53,10 @@ param corsAllowedOrigins string = ''
 // preflights and adds the CORS headers, so the app never sees a preflight.
 var allowedOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
+@secure()
+@description('HMAC key of list continuation tokens (TicketList__ContinuationTokenKey): base64 of at least 32 bytes.')
+param ticketListContinuationTokenKey string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -155,6 +159,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
       // The standalone host's CORS list; under the Functions host siteConfig.cors (from the same value) applies.
       Cors__AllowedOrigins: corsAllowedOrigins
+
+      // TicketingFunctions.Tickets.Listing.TicketListOptions: one key for every instance.
+      TicketList__ContinuationTokenKey: ticketListContinuationTokenKey
     }
   }
 }
