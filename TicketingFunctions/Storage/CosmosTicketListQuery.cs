@@ -59,6 +59,9 @@ public static class CosmosTicketListQuery
                     var q = Parameter(text.Text);
                     sql.Append('(').AppendJoin(" OR ", text.Fields.Select(f => $"CONTAINS(LOWER({Path(f)}), {q})")).Append(')');
                     break;
+                case NotDeletedFilter:
+                    sql.Append(Path(TicketField.DeletedSeq)).Append(" = -1");
+                    break;
                 default:
                     throw new NotSupportedException($"No Cosmos DB translation for {filter.GetType().Name}.");
             }

@@ -34,9 +34,13 @@ public sealed class TicketField
     public static readonly TicketField SubmittedBy = new(7, "data.submittedBy", t => StringValue(t.Data["submittedBy"]));
     public static readonly TicketField CreatedAt = new(8, "created_at", t => t.CreatedAt);
     public static readonly TicketField UpdatedAt = new(9, "updated_at", t => t.UpdatedAt);
+    /// <summary>A number in the document; <see cref="NotDeletedFilter"/> compares it as one in each store.</summary>
+    public static readonly TicketField DeletedSeq = new(10, "deleted_seq", t => t.DeletedSeq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>The display id of the ticket this one relates to (issue 17's <c>ticket_relation</c>), or null.</summary>
+    public static readonly TicketField RelatedTo = new(11, "ticket_relation.objectId", t => StringValue(t.TicketRelation?[TicketRelations.ObjectIdKey]));
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

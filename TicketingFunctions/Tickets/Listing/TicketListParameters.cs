@@ -25,6 +25,8 @@ public sealed record TicketListParameters
     public const string PageSizeParameter = "pageSize";
     public const string ContinuationTokenParameter = "continuationToken";
     public const string IncludeParameter = "include";
+    public const string RelatedToParameter = "relatedTo";
+    public const string IncludeDeletedParameter = DeletedTickets.IncludeDeletedParameter;
 
     /// <summary><c>submittedBy=me</c>: the caller's own tickets.</summary>
     public const string Me = "me";
@@ -40,7 +42,7 @@ public sealed record TicketListParameters
     [
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
-        PageSizeParameter, ContinuationTokenParameter, IncludeParameter,
+        PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -59,6 +61,10 @@ public sealed record TicketListParameters
     public int PageSize { get; init; } = DefaultPageSize;
     public string? ContinuationToken { get; init; }
     public bool IncludeData { get; init; }
+    /// <summary>A display id: only the tickets whose <c>ticket_relation</c> points at it.</summary>
+    public string? RelatedTo { get; init; }
+    /// <summary>As sent; it lists deleted tickets too only for a tenant admin.</summary>
+    public bool IncludeDeleted { get; init; }
 
     /// <summary>
     /// The filters as sent, written unambiguously: with <see cref="TicketListQuery.Canonical"/> what a continuation
@@ -84,7 +90,7 @@ public sealed record TicketListParameters
                      {
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
-                         (TextParameter, Text),
+                         (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
                      })
                 Values(name, value is null ? [] : [value]);
             writer.WriteEndArray();
@@ -117,6 +123,8 @@ public sealed record TicketListParameters
             PageSize = PageSizeOf(values, errors),
             ContinuationToken = Token(values, errors),
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
+            RelatedTo = One(values, RelatedToParameter, errors),
+            IncludeDeleted = OneOf(values, IncludeDeletedParameter, errors, ("true", true), ("false", false)) ?? false,
         }.CheckRanges(errors);
     }
 

@@ -73,6 +73,9 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
         if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
+        if (parameters.RelatedTo is { } target) filters.Add(new AnyOfFilter(TicketField.RelatedTo, [target]));
+        // Deleted tickets are gone from the API, as on a read: only a tenant admin who asks lists them too.
+        if (!(parameters.IncludeDeleted && caller.Roles.Contains(Permissions.TenantAdmin))) filters.Add(NotDeletedFilter.Instance);
         return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize)
         {
             IncludeData = parameters.IncludeData,
