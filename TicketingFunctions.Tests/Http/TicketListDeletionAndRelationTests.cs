@@ -93,4 +93,34 @@ public abstract class TicketListDeletionAndRelationTests(IApiHosts hosts) : IAsy
         Assert.Equal([mine.ObjectId()], Ids(await Api.WalkAsync($"relatedTo={parent.ObjectId()}")));
         Assert.Equal([payment.ObjectId(), mine.ObjectId()], Ids(await Api.WalkAsync($"relatedTo={parent.ObjectId()}", Admin)));
     }
+
+    [Fact]
+    public async Task Deleted_since_pages_deletions_in_deletion_order_for_a_sync_client()
+    {
+        var tickets = new List<System.Text.Json.JsonElement>();
+        for (var i = 0; i < 4; i++) tickets.Add(await Api.CreateTicketAsync());
+        // Deleted in another order than created: 3rd, 1st, 4th (the 2nd stays).
+        foreach (var index in new[] { 2, 0, 3 })
+            Assert.Equal(HttpStatusCode.OK, (await Api.DeleteTicketAsync(tickets[index].ObjectId(), Quote(tickets[index].Etag()))).StatusCode);
+
+        var all = await Api.WalkAsync("deletedSince=0&pageSize=2", Admin);
+        var after1 = await Api.WalkAsync("deletedSince=1", Admin);
+
+        Assert.Equal([tickets[2].ObjectId(), tickets[0].ObjectId(), tickets[3].ObjectId()], Ids(all));
+        Assert.Equal([1L, 2, 3], all.Select(t => t.GetProperty("deleted_seq").GetInt64()));
+        Assert.Equal([tickets[0].ObjectId(), tickets[3].ObjectId()], Ids(after1));
+        Assert.Empty(await Api.WalkAsync("deletedSince=3", Admin));
+    }
+
+    [Fact]
+    public async Task Deleted_since_is_for_tenant_admins_and_takes_a_number_and_no_sort()
+    {
+        var agent = await Api.ListAsync("deletedSince=0", Api.Token(roles: "ticket_agent"));
+        var negative = await Api.ListAsync("deletedSince=-1", Admin);
+        var sorted = await Api.ListAsync("deletedSince=0&sort=created_at", Admin);
+
+        await AssertError(agent, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", "You do not have the required permissions to list deleted tickets");
+        Assert.Equal(["Query parameter deletedSince must be a deletion number (an integer from 0)"], (await negative.JsonAsync()).Reasons("deletedSince"));
+        Assert.Equal(["Query parameter deletedSince lists in deletion order; it takes no sort or order"], (await sorted.JsonAsync()).Reasons("deletedSince"));
+    }
 }

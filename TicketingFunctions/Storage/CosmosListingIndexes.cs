@@ -28,6 +28,8 @@ public static class CosmosListingIndexes
     {
         var indexes = new List<IReadOnlyList<string>>();
         foreach (var sort in SortFields) indexes.Add([PathOf(sort), PathOf(TicketField.Id)]);
+        // deletedSince's order (deletion number, then id); it takes no other filter than the deletion range.
+        indexes.Add([PathOf(TicketField.DeletedSeq), PathOf(TicketField.Id)]);
         foreach (var filter in EqualityFields)
         foreach (var sort in SortFields)
             indexes.Add([PathOf(filter), PathOf(sort), PathOf(TicketField.Id)]);

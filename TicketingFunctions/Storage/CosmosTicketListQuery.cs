@@ -62,6 +62,10 @@ public static class CosmosTicketListQuery
                 case NotDeletedFilter:
                     sql.Append(Path(TicketField.DeletedSeq)).Append(" = -1");
                     break;
+                case DeletedSinceFilter deleted:
+                    // A number parameter: deleted_seq is a number in the document.
+                    sql.Append(Path(TicketField.DeletedSeq)).Append(" > ").Append(Parameter(deleted.Since));
+                    break;
                 default:
                     throw new NotSupportedException($"No Cosmos DB translation for {filter.GetType().Name}.");
             }

@@ -11,7 +11,7 @@ public sealed record NotDeletedFilter : TicketFilter
 {
     public static readonly NotDeletedFilter Instance = new();
 
-    private static readonly string NotDeleted = (-1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string NotDeleted = TicketField.DeletedSeqText(-1);
 
     public override bool Matches(string?[] values) => string.Equals(values[TicketField.DeletedSeq.Ordinal], NotDeleted, StringComparison.Ordinal);
 
@@ -19,6 +19,23 @@ public sealed record NotDeletedFilter : TicketFilter
     {
         writer.WriteStartArray();
         writer.WriteStringValue("notDeleted");
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>Only tickets deleted after deletion number <see cref="Since"/> (a sync client's <c>deletedSince</c>).</summary>
+public sealed record DeletedSinceFilter(long Since) : TicketFilter
+{
+    private readonly string _since = TicketField.DeletedSeqText(Since);
+
+    public override bool Matches(string?[] values) =>
+        values[TicketField.DeletedSeq.Ordinal] is { } seq && seq[0] != '-' && string.CompareOrdinal(seq, _since) > 0;
+
+    public override void WriteCanonical(Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray();
+        writer.WriteStringValue("deletedSince");
+        writer.WriteNumberValue(Since);
         writer.WriteEndArray();
     }
 }

@@ -27,6 +27,7 @@ public sealed record TicketListParameters
     public const string IncludeParameter = "include";
     public const string RelatedToParameter = "relatedTo";
     public const string IncludeDeletedParameter = DeletedTickets.IncludeDeletedParameter;
+    public const string DeletedSinceParameter = "deletedSince";
 
     /// <summary><c>submittedBy=me</c>: the caller's own tickets.</summary>
     public const string Me = "me";
@@ -43,6 +44,7 @@ public sealed record TicketListParameters
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
         PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
+        DeletedSinceParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -65,6 +67,8 @@ public sealed record TicketListParameters
     public string? RelatedTo { get; init; }
     /// <summary>As sent; it lists deleted tickets too only for a tenant admin.</summary>
     public bool IncludeDeleted { get; init; }
+    /// <summary>A deletion number (0 for all): only tickets deleted after it, in deletion order (tenant admins only).</summary>
+    public long? DeletedSince { get; init; }
 
     /// <summary>
     /// The filters as sent, written unambiguously: with <see cref="TicketListQuery.Canonical"/> what a continuation
@@ -91,6 +95,7 @@ public sealed record TicketListParameters
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
                          (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
+                         (DeletedSinceParameter, DeletedSince?.ToString(CultureInfo.InvariantCulture)),
                      })
                 Values(name, value is null ? [] : [value]);
             writer.WriteEndArray();
@@ -125,6 +130,7 @@ public sealed record TicketListParameters
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
             RelatedTo = One(values, RelatedToParameter, errors),
             IncludeDeleted = OneOf(values, IncludeDeletedParameter, errors, ("true", true), ("false", false)) ?? false,
+            DeletedSince = DeletedSinceOf(values, errors),
         }.CheckRanges(errors);
     }
 
@@ -184,6 +190,20 @@ public sealed record TicketListParameters
             if (string.Equals(text, sent, StringComparison.Ordinal)) return value;
         errors.Add(name, $"Query parameter {name} must be one of: {string.Join(", ", allowed.Select(a => a.Text))}");
         return null;
+    }
+
+    private static long? DeletedSinceOf(Dictionary<string, StringValues> values, ValidationErrors errors)
+    {
+        var sent = One(values, DeletedSinceParameter, errors);
+        if (sent is null) return null;
+        if (!sent.All(char.IsAsciiDigit) || !long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var since))
+        {
+            errors.Add(DeletedSinceParameter, $"Query parameter {DeletedSinceParameter} must be a deletion number (an integer from 0)");
+            return null;
+        }
+        if (values.ContainsKey(SortParameter) || values.ContainsKey(OrderParameter))
+            errors.Add(DeletedSinceParameter, $"Query parameter {DeletedSinceParameter} lists in deletion order; it takes no sort or order");
+        return since;
     }
 
     private static int PageSizeOf(Dictionary<string, StringValues> values, ValidationErrors errors)
