@@ -73,6 +73,8 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(r
 var cosmosDatabaseName = 'ticketing'
 var ticketsContainerName = 'tickets'
 var tenantsContainerName = 'tenants'
+// TicketingFunctions.Storage.AttachmentOptions.Container's default.
+var attachmentsContainerName = 'attachments'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -110,6 +112,7 @@ module storage 'core/storage/storage-account.bicep' = {
     tags: tags
     containers: [
       deploymentContainerName
+      attachmentsContainerName
     ]
   }
 }
@@ -135,6 +138,16 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module attachments 'app/attachments.bicep' = {
+  name: 'attachments'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: attachmentsContainerName
     appPrincipalId: identity.outputs.principalId
   }
 }
@@ -168,6 +181,7 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     ticketsContainerName: cosmos.outputs.ticketsContainerName
     tenantsContainerName: cosmos.outputs.tenantsContainerName
+    attachmentsContainerName: attachmentsContainerName
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
@@ -184,6 +198,7 @@ module api 'app/api.bicep' = {
   dependsOn: [
     rbac
     cosmosRbac
+    attachments
   ]
 }
 

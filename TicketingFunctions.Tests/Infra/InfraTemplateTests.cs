@@ -287,6 +287,8 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.IssuerTemplate)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.AllowedRealms)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.Audience)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.BlobServiceUri)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.Container)),
         Setting(TicketingFunctions.Tickets.Listing.TicketListOptions.SectionName, nameof(TicketingFunctions.Tickets.Listing.TicketListOptions.ContinuationTokenKey)),
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
@@ -305,6 +307,9 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.AcceptEmulatorCertificate)),
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.CreateIfNotExists)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.DevSigningKey)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.BlobConnectionString)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.CreateIfNotExists)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.LocalPath)),
         "AzureWebJobsStorage", // a connection string, i.e. an account key
         "AzureWebJobsStorage__accountKey",
     ];
@@ -316,6 +321,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.RequestBudgetSeconds)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TeamsClaim)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TokenCacheSize)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.MaxBytes)),
     ];
 
     /// <summary>The name the per-application Entra ID settings are merged in from (infra/app/api.bicep).</summary>
@@ -598,7 +604,8 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     public void Every_cosmos_and_auth_option_is_deployed_forbidden_or_defaulted_on_purpose()
     {
         var classified = RequiredAppSettings.Concat(ForbiddenAppSettings).Concat(DefaultedAppSettings).ToHashSet(StringComparer.Ordinal);
-        var unclassified = new[] { (typeof(CosmosOptions), CosmosOptions.SectionName), (typeof(AuthOptions), AuthOptions.SectionName) }
+        var unclassified = new[] { (typeof(CosmosOptions), CosmosOptions.SectionName), (typeof(AuthOptions), AuthOptions.SectionName),
+                (typeof(AttachmentOptions), AttachmentOptions.SectionName) }
             .SelectMany(o => o.Item1.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                 .Where(p => p.CanWrite)
                 .Select(p => Setting(o.Item2, p.Name)))
@@ -607,6 +614,46 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Assert.True(unclassified.Count == 0,
             $"New options the infra knows nothing about: {string.Join(", ", unclassified)}. Add each to infra/app/api.bicep and " +
             "RequiredAppSettings, or to ForbiddenAppSettings or DefaultedAppSettings in this test.");
+    }
+
+    private const string StorageBlobDataContributorRoleId = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+
+    [Fact]
+    public void The_attachments_container_is_the_apps_default_and_made_with_the_storage_account()
+    {
+        var variables = _infra.Main.GetProperty("variables");
+        Assert.Equal(new AttachmentOptions().Container, variables.GetProperty("attachmentsContainerName").GetString());
+        var storage = _infra.OfType("Microsoft.Resources/deployments").Single(d => d.Json.GetProperty("name").GetString() == "storage");
+        var containers = storage.Required("properties.parameters.containers.value").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Contains("[variables('attachmentsContainerName')]", containers);
+        var api = _infra.OfType("Microsoft.Resources/deployments").Single(d => d.Json.GetProperty("name").GetString() == "api");
+        Assert.Equal("[variables('attachmentsContainerName')]", api.Required("properties.parameters.attachmentsContainerName.value").GetString());
+    }
+
+    [Fact]
+    public void A_lifecycle_rule_deletes_unlinked_uploads_under_the_pending_prefix_after_a_day()
+    {
+        var policy = _infra.Single("Microsoft.Storage/storageAccounts/managementPolicies");
+        var rule = Assert.Single(policy.Required("properties.policy.rules").EnumerateArray());
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        var definition = rule.GetProperty("definition");
+        Assert.Equal("[format('{0}/pending/', parameters('containerName'))]", Assert.Single(definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray()).GetString());
+        Assert.Equal(1, definition.GetProperty("actions").GetProperty("baseBlob").GetProperty("delete").GetProperty("daysAfterCreationGreaterThan").GetInt32());
+        Assert.Equal("[variables('attachmentsContainerName')]", policy.Deployment!.Required("properties.parameters.containerName.value").GetString());
+        // The prefix is where the Blob store puts uploads that no ticket has linked yet.
+        Assert.StartsWith("pending/", BlobAttachmentStore.PendingName(Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        Assert.False(BlobAttachmentStore.LinkedName("t", "a").StartsWith("pending/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_app_identity_is_storage_blob_data_contributor_on_the_attachments_container()
+    {
+        var assignment = Assert.Single(_infra.OfType("Microsoft.Authorization/roleAssignments"),
+            a => a.InlineVariables(a.Required("properties.roleDefinitionId").GetString()!).Contains(StorageBlobDataContributorRoleId));
+        Assert.Contains("containers", assignment.Required("scope").GetString());
+        Assert.Contains("containerName", assignment.Required("scope").GetString());
+        Assert.Contains("appPrincipalId", assignment.Required("properties.principalId").GetString());
+        Assert.Contains("identity", assignment.Deployment!.Required("properties.parameters.appPrincipalId.value").GetString());
     }
 
     [Fact]

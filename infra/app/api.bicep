@@ -38,6 +38,8 @@ param cosmosDatabaseName string
 param ticketsContainerName string
 param tenantsContainerName string
 
+@description('Blob container for attachments, in the host\'s storage account.')
+param attachmentsContainerName string
 @description('Issuer URL with a {realm} placeholder.')
 param authIssuerTemplate string
 @description('Comma-separated realm names.')
@@ -169,6 +171,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       CosmosDb__Database: cosmosDatabaseName
       CosmosDb__TicketsContainer: ticketsContainerName
       CosmosDb__TenantsContainer: tenantsContainerName
+
+      // TicketingFunctions.Storage.AttachmentOptions: Blob Storage with the identity (never a connection string in Azure).
+      Attachments__BlobServiceUri: storage.properties.primaryEndpoints.blob
+      Attachments__Container: attachmentsContainerName
 
       // TicketingFunctions.Auth.AuthOptions (never a dev signing key in Azure).
       Auth__IssuerTemplate: authIssuerTemplate
