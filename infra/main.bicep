@@ -26,6 +26,24 @@ param authAudience string
 @description('Comma-separated browser origins allowed by CORS, e.g. https://app.example.com; empty (the default) allows none (Cors__AllowedOrigins and the function app\'s CORS).')
 param corsAllowedOrigins string = ''
 
+@description('Entra ID callers: the API\'s application (client) id (AzureAd__ClientId). Empty leaves them off.')
+param azureAdClientId string = ''
+
+@description('Entra ID callers: the directory of the API\'s registration (AzureAd__TenantId); empty means this deployment\'s tenant.')
+param azureAdTenantId string = ''
+
+@description('Entra ID callers: the login instance (AzureAd__Instance); empty means this cloud\'s login endpoint.')
+param azureAdInstance string = ''
+
+@description('Entra ID callers: the one accepted audience instead of the client id (AzureAd__Audience); leave empty for Entra ID tokens.')
+param azureAdAudience string = ''
+
+@description('Entra ID callers: the realmname header value for Entra ID tokens (Auth__Entra__RealmName); empty means "entra".')
+param entraRealmName string = ''
+
+@description('Entra ID callers, as JSON: {"<client or object id>": {"tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..."}} (Auth__Entra__Clients__*).')
+param entraClientsJson string = '{}'
+
 // Every instance signs and checks list continuation tokens with this key. Unless one is passed, each deployment makes a
 // new one: tokens issued before a deployment are then refused (400) and clients start their listing again.
 @secure()
@@ -55,6 +73,8 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(r
 var cosmosDatabaseName = 'ticketing'
 var ticketsContainerName = 'tickets'
 var tenantsContainerName = 'tenants'
+// TicketingFunctions.Storage.AttachmentOptions.Container's default.
+var attachmentsContainerName = 'attachments'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -92,6 +112,7 @@ module storage 'core/storage/storage-account.bicep' = {
     tags: tags
     containers: [
       deploymentContainerName
+      attachmentsContainerName
     ]
   }
 }
@@ -117,6 +138,16 @@ module rbac 'app/rbac.bicep' = {
   params: {
     storageAccountName: storage.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+  }
+}
+
+module attachments 'app/attachments.bicep' = {
+  name: 'attachments'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    containerName: attachmentsContainerName
     appPrincipalId: identity.outputs.principalId
   }
 }
@@ -150,16 +181,24 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     ticketsContainerName: cosmos.outputs.ticketsContainerName
     tenantsContainerName: cosmos.outputs.tenantsContainerName
+    attachmentsContainerName: attachmentsContainerName
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
     corsAllowedOrigins: corsAllowedOrigins
+    azureAdClientId: azureAdClientId
+    azureAdTenantId: azureAdTenantId
+    azureAdInstance: azureAdInstance
+    azureAdAudience: azureAdAudience
+    entraRealmName: entraRealmName
+    entraClients: json(empty(entraClientsJson) ? '{}' : entraClientsJson)
     ticketListContinuationTokenKey: ticketListContinuationTokenKey
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.
   dependsOn: [
     rbac
     cosmosRbac
+    attachments
   ]
 }
 

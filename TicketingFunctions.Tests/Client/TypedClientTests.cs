@@ -108,6 +108,26 @@ public abstract class TypedClientTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Relate_a_ticket_to_its_parent_then_delete_the_parent_as_an_agent()
+    {
+        var parent = await CreateAsync(CreateTicketRequests.Create("23629", "New laptop", new Dictionary<string, object> { [TitleField] = "Need a laptop" }));
+        var child = await CreateAsync(CreateTicketRequests.Create("23629", "Dock for it", new Dictionary<string, object> { [TitleField] = "A dock" },
+            relation: new TicketRelationRequest { ObjectId = parent!.ObjectId, Type = RelationType.Parent }));
+
+        Assert.Equal((parent.ObjectId, RelationType.Parent, parent.Ticket!.Id),
+            (child!.Ticket!.TicketRelation!.ObjectId, child.Ticket.TicketRelation.Type, child.Ticket.TicketRelation.Id));
+
+        var agent = TicketingClientFactory.Create(new Uri(Api.BaseAddress, "/api"), TestApi.Tenant, TestApi.Realm,
+            _ => Task.FromResult(Api.Token(roles: "ticket_agent")),
+            transport: new OpenApiConformance.Handler(OpenApiContract.Instance, OpenApiConformance.Recorder) { InnerHandler = new SocketsHttpHandler() });
+        var deleted = await agent.V2.Ticketing.Ticket[parent.ObjectId].DeleteAsync(c => c.Headers.Add("If-Match", $"\"{parent.Ticket.Etag}\""));
+        Assert.Equal(1, deleted!.Ticket!.DeletedSeq);
+
+        var gone = await Assert.ThrowsAsync<NotFoundError>(() => Client.V2.Ticketing.Ticket[parent.ObjectId].GetAsync());
+        Assert.Equal(404, gone.ResponseStatusCode);
+    }
+
+    [Fact]
     public async Task List_the_teams_queue_page_by_page()
     {
         foreach (var summary in new[] { "First laptop", "Second laptop", "Third laptop" })

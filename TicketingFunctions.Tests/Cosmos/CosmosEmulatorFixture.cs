@@ -7,7 +7,8 @@ using TicketingFunctions.Storage;
 namespace TicketingFunctions.Tests.Cosmos;
 
 [CollectionDefinition(Name)]
-public sealed class CosmosEmulatorCollection : ICollectionFixture<CosmosEmulatorFixture>
+// Azurite too, so that the HTTP suites on Cosmos DB keep attachments in Blob Storage: both stores, both attachment stores.
+public sealed class CosmosEmulatorCollection : ICollectionFixture<CosmosEmulatorFixture>, ICollectionFixture<TicketingFunctions.Tests.Attachments.AzuriteFixture>
 {
     public const string Name = "Cosmos DB emulator";
 }

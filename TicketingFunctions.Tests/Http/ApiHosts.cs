@@ -39,3 +39,19 @@ public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
         configure?.Invoke(settings);
     };
 }
+
+/// <summary>The Cosmos DB store on the emulator with attachments in Blob Storage on Azurite (a fresh container per host).</summary>
+public sealed class CosmosBlobHosts(CosmosEmulatorFixture emulator, TicketingFunctions.Tests.Attachments.AzuriteFixture azurite) : IApiHosts
+{
+    public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        new CosmosHosts(emulator).StartAsync(InFreshContainer(configure), services);
+
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        new CosmosHosts(emulator).StartOnLoopbackAsync(InFreshContainer(configure));
+
+    private Action<Dictionary<string, string?>> InFreshContainer(Action<Dictionary<string, string?>>? configure) => settings =>
+    {
+        foreach (var (key, value) in azurite.Settings()) settings[key] = value;
+        configure?.Invoke(settings);
+    };
+}

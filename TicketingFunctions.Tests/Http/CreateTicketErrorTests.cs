@@ -244,7 +244,7 @@ public abstract class CreateTicketErrorTests(IApiHosts hosts) : IAsyncLifetime
         var json = await response.JsonAsync();
         Assert.Equal(["Field source must be a string"], json.Reasons("source"));
         Assert.Equal(["Field summary must be a string"], json.Reasons("summary"));
-        Assert.Equal(["Field attachments must be an object"], json.Reasons("attachments"));
+        Assert.Equal(["Field attachments must be an object keyed by attachment id"], json.Reasons("attachments"));
         Assert.Equal(["Field ticketRelation must be null or an object"], json.Reasons("ticketRelation"));
     }
 

@@ -121,6 +121,7 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
         public Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken) => inner.GetCatalogAsync(tenantId, cancellationToken);
         public Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken) => inner.UpsertCatalogAsync(catalog, cancellationToken);
         public Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken) => inner.NextDisplayNumberAsync(tenantId, prefix, cancellationToken);
+        public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken) => inner.NextDeletionSeqAsync(tenantId, cancellationToken);
         public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) => inner.CreateTicketAsync(ticket, cancellationToken);
         public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
             inner.AppendHistoryArchiveAsync(tenantId, ticketId, entries, cancellationToken);

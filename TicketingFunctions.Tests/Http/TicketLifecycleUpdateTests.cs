@@ -336,8 +336,8 @@ public abstract partial class TicketLifecycleUpdateTests(IApiHosts hosts) : IAsy
 
         await AssertError(response, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
         var json = await response.JsonAsync();
-        Assert.Equal(["Field source can't be updated; an update takes etag, summary and ticketBody"], json.Reasons("source"));
-        Assert.Equal(["Field status_type can't be updated; an update takes etag, summary and ticketBody"], json.Reasons("status_type"));
+        Assert.Equal(["Field source can't be updated; an update takes etag, summary, ticketBody, attachments and ticketRelation"], json.Reasons("source"));
+        Assert.Equal(["Field status_type can't be updated; an update takes etag, summary, ticketBody, attachments and ticketRelation"], json.Reasons("status_type"));
         Assert.Equal(["Field 00000000-0000-0000-0000-000000000000 is not defined for ticket type Hardware Request"], json.Reasons("00000000-0000-0000-0000-000000000000"));
         Assert.Equal(["Field submittedBy is not defined for ticket type Hardware Request"], json.Reasons("submittedBy"));
     }

@@ -101,7 +101,11 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["listOffers 503 application/json"] = [a => a.SendFaulty(HttpMethod.Get, "/api/v2/ticketing/tenant/sc/offers", Apis.ThrottledTenant)],
 
         ["getTicket 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token())],
-        ["getTicket 400 application/json"] = [a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), realm: null)],
+        ["getTicket 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(), realm: null),
+            a => a.Send(HttpMethod.Get, Ticket("CTC-0001") + "?includeDeleted=maybe", a.Api.Token()),
+        ],
         ["getTicket 401 application/json"] =
         [
             a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), null),
@@ -149,6 +153,78 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
         ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
 
+        ["uploadAttachment 200 application/json"] =
+        [
+            a => a.Api.UploadAsync("hello"u8.ToArray()),
+            a => a.Api.UploadMultipartAsync("hello"u8.ToArray(), "note.txt", "text/plain"),
+        ],
+        ["uploadAttachment 400 application/json"] =
+        [
+            a => a.Api.UploadAsync([], "empty.txt"),
+            a => a.Api.UploadAsync("x"u8.ToArray(), filename: null),
+            a => a.Send(HttpMethod.Post, AttachmentApi.UploadPath, a.Api.Token(), tenant: "not-a-uuid"),
+        ],
+        ["uploadAttachment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, AttachmentApi.UploadPath, null),
+            a => a.Api.UploadAsync("x"u8.ToArray(), token: a.Api.Token(scope: "tickets:read")),
+        ],
+        ["uploadAttachment 404 application/json"] = [a => a.Api.UploadAsync("x"u8.ToArray(), tenantHeader: TestApi.OtherTenant)],
+        ["uploadAttachment 413 application/json"] = [a => a.Api.UploadAsync(new byte[10 * 1024 * 1024 + 1], "big.bin", "application/octet-stream")],
+        ["uploadAttachment 408 application/json"] =
+        [
+            a =>
+            {
+                var request = a.Api.Request(HttpMethod.Post, AttachmentApi.UploadPath, a.Api.Token());
+                request.Content = new ByteArrayContent("x"u8.ToArray());
+                request.Headers.TryAddWithoutValidation("x-filename", "x.txt");
+                request.Headers.Add(StalledBody.Header, "true");
+                return a.Api.Client.SendAsync(request);
+            },
+        ],
+        ["uploadAttachment 500 application/json"] = [a => a.SendFaulty(HttpMethod.Post, AttachmentApi.UploadPath)],
+        ["uploadAttachment 503 application/json"] = [a => a.SendFaulty(HttpMethod.Post, AttachmentApi.UploadPath, Apis.ThrottledTenant)],
+
+        ["downloadAttachment 200 */*"] =
+        [
+            async a => { var (objectId, id) = await a.CreateTicketWithAttachment("text/plain"); return await a.Api.DownloadAsync(objectId, id); },
+            async a => { var (objectId, id) = await a.CreateTicketWithAttachment("text/html"); return await a.Api.DownloadAsync(objectId, id); },
+        ],
+        ["downloadAttachment 400 application/json"] = [a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), a.Api.Token(), realm: null)],
+        ["downloadAttachment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), null),
+            a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), a.Api.Token(scope: "openid")),
+        ],
+        ["downloadAttachment 403 (no body)"] =
+        [
+            async a => { var (objectId, id) = await a.CreateTicketWithAttachment("text/plain"); return await a.Api.DownloadAsync(objectId, id, a.Api.Token(teams: "facilities")); },
+        ],
+        ["downloadAttachment 404 application/json"] =
+        [
+            async a => await a.Api.DownloadAsync(await a.CreateTicket(), Guid.NewGuid().ToString()),
+            a => a.Api.DownloadAsync("CTC-9999", Guid.NewGuid().ToString()),
+        ],
+        ["downloadAttachment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, AttachmentApi.DownloadPath(Apis.Fails500, Guid.NewGuid().ToString()))],
+        ["downloadAttachment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, AttachmentApi.DownloadPath(Apis.Fails503, Guid.NewGuid().ToString()))],
+
+        ["deleteTicket 200 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag))],
+        ["deleteTicket 400 application/json"] =
+        [
+            async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), "*"),
+            a => a.Send(HttpMethod.Delete, Ticket("CTC-0001"), a.Api.Token(roles: "ticket_agent"), tenant: "not-a-uuid"),
+        ],
+        ["deleteTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Delete, Ticket("CTC-0001"), null),
+            a => a.Api.DeleteTicketAsync("CTC-0001", "\"x\"", a.Api.Token(roles: "ticket_user")),
+        ],
+        ["deleteTicket 403 (no body)"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag), a.Api.Token(roles: "ticket_agent", teams: "facilities"))],
+        ["deleteTicket 404 application/json"] = [a => a.Api.DeleteTicketAsync("CTC-9999", "\"x\"")],
+        ["deleteTicket 412 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(Guid.NewGuid().ToString()))],
+        ["deleteTicket 428 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), null)],
+        ["deleteTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails500), token: a.Faulty.Token(roles: "ticket_agent"))],
+        ["deleteTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails503), token: a.Faulty.Token(roles: "ticket_agent"))],
         ["listTickets 200 application/json"] =
         [
             async a =>
@@ -298,8 +374,16 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return Api.Client.SendAsync(request);
         }
 
-        public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null) =>
-            Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(), body));
+        public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null, string? token = null) =>
+            Faulty.Client.SendAsync(Faulty.Request(method, path, token ?? Faulty.Token(), body));
+
+        /// <summary>Uploads a file of this type, creates a ticket linking it, and answers both ids.</summary>
+        public async Task<(string ObjectId, string AttachmentId)> CreateTicketWithAttachment(string contentType)
+        {
+            var id = await Api.UploadIdAsync("<p>hi</p>"u8.ToArray(), "page", contentType);
+            var ticket = await AttachmentApi.TicketOf(await Api.CreateAsync(AttachmentApi.WithAttachments((id, null))));
+            return (ticket.ObjectId(), id);
+        }
 
         /// <summary>A tenant whose catalog read is throttled in <see cref="Faulty"/>'s store (→ 503).</summary>
         public const string ThrottledTenant = "00000000-0000-4000-8000-000000000503";

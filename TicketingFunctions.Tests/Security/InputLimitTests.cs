@@ -40,8 +40,9 @@ public sealed class InputLimitTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     [Fact]
     public async Task Nesting_deeper_than_32_is_refused_and_32_is_not()
     {
-        var tooDeep = await Api.CreateAsync(Bodies.Example(b => b["attachments"] = System.Text.Json.Nodes.JsonNode.Parse($"{{\"a\":{Nested(31)}}}")));
-        var deepEnough = await Api.CreateAsync(Bodies.Example(b => b["attachments"] = System.Text.Json.Nodes.JsonNode.Parse($"{{\"a\":{Nested(30)}}}")));
+        // Under a top-level key create ignores (attachments, which used to take any JSON, is validated now).
+        var tooDeep = await Api.CreateAsync(Bodies.Example(b => b["extra"] = System.Text.Json.Nodes.JsonNode.Parse($"{{\"a\":{Nested(31)}}}")));
+        var deepEnough = await Api.CreateAsync(Bodies.Example(b => b["extra"] = System.Text.Json.Nodes.JsonNode.Parse($"{{\"a\":{Nested(30)}}}")));
 
         Assert.Equal(HttpStatusCode.BadRequest, tooDeep.StatusCode);
         Assert.Equal(["Request body is nested deeper than 32 levels"], (await tooDeep.JsonAsync()).Reasons("body"));

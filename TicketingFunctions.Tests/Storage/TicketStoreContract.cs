@@ -107,6 +107,21 @@ public abstract partial class TicketStoreContract
     }
 
     [Fact]
+    public async Task Parallel_deletion_numbers_are_distinct_consecutive_from_1_and_leave_the_display_numbers_alone()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var before = await store.NextDisplayNumberAsync(tenant, "CTC", default);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => store.NextDeletionSeqAsync(tenant, default))));
+        var after = await store.NextDisplayNumberAsync(tenant, "CTC", default);
+
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), results.Order());
+        Assert.Equal(new DisplayNumber(before.Serial + 1, before.Number + 1), after);
+        Assert.Equal(1, await store.NextDeletionSeqAsync(NewTenant(), default));
+    }
+
+    [Fact]
     public async Task Prefixes_count_separately_and_the_serial_spans_them()
     {
         var store = await CreateStoreAsync();

@@ -24,7 +24,8 @@ public sealed class CreateTicketServiceTests
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new CreateTicketService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object, _time, NullLogger<CreateTicketService>.Instance);
+        _service = new CreateTicketService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object,
+            new Mock<IAttachmentStore>(MockBehavior.Strict).Object, _time, NullLogger<CreateTicketService>.Instance);
     }
 
     private static readonly Caller User = new(TestApi.Tenant, "demo", "jdoe", "jane@example.com", "Jane", "Doe",

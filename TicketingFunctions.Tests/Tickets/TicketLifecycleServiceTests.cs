@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
@@ -19,6 +20,7 @@ public sealed class TicketLifecycleServiceTests
 {
     private const string Title = "ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53";
     private readonly Mock<ITicketStore> _store = new(MockBehavior.Strict);
+    private readonly Mock<IAttachmentStore> _attachments = new(MockBehavior.Strict);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 7, 11, 8, 0, 0, 123, TimeSpan.Zero));
     private readonly TicketHistoryOptions _history = new();
     private readonly TicketLifecycleService _service;
@@ -28,7 +30,8 @@ public sealed class TicketLifecycleServiceTests
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new TicketLifecycleService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
+        _service = new TicketLifecycleService(new TicketAccessor(new TenantGate(catalogs), _store.Object), new JsonBodyReader(Options.Create(new RequestLimits())),
+            _store.Object, _attachments.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
     }
 
     private static readonly Caller Agent = new(TestApi.Tenant, "demo", "agent.smith", "smith@example.com", "Agent", "Smith",
@@ -107,6 +110,49 @@ public sealed class TicketLifecycleServiceTests
         Assert.Equal([1, 2, 3], archived!.Select(e => e.Version));
         Assert.Equal([4, 5], written!.History.Select(e => e.Version));
         Assert.Same(written, outcome.Value);
+    }
+
+    [Fact]
+    public async Task A_new_attachment_is_linked_to_the_ticket_before_the_ticket_is_written_and_none_for_a_stale_etag()
+    {
+        var current = Stored();
+        Returns(current);
+        var id = Guid.NewGuid().ToString();
+        var order = new List<string>();
+        _attachments.Setup(a => a.GetAsync(TestApi.Tenant, id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null));
+        _attachments.Setup(a => a.LinkAsync(TestApi.Tenant, id, current.Id, It.IsAny<CancellationToken>()))
+            .Callback(() => order.Add("link")).ReturnsAsync(true);
+        Ticket? written = null;
+        _store.Setup(s => s.ReplaceTicketAsync(It.IsAny<Ticket>(), current.Etag, It.IsAny<CancellationToken>()))
+            .Callback<Ticket, string, CancellationToken>((t, _, _) => { written = t; order.Add("replace"); }).Returns(Task.CompletedTask);
+
+        var stale = await Update("{\"etag\":\"stale\",\"attachments\":{\"" + id + "\":{}}}");
+        Assert.Equal(ApiErrorKind.EtagMismatch, stale.Error!.Kind);
+        Assert.Empty(order);
+
+        var outcome = await Update("{\"etag\":\"" + current.Etag + "\",\"attachments\":{\"" + id + "\":{\"description\":\"Quote\"}}}");
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(["link", "replace"], order);
+        Assert.Equal("quote.pdf", (string?)written!.Attachments[id]!["filename"]);
+        Assert.Equal(["attachments." + id], written.History[^1].Changes.Keys);
+    }
+
+    [Fact]
+    public async Task An_upload_linked_elsewhere_in_between_refuses_the_update_without_a_write()
+    {
+        var current = Stored();
+        Returns(current);
+        var id = Guid.NewGuid().ToString();
+        _attachments.Setup(a => a.GetAsync(TestApi.Tenant, id, It.IsAny<CancellationToken>())).ReturnsAsync(
+            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null));
+        _attachments.Setup(a => a.LinkAsync(TestApi.Tenant, id, current.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
+
+        var outcome = await Update("{\"etag\":\"" + current.Etag + "\",\"attachments\":{\"" + id + "\":{}}}");
+
+        Assert.Equal([AttachmentLinks.NotLinkable(id)], outcome.Error!.Reasons!["attachments"]);
+        _store.Verify(s => s.ReplaceTicketAsync(It.IsAny<Ticket>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public enum ApiErrorKind
     Forbidden,
     /// <summary>404 TICKET_NOT_FOUND (JSON): no ticket with this objectId in the caller's tenant.</summary>
     TicketNotFound,
+    /// <summary>404 ATTACHMENT_NOT_FOUND (JSON): the ticket is readable but has no attachment with this id.</summary>
+    AttachmentNotFound,
     /// <summary>412 ETAG_MISMATCH: the etag sent is not the ticket's current one; nothing was changed.</summary>
     EtagMismatch,
     /// <summary>428 ETAG_REQUIRED: an update sent no etag, in the body or in If-Match.</summary>
@@ -54,6 +56,9 @@ public sealed record ApiError(
     public static ApiError PermissionDenied(string operation) =>
         new(ApiErrorKind.PermissionDenied, $"You do not have the required permissions to {operation}");
 
+    public static readonly ApiError ApplicationNotMapped =
+        new(ApiErrorKind.PermissionDenied, "The calling application is not mapped to a ticketing tenant");
+
     public static ApiError RouteTargetNotFound(string message) => new(ApiErrorKind.RouteTargetNotFound, message);
 
     public static ApiError PayloadTooLarge(long maxBytes) =>
@@ -74,6 +79,14 @@ public sealed record ApiError(
     public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
 
     public static readonly ApiError TicketNotFound = new(ApiErrorKind.TicketNotFound, "Ticket not found");
+
+    public static readonly ApiError AttachmentNotFound = new(ApiErrorKind.AttachmentNotFound, "Attachment not found");
+
+    public static ApiError AttachmentTooLarge(long maxBytes) =>
+        new(ApiErrorKind.PayloadTooLarge, $"The attachment is larger than {maxBytes} bytes");
+
+    public static readonly ApiError DeleteEtagRequired = new(ApiErrorKind.EtagRequired,
+        "A delete needs the ticket's current etag in an If-Match header");
 
     public static readonly ApiError EtagMismatch = new(ApiErrorKind.EtagMismatch,
         "The ticket was changed since this etag was read; read the ticket again and retry with its current etag");
@@ -99,6 +112,7 @@ public static class ErrorCodes
     public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
     public const string TenantNotFound = "TENANT_NOT_FOUND";
     public const string TicketNotFound = "TICKET_NOT_FOUND";
+    public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";

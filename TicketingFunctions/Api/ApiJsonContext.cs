@@ -17,6 +17,8 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(ReadTicketResponse))]
 [JsonSerializable(typeof(UpdateTicketResponse))]
 [JsonSerializable(typeof(TicketHistoryResponse))]
+[JsonSerializable(typeof(DeleteTicketResponse))]
+[JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]

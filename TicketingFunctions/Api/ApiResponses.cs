@@ -57,6 +57,29 @@ public sealed record TicketHistoryResponse(
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
 
+/// <summary>The delete answer, in the update answer's shape: the ticket as deleted, with its <c>deleted_seq</c>.</summary>
+public sealed record DeleteTicketResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-3)] public bool Success => true;
+    [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket deleted successfully";
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>The upload answer: what a ticket will carry for this attachment once linked (without its description).</summary>
+public sealed record AttachmentResponse(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("filename")] string Filename,
+    [property: JsonPropertyName("contentType")] string ContentType,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("uploadedBy")] string UploadedBy,
+    [property: JsonPropertyName("uploadedAt")] string UploadedAt)
+{
+    public static AttachmentResponse Of(Storage.AttachmentRecord record) =>
+        new(record.Id, record.Filename, record.ContentType, record.Size, record.Sha256, record.UploadedBy, record.UploadedAt);
+}
 /// <summary>
 /// A page of a ticket listing: <c>{"success":true,"status":200,"tickets":[…],"continuationToken":…|null}</c>. Each
 /// ticket is as a read answers it, without <c>data</c> unless asked for (<see cref="TicketListJson"/>).

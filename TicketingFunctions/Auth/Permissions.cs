@@ -19,6 +19,13 @@ public static class Permissions
     public static bool CanWrite(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, WriteRoles);
 
+    /// <summary>Realm roles that may delete tickets.</summary>
+    public static readonly IReadOnlyList<string> DeleteRoles = ["ticket_agent", TenantAdmin];
+
+    /// <summary>Deleting needs the write scope and an agent or admin role: a ticket's requester can't make it vanish.</summary>
+    public static bool CanDelete(Caller caller) =>
+        caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, DeleteRoles);
+
     public static bool CanUseTeam(Caller caller, string teamId) =>
         caller.Roles.Contains(TenantAdmin) || caller.Teams.Contains(teamId);
 

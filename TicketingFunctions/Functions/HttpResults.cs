@@ -22,6 +22,10 @@ public static class HttpResults
     /// <summary>A body written as is, e.g. a document served verbatim.</summary>
     public static IActionResult Bytes(int status, string contentType, ReadOnlyMemory<byte> body) => new BytesResult(status, contentType, body);
 
+    /// <summary>A stream copied to the response as it is read (a download), then disposed.</summary>
+    public static IActionResult Stream(int status, string contentType, long? length, Stream body, params (string Name, string Value)[] headers) =>
+        new StreamResult(status, contentType, length, body, headers);
+
     public static IActionResult Error(ApiError error, HttpRequest request)
     {
         return error.Kind switch
@@ -35,6 +39,7 @@ public static class HttpResults
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
             ApiErrorKind.Forbidden => new StatusOnlyResult(403),
             ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
+            ApiErrorKind.AttachmentNotFound => ErrorJson(404, ErrorCodes.AttachmentNotFound, error),
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
             ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
             ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),
@@ -130,6 +135,24 @@ public static class HttpResults
             response.ContentType = contentType;
             response.ContentLength = body.Length;
             return response.Body.WriteAsync(body, httpContext.RequestAborted).AsTask();
+        }
+    }
+
+    private sealed class StreamResult(int status, string contentType, long? length, Stream body, (string Name, string Value)[] headers) : IActionResult, IResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            await using (body)
+            {
+                var response = httpContext.Response;
+                response.StatusCode = status;
+                foreach (var (name, headerValue) in headers) response.Headers[name] = headerValue;
+                response.ContentType = contentType;
+                response.ContentLength = length;
+                await body.CopyToAsync(response.Body, 64 * 1024, httpContext.RequestAborted);
+            }
         }
     }
 

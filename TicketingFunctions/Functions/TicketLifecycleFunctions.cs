@@ -20,7 +20,8 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
-        var outcome = await service.ReadAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId), cancellationToken);
+        string? includeDeleted = req.Query.TryGetValue(DeletedTickets.IncludeDeletedParameter, out var flag) ? flag.ToString() : null;
+        var outcome = await service.ReadAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId, includeDeleted), cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
         return HttpResults.Json(200, new ReadTicketResponse(ticket), ApiJsonContext.Default.ReadTicketResponse, ETag(ticket));

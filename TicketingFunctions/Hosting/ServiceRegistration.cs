@@ -29,6 +29,7 @@ public static class ServiceRegistration
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
+        services.AddAttachmentStore(configuration);
         services.AddHostedService<CatalogSeeding>();
 
         services.AddSingleton<RequestAuthenticator>();
@@ -36,7 +37,10 @@ public static class ServiceRegistration
         services.AddSingleton<TenantGate>();
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
+        services.AddSingleton<TicketAccessor>();
         services.AddSingleton<TicketLifecycleService>();
+        services.AddSingleton<TicketDeletionService>();
+        services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestGuard>();

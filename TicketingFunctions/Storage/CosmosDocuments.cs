@@ -25,7 +25,8 @@ internal sealed record CatalogDocument(
 
 /// <summary>
 /// A tenant's counter document in the tenants container: id "counter", partition tenant_id.
-/// <c>serial</c> counts every ticket of the tenant; <c>numbers</c> holds one number per display-id prefix.
+/// <c>serial</c> counts every ticket of the tenant; <c>numbers</c> holds one number per display-id prefix; <c>deletions</c>
+/// counts deleted tickets (each deleted ticket's <c>deleted_seq</c>; absent in counters older than deletion, which reads as 0).
 /// Both are only ever changed by patch Increment operations, which Cosmos DB applies atomically.
 /// </summary>
 internal sealed record CounterDocument(
@@ -33,11 +34,12 @@ internal sealed record CounterDocument(
     [property: JsonPropertyName("tenant_id")] string TenantId,
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("serial")] long Serial,
-    [property: JsonPropertyName("numbers")] Dictionary<string, long> Numbers)
+    [property: JsonPropertyName("numbers")] Dictionary<string, long> Numbers,
+    [property: JsonPropertyName("deletions")] long Deletions = 0)
 {
     public const string DocumentId = "counter";
 
-    public static CounterDocument Empty(string tenantId) => new(DocumentId, tenantId, DocumentId, 0, new Dictionary<string, long>(StringComparer.Ordinal));
+    public static CounterDocument Empty(string tenantId) => new(DocumentId, tenantId, DocumentId, 0, new Dictionary<string, long>(StringComparer.Ordinal), 0);
 }
 
 /// <summary>

@@ -21,13 +21,15 @@ public static class CosmosListingIndexes
     public static readonly IReadOnlyList<TicketField> SortFields = [TicketField.CreatedAt, TicketField.UpdatedAt];
 
     public static readonly IReadOnlyList<TicketField> EqualityFields =
-        [TicketField.TeamId, TicketField.ItemTypeId, TicketField.StatusType, TicketField.StatusCategory, TicketField.SubmittedBy];
+        [TicketField.TeamId, TicketField.ItemTypeId, TicketField.StatusType, TicketField.StatusCategory, TicketField.SubmittedBy, TicketField.RelatedTo];
 
     /// <summary>Each composite index as its paths (all ascending), e.g. ["/lookup_props/teamId", "/created_at", "/id"].</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Paths()
     {
         var indexes = new List<IReadOnlyList<string>>();
         foreach (var sort in SortFields) indexes.Add([PathOf(sort), PathOf(TicketField.Id)]);
+        // deletedSince's order (deletion number, then id); it takes no other filter than the deletion range.
+        indexes.Add([PathOf(TicketField.DeletedSeq), PathOf(TicketField.Id)]);
         foreach (var filter in EqualityFields)
         foreach (var sort in SortFields)
             indexes.Add([PathOf(filter), PathOf(sort), PathOf(TicketField.Id)]);

@@ -59,6 +59,13 @@ public static class CosmosTicketListQuery
                     var q = Parameter(text.Text);
                     sql.Append('(').AppendJoin(" OR ", text.Fields.Select(f => $"CONTAINS(LOWER({Path(f)}), {q})")).Append(')');
                     break;
+                case NotDeletedFilter:
+                    sql.Append(Path(TicketField.DeletedSeq)).Append(" = -1");
+                    break;
+                case DeletedSinceFilter deleted:
+                    // A number parameter: deleted_seq is a number in the document.
+                    sql.Append(Path(TicketField.DeletedSeq)).Append(" > ").Append(Parameter(deleted.Since));
+                    break;
                 default:
                     throw new NotSupportedException($"No Cosmos DB translation for {filter.GetType().Name}.");
             }

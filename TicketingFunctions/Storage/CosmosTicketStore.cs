@@ -71,40 +71,50 @@ public sealed class CosmosTicketStore : ITicketStore
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         return RunAsync("take a ticket number", async cancellationToken =>
         {
-            var containers = await _clients.GetContainersAsync(cancellationToken);
-            var partitionKey = new PartitionKey(tenantId);
-            PatchOperation[] increments =
+            var counter = await IncrementCounterAsync(tenantId,
             [
                 PatchOperation.Increment("/serial", 1),
                 PatchOperation.Increment("/numbers/" + EscapePointerSegment(prefix), 1),
-            ];
-            for (var attempt = 1; ; attempt++)
+            ], cancellationToken);
+            if (counter.Numbers is null || !counter.Numbers.TryGetValue(prefix, out var number))
+                throw new InvalidOperationException($"The counter of tenant {tenantId} came back without the number for {prefix}.");
+            return new DisplayNumber(counter.Serial, number);
+        }, cancellationToken);
+    }
+
+    public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken) =>
+        RunAsync("take a deletion sequence number", async cancellationToken =>
+            (await IncrementCounterAsync(tenantId, [PatchOperation.Increment("/deletions", 1)], cancellationToken)).Deletions,
+            cancellationToken);
+
+    /// <summary>One patch of the tenant's counter document, which Cosmos DB applies atomically; the counter is made on first use.</summary>
+    private async Task<CounterDocument> IncrementCounterAsync(string tenantId, PatchOperation[] increments, CancellationToken cancellationToken)
+    {
+        var containers = await _clients.GetContainersAsync(cancellationToken);
+        var partitionKey = new PartitionKey(tenantId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
             {
+                var response = await containers.Tenants.PatchItemAsync<CounterDocument>(
+                    CounterDocument.DocumentId, partitionKey, increments, cancellationToken: cancellationToken);
+                return response.Resource;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound && attempt < CounterAttempts)
+            {
+                // First use by the tenant: make its counter (with the parent of the numbers, which
+                // Increment needs), then patch again. A 409 means a concurrent first use made it.
                 try
                 {
-                    var response = await containers.Tenants.PatchItemAsync<CounterDocument>(
-                        CounterDocument.DocumentId, partitionKey, increments, cancellationToken: cancellationToken);
-                    var counter = response.Resource;
-                    if (counter.Numbers is null || !counter.Numbers.TryGetValue(prefix, out var number))
-                        throw new InvalidOperationException($"The counter of tenant {tenantId} came back without the number for {prefix}.");
-                    return new DisplayNumber(counter.Serial, number);
+                    await containers.Tenants.CreateItemAsync(CounterDocument.Empty(tenantId), partitionKey,
+                        NoContentOnWrite, cancellationToken);
+                    _logger.LogInformation("Created the ticket counter of tenant {TenantId}.", tenantId);
                 }
-                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound && attempt < CounterAttempts)
+                catch (CosmosException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict)
                 {
-                    // First ticket of the tenant: make its counter (with the parent of the numbers, which
-                    // Increment needs), then patch again. A 409 means a concurrent first use made it.
-                    try
-                    {
-                        await containers.Tenants.CreateItemAsync(CounterDocument.Empty(tenantId), partitionKey,
-                            NoContentOnWrite, cancellationToken);
-                        _logger.LogInformation("Created the ticket counter of tenant {TenantId}.", tenantId);
-                    }
-                    catch (CosmosException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict)
-                    {
-                    }
                 }
             }
-        }, cancellationToken);
+        }
     }
 
     public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) =>

@@ -21,6 +21,7 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private ImmutableSortedSet<Entry> _byCreated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.CreatedAt));
     private ImmutableSortedSet<Entry> _byUpdated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.UpdatedAt));
+    private ImmutableSortedSet<Entry> _byDeleted = ImmutableSortedSet.Create<Entry>(new Order(TicketField.DeletedSeq));
 
     /// <summary>Adds the ticket, or replaces its previous entry. Callers hold the partition's lock.</summary>
     public void Put(string ticketId, string?[] values, TDocument document)
@@ -28,14 +29,17 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
         var entry = new Entry(values, document);
         var created = _byCreated;
         var updated = _byUpdated;
+        var deleted = _byDeleted;
         if (_byId.TryGetValue(ticketId, out var previous))
         {
             created = created.Remove(previous);
             updated = updated.Remove(previous);
+            deleted = deleted.Remove(previous);
         }
         _byId[ticketId] = entry;
         Volatile.Write(ref _byCreated, created.Add(entry));
         Volatile.Write(ref _byUpdated, updated.Add(entry));
+        Volatile.Write(ref _byDeleted, deleted.Add(entry));
     }
 
     /// <summary>
@@ -45,7 +49,12 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
     /// </summary>
     public (IReadOnlyList<TDocument> Documents, string? NextPosition) Page(TicketListQuery query)
     {
-        var set = Volatile.Read(ref query.Sort == TicketSort.CreatedAt ? ref _byCreated : ref _byUpdated);
+        var set = query.Sort switch
+        {
+            TicketSort.CreatedAt => Volatile.Read(ref _byCreated),
+            TicketSort.UpdatedAt => Volatile.Read(ref _byUpdated),
+            _ => Volatile.Read(ref _byDeleted),
+        };
         var sort = query.SortField.Ordinal;
         var step = query.Descending ? -1 : 1;
         var index = query.Descending ? set.Count - 1 : 0;

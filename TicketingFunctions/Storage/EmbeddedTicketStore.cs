@@ -27,6 +27,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         public readonly object Gate = new();
         public TenantCatalog? Catalog;
         public long Serial;
+        public long Deletions;
         public readonly Dictionary<string, long> Numbers = new(StringComparer.Ordinal);
         public readonly Dictionary<string, StoredTicket> TicketsByObjectId = new(StringComparer.Ordinal);
         public readonly HashSet<string> TicketIds = new(StringComparer.Ordinal);
@@ -106,6 +107,12 @@ public sealed class EmbeddedTicketStore : ITicketStore
             p.Numbers[prefix] = ++number;
             return Task.FromResult(new DisplayNumber(++p.Serial, number));
         }
+    }
+
+    public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var p = For(tenantId);
+        lock (p.Gate) return Task.FromResult(++p.Deletions);
     }
 
     public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken)

@@ -23,6 +23,12 @@ public interface ITicketStore
     /// </summary>
     Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Atomically increments the tenant's deletion sequence in its counter (the same document and the same kind of patch
+    /// as <see cref="NextDisplayNumberAsync"/>) and returns the new value, from 1. Concurrent callers never get the same value.
+    /// </summary>
+    Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken);
+
     /// <summary>Stores a new ticket. Throws <see cref="TicketConflictException"/> when its id or object_id exists.</summary>
     Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken);
 

@@ -13,6 +13,7 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(CounterDocument))]
 [JsonSerializable(typeof(HistoryArchiveDocument))]
 [JsonSerializable(typeof(IdempotencyRecord))]
+[JsonSerializable(typeof(AttachmentRecord))]
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
 [JsonSerializable(typeof(string))]

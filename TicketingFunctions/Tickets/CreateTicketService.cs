@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
 
@@ -14,7 +15,8 @@ public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, 
 public sealed record CreatedTicket(Ticket Ticket, bool Replayed);
 
 /// <summary>Creates tickets, applying the contract's checks in its order: the first failure wins.</summary>
-public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader bodies, ITicketStore store, TimeProvider time, ILogger<CreateTicketService> logger)
+public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader bodies, ITicketStore store, IAttachmentStore attachments, TimeProvider time,
+    ILogger<CreateTicketService> logger)
 {
     public static readonly IReadOnlyList<string> CatalogTypes = ["template", "agent", "user"];
 
@@ -91,9 +93,24 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             Ticket ticket;
             try
             {
+                // After the idempotency claim: a replay must not re-check uploads the first request already linked.
+                var toLink = new List<string>();
+                var linked = await TicketLinks.ResolveForCreateAsync(store, attachments, caller, catalog, validated, time.GetUtcNow(), errors, toLink,
+                    cancellationToken);
+                if (linked is null)
+                {
+                    if (claim is not null) await ReleaseAsync(claim);
+                    return ApiError.Invalid(errors);
+                }
                 var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
                 var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
-                ticket = TicketFactory.Create(validated, context, type, caller, number, time.GetUtcNow());
+                ticket = TicketFactory.Create(linked, context, type, caller, number, time.GetUtcNow());
+                // Linked before the ticket is written, so a ticket never names an upload that could still be swept.
+                if (!await AttachmentLinks.LinkAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken))
+                {
+                    if (claim is not null) await ReleaseAsync(claim);
+                    return ApiError.Invalid(errors);
+                }
                 await store.CreateTicketAsync(ticket, cancellationToken);
             }
             catch when (claim is not null)

@@ -7,12 +7,13 @@ namespace TicketingFunctions.Tickets;
 
 /// <summary>
 /// One write of a ticket: who, when, the version it produced and, per changed key, the old and new value.
-/// Keys are <c>summary</c>, <c>offerId</c> and field UUIDs. A value that was absent or cleared is null.
+/// Keys are <c>summary</c>, <c>offerId</c>, field UUIDs, <c>attachments.&lt;id&gt;</c>, <c>ticketRelation</c> and (on deletion)
+/// <c>deleted_seq</c>. A value that was absent or cleared is null.
 /// </summary>
 public sealed record TicketHistoryEntry
 {
     [JsonPropertyName("version")] public required int Version { get; init; }
-    /// <summary><see cref="TicketHistory.Created"/> or <see cref="TicketHistory.Updated"/>.</summary>
+    /// <summary><see cref="TicketHistory.Created"/>, <see cref="TicketHistory.Updated"/> or <see cref="TicketHistory.Deleted"/>.</summary>
     [JsonPropertyName("action")] public required string Action { get; init; }
     [JsonPropertyName("username")] public required string Username { get; init; }
     /// <summary>ISO-8601 UTC with milliseconds; equal to the ticket's <c>updated_at</c> after this write.</summary>
@@ -30,6 +31,8 @@ public static class TicketHistory
 {
     public const string Created = "created";
     public const string Updated = "updated";
+    public const string Deleted = "deleted";
+    public const string DeletedSeqKey = "deleted_seq";
     public const string SummaryKey = "summary";
 
     /// <summary>Keys of <c>data</c> the system maintains; they are not changes a client made.</summary>
@@ -55,6 +58,17 @@ public static class TicketHistory
                 if (SystemDataKeys.Contains(key) || value is null) continue;
                 keys.Add(key);
                 value.WriteTo(writer);
+            }
+            foreach (var (id, attachment) in ticket.Attachments)
+            {
+                if (attachment is null) continue;
+                keys.Add(Attachments.AttachmentLinks.HistoryKey(id));
+                attachment.WriteTo(writer);
+            }
+            if (ticket.TicketRelation is { } relation)
+            {
+                keys.Add(TicketRelations.Key);
+                relation.WriteTo(writer);
             }
             writer.WriteEndArray();
         }

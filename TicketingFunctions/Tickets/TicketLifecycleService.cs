@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets;
 
-/// <summary>A read or history request as the function read it.</summary>
-public sealed record TicketRequest(RequestHeaders Headers, string ObjectId);
+/// <summary>A read or history request as the function read it; <see cref="IncludeDeleted"/> is read's query parameter as sent.</summary>
+public sealed record TicketRequest(RequestHeaders Headers, string ObjectId, string? IncludeDeleted = null);
 
 /// <summary>An update request as the function read it; <see cref="IfMatch"/> is the raw If-Match header, if any.</summary>
 public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null, string? ContentType = null);
@@ -22,22 +23,24 @@ public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHist
 /// <summary>
 /// Reads, updates and lists the history of existing tickets, with create's order of checks (the first failure wins):
 /// token (in the function) → headers 400 → tenant 404 → permission 401 → ticket 404 → team and type 403 →
-/// body 400 → etag 428/412.
+/// body 400 → etag 428/412 → the attachments and relation the body names 400 (checked against the stores last).
 /// </summary>
 public sealed class TicketLifecycleService(
-    TenantGate gate,
+    TicketAccessor tickets,
     JsonBodyReader bodies,
     ITicketStore store,
+    IAttachmentStore attachments,
     TimeProvider time,
     IOptions<TicketHistoryOptions> historyOptions,
     ILogger<TicketLifecycleService> logger)
 {
-    private sealed record Access(CatalogIndex Catalog, Ticket Ticket, TicketType Type);
-
     public Task<Outcome<Ticket>> ReadAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
         GuardAsync<Ticket>("reading a ticket", caller, request.ObjectId, async () =>
         {
-            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket", cancellationToken);
+            var queryErrors = new ValidationErrors();
+            var includeDeleted = DeletedTickets.ParseIncludeDeleted(request.IncludeDeleted, queryErrors);
+            var access = await tickets.OpenAsync(caller, request.Headers, request.ObjectId, TicketOperation.Read, "read ticket", cancellationToken,
+                queryErrors, includeDeleted);
             return access.Error is not null ? access.Error : access.Value!.Ticket;
         });
 
@@ -84,8 +87,20 @@ public sealed class TicketLifecycleService(
             if (update.Etag is null) return ApiError.EtagRequired;
             if (!string.Equals(update.Etag, current.Etag, StringComparison.Ordinal)) return ApiError.EtagMismatch;
 
-            var revision = TicketUpdater.Apply(current, update, caller, time.GetUtcNow());
+            // Attachments and relation are checked against the stores only now, for a current etag.
+            ResolvedLinks? links = null;
+            var toLink = new List<string>();
+            if (update.AttachmentLinks.Count > 0 || update.RelationSent)
+            {
+                links = await TicketLinks.ResolveForUpdateAsync(store, attachments, caller, catalog, current, update, time.GetUtcNow(), errors, toLink,
+                    cancellationToken);
+                if (links is null) return ApiError.Invalid(errors);
+            }
+
+            var revision = TicketUpdater.Apply(current, update, caller, time.GetUtcNow(), links);
             if (revision is null) return current; // nothing changes: nothing is written, the etag stays valid
+            // Linked to this ticket before it names them: a lost race below leaves them linked to it, which a retry accepts.
+            if (!await AttachmentLinks.LinkAsync(attachments, current.TenantId, current.Id, toLink, errors, cancellationToken)) return ApiError.Invalid(errors);
 
             // One document write carries the change and its history entry. Past the cap, the oldest entries are
             // archived first (about once every cap/2 writes), so no entry is ever in neither place.
@@ -109,31 +124,9 @@ public sealed class TicketLifecycleService(
         });
 
     /// <summary>The checks every operation on an existing ticket shares, up to its access (403).</summary>
-    private async Task<Outcome<Access>> OpenAsync(Caller caller, RequestHeaders headers, string objectId, bool write, string operation, CancellationToken cancellationToken,
-        ValidationErrors? queryErrors = null)
-    {
-        var entered = await gate.EnterAsync(caller, headers, queryErrors ?? new ValidationErrors(), cancellationToken);
-        if (entered.Error is not null) return entered.Error;
-        var catalog = entered.Value!;
-
-        if (!(write ? Permissions.CanWrite(caller) : Permissions.CanRead(caller))) return ApiError.PermissionDenied(operation);
-
-        // Only the caller's own partition is ever read: another tenant's ticket is simply not there.
-        var ticket = string.IsNullOrEmpty(objectId) ? null : await store.GetTicketAsync(caller.TenantId!, objectId, cancellationToken);
-        if (ticket is null || !string.Equals(ticket.TenantId, caller.TenantId, StringComparison.Ordinal)) return ApiError.TicketNotFound;
-
-        var type = catalog.FindType(ticket.LookupProps.ItemTypeId);
-        if (!Permissions.CanUseTeam(caller, ticket.LookupProps.TeamId)) return ApiError.Forbidden;
-        if (type is null)
-        {
-            // The type left the catalog: only a tenant admin may still open the ticket (its fields are then unknown).
-            if (!caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.Forbidden;
-            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []);
-        }
-        else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
-
-        return new Access(catalog, ticket, type);
-    }
+    private Task<Outcome<TicketAccess>> OpenAsync(Caller caller, RequestHeaders headers, string objectId, bool write, string operation, CancellationToken cancellationToken,
+        ValidationErrors? queryErrors = null) =>
+        tickets.OpenAsync(caller, headers, objectId, write ? TicketOperation.Write : TicketOperation.Read, operation, cancellationToken, queryErrors);
 
     /// <summary>Runs one operation in a log scope with the tenant and the objectId, and maps store unavailability to 503.</summary>
     private async Task<Outcome<T>> GuardAsync<T>(string action, Caller caller, string objectId, Func<Task<Outcome<T>>> operation)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Tickets;
@@ -9,7 +10,16 @@ namespace TicketingFunctions.Tickets;
 /// when it sent none. <see cref="Summary"/> is null when not sent. <see cref="Fields"/> maps field UUIDs to their new
 /// value, null to clear an optional field.
 /// </summary>
-public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields);
+public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields)
+{
+    /// <summary>The body's <c>attachments</c> entries (empty when not sent).</summary>
+    public IReadOnlyList<AttachmentLinkRequest> AttachmentLinks { get; init; } = [];
+
+    /// <summary>Whether the body sent <c>ticketRelation</c>; <see cref="Relation"/> is then the new one, or null to clear it.</summary>
+    public bool RelationSent { get; init; }
+
+    public RelationRequest? Relation { get; init; }
+}
 
 /// <summary>
 /// Validates a PATCH body <c>{"etag"?, "summary"?, "ticketBody"?: {…}}</c> against the ticket and its type, with
@@ -30,7 +40,7 @@ public static class TicketUpdateValidator
             return null;
         }
 
-        JsonElement? etag = null, summary = null, ticketBody = null;
+        JsonElement? etag = null, summary = null, ticketBody = null, attachments = null, relation = null;
         foreach (var property in body.EnumerateObject())
         {
             switch (property.Name)
@@ -38,9 +48,11 @@ public static class TicketUpdateValidator
                 case EtagKey: Take(ref etag, property, EtagKey, errors); break;
                 case TicketHistory.SummaryKey: Take(ref summary, property, TicketHistory.SummaryKey, errors); break;
                 case "ticketBody": Take(ref ticketBody, property, "body", errors); break;
+                case Attachments.AttachmentLinks.Key: Take(ref attachments, property, Attachments.AttachmentLinks.Key, errors); break;
+                case TicketRelations.Key: Take(ref relation, property, TicketRelations.Key, errors); break;
                 default:
                     if (!errors.ContainsKey(property.Name))
-                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary and ticketBody");
+                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary, ticketBody, attachments and ticketRelation");
                     break;
             }
         }
@@ -59,7 +71,16 @@ public static class TicketUpdateValidator
             else fields = ValidateTicketBody(tb, current, catalog, type, errors);
         }
 
-        return errors.Count > 0 ? null : new TicketUpdate(bodyEtag ?? headerEtag, summaryText, fields);
+        var links = attachments is { } a ? Attachments.AttachmentLinks.Parse(a, allowRemove: true, errors) : [];
+        RelationRequest? relationRequest = null;
+        if (relation is { } r) TicketRelations.TryParse(r, errors, out relationRequest);
+
+        return errors.Count > 0 ? null : new TicketUpdate(bodyEtag ?? headerEtag, summaryText, fields)
+        {
+            AttachmentLinks = links!,
+            RelationSent = relation is not null,
+            Relation = relationRequest,
+        };
     }
 
     private static List<KeyValuePair<string, JsonNode?>> ValidateTicketBody(

@@ -14,7 +14,7 @@ public static class TicketUpdater
     /// entry listing each changed key's old and new value. A cleared field is removed from <c>data</c>; absent and
     /// null count as the same value.
     /// </summary>
-    public static Revision? Apply(Ticket current, TicketUpdate update, Caller caller, DateTimeOffset now)
+    public static Revision? Apply(Ticket current, TicketUpdate update, Caller caller, DateTimeOffset now, ResolvedLinks? links = null)
     {
         var changes = new Dictionary<string, ValueChange>(StringComparer.Ordinal);
         var summary = current.Summary;
@@ -33,6 +33,7 @@ public static class TicketUpdater
             if (value is null) data.Remove(key);
             else data[key] = value.DeepClone();
         }
+        if (links is not null) TicketLinkChanges.Add(current, links, changes);
         if (changes.Count == 0) return null;
 
         data["lastUpdatedBy"] = TicketFactory.LastUpdatedBy(caller);
@@ -51,6 +52,8 @@ public static class TicketUpdater
             Etag = Guid.NewGuid().ToString(),
             Summary = summary,
             Data = data,
+            Attachments = links?.Attachments ?? current.Attachments,
+            TicketRelation = links is null ? current.TicketRelation : links.Relation,
             Version = version,
             UpdatedAt = timestamp,
             History = [.. current.History, entry],

@@ -1,17 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Tickets;
 
-/// <summary>A create body that passed validation, with defaults applied.</summary>
+/// <summary>
+/// A create body that passed validation, with defaults applied. <see cref="Attachments"/> and <see cref="TicketRelation"/>
+/// are what the ticket stores once the service has resolved <see cref="AttachmentLinks"/> and <see cref="Relation"/>.
+/// </summary>
 public sealed record ValidatedTicket(
     string Source,
     string Summary,
     string OfferId,
     IReadOnlyList<KeyValuePair<string, JsonNode?>> Values,
-    JsonObject Attachments,
-    JsonObject? TicketRelation);
+    IReadOnlyList<AttachmentLinkRequest> AttachmentLinks,
+    RelationRequest? Relation)
+{
+    public JsonObject Attachments { get; init; } = [];
+    public JsonObject? TicketRelation { get; init; }
+}
 
 /// <summary>Validates a create-ticket body against the tenant's catalog. Reports every failure at once.</summary>
 public static class TicketValidator
@@ -43,20 +51,14 @@ public static class TicketValidator
         var sourceText = RequiredString(source, "source", errors);
         var summaryText = ValidateSummary(summary, errors);
 
-        JsonObject? attachmentsObject = null;
-        if (attachments is null) errors.Add("attachments", "Field attachments is required");
-        else if (attachments.Value.ValueKind != JsonValueKind.Object) errors.Add("attachments", "Field attachments must be an object");
-        else if (JsonShape.HasDuplicateKeys(attachments.Value)) errors.Add("attachments", "Field attachments repeats a key");
-        else if (JsonNumbers.HasOutOfRange(attachments.Value)) errors.Add("attachments", OutOfRange("attachments"));
-        else attachmentsObject = attachments.Value.GetPropertyCount() == 0 ? new JsonObject() : JsonObject.Create(attachments.Value.Clone());
+        // Their shapes only; which uploads and which ticket they name is checked against the stores by the service.
+        IReadOnlyList<AttachmentLinkRequest>? links = null;
+        if (attachments is null) errors.Add(AttachmentLinks.Key, "Field attachments is required");
+        else links = AttachmentLinks.Parse(attachments.Value, allowRemove: false, errors);
 
-        JsonObject? relationObject = null;
-        if (ticketRelation is null) errors.Add("ticketRelation", "Field ticketRelation is required");
-        else if (ticketRelation.Value.ValueKind == JsonValueKind.Null) { }
-        else if (ticketRelation.Value.ValueKind != JsonValueKind.Object) errors.Add("ticketRelation", "Field ticketRelation must be null or an object");
-        else if (JsonShape.HasDuplicateKeys(ticketRelation.Value)) errors.Add("ticketRelation", "Field ticketRelation repeats a key");
-        else if (JsonNumbers.HasOutOfRange(ticketRelation.Value)) errors.Add("ticketRelation", OutOfRange("ticketRelation"));
-        else relationObject = JsonObject.Create(ticketRelation.Value.Clone());
+        RelationRequest? relation = null;
+        if (ticketRelation is null) errors.Add(TicketRelations.Key, "Field ticketRelation is required");
+        else TicketRelations.TryParse(ticketRelation.Value, errors, out relation);
 
         string? offerId = null;
         List<KeyValuePair<string, JsonNode?>>? values = null;
@@ -66,7 +68,7 @@ public static class TicketValidator
         else values = ValidateTicketBody(ticketBody.Value, catalog, type, errors, out offerId);
 
         if (errors.Count > 0) return null;
-        return new ValidatedTicket(sourceText!, summaryText!, offerId!, values!, attachmentsObject!, relationObject);
+        return new ValidatedTicket(sourceText!, summaryText!, offerId!, values!, links!, relation);
     }
 
     internal static string OutOfRange(string name) => $"Field {name} holds a number outside the range of a double";

@@ -50,7 +50,7 @@ public class BodyBenchmarks
             new("ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53", JsonValue.Create("Need a replacement laptop")),
             new("7f111983-1013-41be-a056-989fff018bb5", JsonValue.Create("<p>Current laptop battery no longer holds charge.</p>")),
             new("711ea9e6-1b73-4070-9eb2-941803f7f5d4", JsonValue.Create("<2week")),
-        ], new JsonObject(), null);
+        ], [], null);
         var number = ++_number;
         var ticket = TicketFactory.Create(input, _context, _type, _caller, new DisplayNumber(number, number), DateTimeOffset.UtcNow);
         _output.Position = 0;

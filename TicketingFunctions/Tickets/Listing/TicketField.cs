@@ -34,9 +34,16 @@ public sealed class TicketField
     public static readonly TicketField SubmittedBy = new(7, "data.submittedBy", t => StringValue(t.Data["submittedBy"]));
     public static readonly TicketField CreatedAt = new(8, "created_at", t => t.CreatedAt);
     public static readonly TicketField UpdatedAt = new(9, "updated_at", t => t.UpdatedAt);
+    /// <summary>
+    /// A number in the document, which Cosmos DB sorts and compares as one. The embedded index keeps it as text that
+    /// sorts the same way: -1 (not deleted) as "-1", a sequence number as 19 digits.
+    /// </summary>
+    public static readonly TicketField DeletedSeq = new(10, "deleted_seq", t => DeletedSeqText(t.DeletedSeq));
+    /// <summary>The display id of the ticket this one relates to (issue 17's <c>ticket_relation</c>), or null.</summary>
+    public static readonly TicketField RelatedTo = new(11, "ticket_relation.objectId", t => StringValue(t.TicketRelation?[TicketRelations.ObjectIdKey]));
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)
@@ -45,6 +52,9 @@ public sealed class TicketField
         for (var i = 0; i < values.Length; i++) values[i] = All[i].Read(ticket);
         return values;
     }
+
+    public static string DeletedSeqText(long seq) =>
+        seq < 0 ? "-1" : seq.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? StringValue(JsonNode? node) =>
         node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;

@@ -25,6 +25,9 @@ public sealed record TicketListParameters
     public const string PageSizeParameter = "pageSize";
     public const string ContinuationTokenParameter = "continuationToken";
     public const string IncludeParameter = "include";
+    public const string RelatedToParameter = "relatedTo";
+    public const string IncludeDeletedParameter = DeletedTickets.IncludeDeletedParameter;
+    public const string DeletedSinceParameter = "deletedSince";
 
     /// <summary><c>submittedBy=me</c>: the caller's own tickets.</summary>
     public const string Me = "me";
@@ -40,7 +43,8 @@ public sealed record TicketListParameters
     [
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
-        PageSizeParameter, ContinuationTokenParameter, IncludeParameter,
+        PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
+        DeletedSinceParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -59,6 +63,12 @@ public sealed record TicketListParameters
     public int PageSize { get; init; } = DefaultPageSize;
     public string? ContinuationToken { get; init; }
     public bool IncludeData { get; init; }
+    /// <summary>A display id: only the tickets whose <c>ticket_relation</c> points at it.</summary>
+    public string? RelatedTo { get; init; }
+    /// <summary>As sent; it lists deleted tickets too only for a tenant admin.</summary>
+    public bool IncludeDeleted { get; init; }
+    /// <summary>A deletion number (0 for all): only tickets deleted after it, in deletion order (tenant admins only).</summary>
+    public long? DeletedSince { get; init; }
 
     /// <summary>
     /// The filters as sent, written unambiguously: with <see cref="TicketListQuery.Canonical"/> what a continuation
@@ -84,7 +94,8 @@ public sealed record TicketListParameters
                      {
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
-                         (TextParameter, Text),
+                         (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
+                         (DeletedSinceParameter, DeletedSince?.ToString(CultureInfo.InvariantCulture)),
                      })
                 Values(name, value is null ? [] : [value]);
             writer.WriteEndArray();
@@ -117,6 +128,9 @@ public sealed record TicketListParameters
             PageSize = PageSizeOf(values, errors),
             ContinuationToken = Token(values, errors),
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
+            RelatedTo = One(values, RelatedToParameter, errors),
+            IncludeDeleted = OneOf(values, IncludeDeletedParameter, errors, ("true", true), ("false", false)) ?? false,
+            DeletedSince = DeletedSinceOf(values, errors),
         }.CheckRanges(errors);
     }
 
@@ -176,6 +190,20 @@ public sealed record TicketListParameters
             if (string.Equals(text, sent, StringComparison.Ordinal)) return value;
         errors.Add(name, $"Query parameter {name} must be one of: {string.Join(", ", allowed.Select(a => a.Text))}");
         return null;
+    }
+
+    private static long? DeletedSinceOf(Dictionary<string, StringValues> values, ValidationErrors errors)
+    {
+        var sent = One(values, DeletedSinceParameter, errors);
+        if (sent is null) return null;
+        if (!sent.All(char.IsAsciiDigit) || !long.TryParse(sent, NumberStyles.None, CultureInfo.InvariantCulture, out var since))
+        {
+            errors.Add(DeletedSinceParameter, $"Query parameter {DeletedSinceParameter} must be a deletion number (an integer from 0)");
+            return null;
+        }
+        if (values.ContainsKey(SortParameter) || values.ContainsKey(OrderParameter))
+            errors.Add(DeletedSinceParameter, $"Query parameter {DeletedSinceParameter} lists in deletion order; it takes no sort or order");
+        return since;
     }
 
     private static int PageSizeOf(Dictionary<string, StringValues> values, ValidationErrors errors)

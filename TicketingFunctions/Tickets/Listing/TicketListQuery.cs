@@ -8,6 +8,8 @@ public enum TicketSort
 {
     CreatedAt,
     UpdatedAt,
+    /// <summary>Deletion order, for a sync client's <c>deletedSince</c> (issue 17).</summary>
+    DeletedSeq,
 }
 
 /// <summary>
@@ -29,7 +31,12 @@ public sealed record TicketListQuery(
     /// </summary>
     public bool IncludeData { get; init; } = true;
 
-    public TicketField SortField => Sort == TicketSort.CreatedAt ? TicketField.CreatedAt : TicketField.UpdatedAt;
+    public TicketField SortField => Sort switch
+    {
+        TicketSort.CreatedAt => TicketField.CreatedAt,
+        TicketSort.UpdatedAt => TicketField.UpdatedAt,
+        _ => TicketField.DeletedSeq,
+    };
 
     /// <summary>
     /// The tenant, the filters, the sort and the order, written unambiguously (a JSON array). A continuation token

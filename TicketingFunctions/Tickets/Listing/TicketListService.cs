@@ -33,6 +33,7 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
         var catalog = entered.Value!;
 
         if (!Permissions.CanRead(caller)) return ApiError.PermissionDenied("list tickets");
+        if (parameters.DeletedSince is not null && !caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.PermissionDenied("list deleted tickets");
 
         var query = BuildQuery(caller, catalog, parameters);
         byte[] binding = [.. query.Canonical(), (byte)'\n', .. parameters.CanonicalFilters()];
@@ -76,6 +77,15 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
         if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
+        if (parameters.RelatedTo is { } target) filters.Add(new AnyOfFilter(TicketField.RelatedTo, [target]));
+        // Deleted tickets are gone from the API, as on a read: only a tenant admin who asks lists them too, and a sync
+        // client's deletedSince (admins only, checked above) lists nothing else, oldest deletion first.
+        if (parameters.DeletedSince is { } deletedSince)
+            return new TicketListQuery(caller.TenantId!, [.. filters, new DeletedSinceFilter(deletedSince)], TicketSort.DeletedSeq, Descending: false, parameters.PageSize)
+            {
+                IncludeData = parameters.IncludeData,
+            };
+        if (!(parameters.IncludeDeleted && caller.Roles.Contains(Permissions.TenantAdmin))) filters.Add(NotDeletedFilter.Instance);
         return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize)
         {
             IncludeData = parameters.IncludeData,

@@ -13,7 +13,7 @@ public static class CreateTicketRequests
     /// <param name="fields">Field UUID (the ticket type's <c>fields[].id</c>) → value.</param>
     /// <param name="relation">A related ticket; when null, <c>"ticketRelation": null</c> is sent.</param>
     public static CreateTicketRequest Create(string offerId, string summary, IEnumerable<KeyValuePair<string, object>> fields,
-        string source = "api", CreateTicketRequest_ticketRelation? relation = null)
+        string source = "api", TicketRelationRequest? relation = null)
     {
         var body = new TicketBody { OfferId = offerId };
         foreach (var (fieldId, value) in fields) body.AdditionalData[fieldId] = value;

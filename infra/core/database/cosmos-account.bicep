@@ -110,6 +110,10 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/deleted_seq', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/lookup_props/teamId', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -156,6 +160,16 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           ]
           [
             { path: '/data/submittedBy', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/ticket_relation/objectId', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/ticket_relation/objectId', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]

@@ -15,7 +15,7 @@ namespace TicketingFunctions.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>Attachment metadata; `{}` when none.</summary>
+        /// <summary>Upload id (from `POST /v2/ticketing/attachment`) → `{}` or `{&quot;description&quot;: …}`; `{}` when none. At most 50. Each must be the caller&apos;s own upload, not yet linked (else 400 keyed `attachments`).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.CreateTicketRequest_attachments? Attachments { get; set; }
@@ -50,10 +50,10 @@ namespace TicketingFunctions.Client.Models
         /// <summary>A parent or related ticket; `null` when none.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation? TicketRelation { get; set; }
+        public global::TicketingFunctions.Client.Models.TicketRelationRequest? TicketRelation { get; set; }
 #nullable restore
 #else
-        public global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation TicketRelation { get; set; }
+        public global::TicketingFunctions.Client.Models.TicketRelationRequest TicketRelation { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.CreateTicketRequest"/> and sets the default values.
@@ -84,7 +84,7 @@ namespace TicketingFunctions.Client.Models
                 { "source", n => { Source = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "ticketBody", n => { TicketBody = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketBody>(global::TicketingFunctions.Client.Models.TicketBody.CreateFromDiscriminatorValue); } },
-                { "ticketRelation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation>(global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation.CreateFromDiscriminatorValue); } },
+                { "ticketRelation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>(global::TicketingFunctions.Client.Models.TicketRelationRequest.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -98,7 +98,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteStringValue("source", Source);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketBody>("ticketBody", TicketBody);
-            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation>("ticketRelation", TicketRelation);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>("ticketRelation", TicketRelation);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -8,7 +8,7 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// Attachment metadata; `{}` when none.
+    /// Upload id (from `POST /v2/ticketing/attachment`) → `{}` or `{&quot;description&quot;: …}`; `{}` when none. At most 50. Each must be the caller&apos;s own upload, not yet linked (else 400 keyed `attachments`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class CreateTicketRequest_attachments : IAdditionalDataHolder, IParsable

@@ -13,7 +13,7 @@ namespace TicketingFunctions.Client.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ListedTicket : IParsable
     {
-        /// <summary>The attachments property</summary>
+        /// <summary>Attachment id → its metadata.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.ListedTicket_attachments? Attachments { get; set; }
@@ -31,7 +31,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.TicketData Data { get; set; }
 #endif
-        /// <summary>-1 while the ticket is not deleted.</summary>
+        /// <summary>-1 while the ticket is not deleted; once deleted, its place (from 1) in the tenant&apos;s deletion sequence.</summary>
         public int? DeletedSeq { get; set; }
         /// <summary>Concurrency token; a new one on every write. Required for the next update.</summary>
         public Guid? Etag { get; set; }
@@ -126,10 +126,10 @@ namespace TicketingFunctions.Client.Models
         /// <summary>The ticket_relation property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation? TicketRelation { get; set; }
+        public global::TicketingFunctions.Client.Models.TicketRelation? TicketRelation { get; set; }
 #nullable restore
 #else
-        public global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation TicketRelation { get; set; }
+        public global::TicketingFunctions.Client.Models.TicketRelation TicketRelation { get; set; }
 #endif
         /// <summary>The type property</summary>
         public global::TicketingFunctions.Client.Models.ListedTicket_type? Type { get; set; }
@@ -174,7 +174,7 @@ namespace TicketingFunctions.Client.Models
                 { "status_type", n => { StatusType = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "tenant_id", n => { TenantId = n.GetGuidValue(); } },
-                { "ticket_relation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation>(global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation.CreateFromDiscriminatorValue); } },
+                { "ticket_relation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketRelation>(global::TicketingFunctions.Client.Models.TicketRelation.CreateFromDiscriminatorValue); } },
                 { "type", n => { Type = n.GetEnumValue<global::TicketingFunctions.Client.Models.ListedTicket_type>(); } },
                 { "updated_at", n => { UpdatedAt = n.GetDateTimeOffsetValue(); } },
                 { "version", n => { Version = n.GetIntValue(); } },
@@ -206,7 +206,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteStringValue("status_type", StatusType);
             writer.WriteStringValue("summary", Summary);
             writer.WriteGuidValue("tenant_id", TenantId);
-            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation>("ticket_relation", TicketRelation);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketRelation>("ticket_relation", TicketRelation);
             writer.WriteEnumValue<global::TicketingFunctions.Client.Models.ListedTicket_type>("type", Type);
             writer.WriteDateTimeOffsetValue("updated_at", UpdatedAt);
             writer.WriteIntValue("version", Version);

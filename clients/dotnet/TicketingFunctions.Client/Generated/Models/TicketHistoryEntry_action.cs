@@ -16,5 +16,9 @@ namespace TicketingFunctions.Client.Models
         #pragma warning disable CS1591
         Updated,
         #pragma warning restore CS1591
+        [EnumMember(Value = "deleted")]
+        #pragma warning disable CS1591
+        Deleted,
+        #pragma warning restore CS1591
     }
 }

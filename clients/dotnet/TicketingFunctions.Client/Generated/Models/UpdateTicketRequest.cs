@@ -13,6 +13,14 @@ namespace TicketingFunctions.Client.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UpdateTicketRequest : IParsable
     {
+        /// <summary>Upload id → `{}` or `{&quot;description&quot;: …}` to link it (or change the description of one linked), `null` to unlink it. Ids not sent stay as they are.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments? Attachments { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments Attachments { get; set; }
+#endif
         /// <summary>The ticket&apos;s current etag; or send it in If-Match.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -37,6 +45,14 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody TicketBody { get; set; }
 #endif
+        /// <summary>The new relation, or `null` to remove it.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.TicketRelationRequest? TicketRelation { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.TicketRelationRequest TicketRelation { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -55,9 +71,11 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "attachments", n => { Attachments = n.GetObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments>(global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments.CreateFromDiscriminatorValue); } },
                 { "etag", n => { Etag = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "ticketBody", n => { TicketBody = n.GetObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>(global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody.CreateFromDiscriminatorValue); } },
+                { "ticketRelation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>(global::TicketingFunctions.Client.Models.TicketRelationRequest.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -67,9 +85,11 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments>("attachments", Attachments);
             writer.WriteStringValue("etag", Etag);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>("ticketBody", TicketBody);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>("ticketRelation", TicketRelation);
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using System;
+using TicketingFunctions.Client.V2.Ticketing.Attachment;
 using TicketingFunctions.Client.V2.Ticketing.Tenant;
 using TicketingFunctions.Client.V2.Ticketing.Ticket;
 using TicketingFunctions.Client.V2.Ticketing.TicketType;
@@ -17,6 +18,11 @@ namespace TicketingFunctions.Client.V2.Ticketing
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketingRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The attachment property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentRequestBuilder Attachment
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The tenant property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Tenant.TenantRequestBuilder Tenant
         {

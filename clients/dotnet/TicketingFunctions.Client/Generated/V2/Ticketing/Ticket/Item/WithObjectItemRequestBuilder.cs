@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using TicketingFunctions.Client.Models;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
 {
@@ -18,6 +19,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithObjectItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The attachment property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.AttachmentRequestBuilder Attachment
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.AttachmentRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The history property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder History
         {
@@ -28,7 +34,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithObjectItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}", pathParameters)
+        public WithObjectItemRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}{?includeDeleted*}", pathParameters)
         {
         }
         /// <summary>
@@ -36,11 +42,46 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public WithObjectItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}", rawUrl)
+        public WithObjectItemRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}{?includeDeleted*}", rawUrl)
         {
         }
         /// <summary>
-        /// The ticket, in create&apos;s shape, with its current etag (also in the `ETag` header, which works as anupdate&apos;s `If-Match`). A ticket of another tenant is indistinguishable from a missing one: 404.**Needs** scope `tickets:read` or `tickets:write`; the ticket&apos;s team must be in the token&apos;s `teams` and oneof the caller&apos;s roles among its ticket type&apos;s allowed roles (both waived for `tenant_admin`), else 403.Checks, first failure wins: token → 401 `AUTHENTICATION_FAILURE`; headers → 400; tenant → 404`TENANT_NOT_FOUND`; scope → 401 `USER_PERMISSION_FAILURE`; ticket → 404 `TICKET_NOT_FOUND`; team or type→ 403; store throttling or unavailable → 503; anything unexpected → 500.
+        /// The ticket keeps its document and history but vanishes from the API: read, update, history and attachmentdownloads answer 404 `TICKET_NOT_FOUND` from then on (read excepted for a `tenant_admin` with`includeDeleted=true`). It gets `deleted_seq`, the next number of the tenant&apos;s deletion sequence (1, 2, …,taken from the tenant&apos;s counter document by an atomic increment, as display numbers are), a new etag,`version` + 1, and a history entry with action `deleted`. The answer is the ticket as deleted.**Needs** scope `tickets:write` and role `ticket_agent` or `tenant_admin`, plus team and ticket-type access asfor read.Checks, first failure wins: token → 401; headers → 400; tenant → 404 `TENANT_NOT_FOUND`; scope and role →401 `USER_PERMISSION_FAILURE`; ticket (missing or already deleted) → 404 `TICKET_NOT_FOUND`; team or type →403; `If-Match` malformed → 400, missing → 428 `ETAG_REQUIRED`, stale → 412 `ETAG_MISMATCH` (nothingchanges); store throttling or unavailable → 503; anything unexpected → 500.
+        /// </summary>
+        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.DeleteTicketResponse"/></returns>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::TicketingFunctions.Client.Models.ValidationError">When receiving a 400 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.UnauthorizedError">When receiving a 401 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.NotFoundError">When receiving a 404 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.EtagMismatchError">When receiving a 412 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.EtagRequiredError">When receiving a 428 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.InternalError">When receiving a 500 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.ServiceUnavailableError">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::TicketingFunctions.Client.Models.DeleteTicketResponse?> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::TicketingFunctions.Client.Models.DeleteTicketResponse> DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            var requestInfo = ToDeleteRequestInformation(requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::TicketingFunctions.Client.Models.ValidationError.CreateFromDiscriminatorValue },
+                { "401", global::TicketingFunctions.Client.Models.UnauthorizedError.CreateFromDiscriminatorValue },
+                { "404", global::TicketingFunctions.Client.Models.NotFoundError.CreateFromDiscriminatorValue },
+                { "412", global::TicketingFunctions.Client.Models.EtagMismatchError.CreateFromDiscriminatorValue },
+                { "428", global::TicketingFunctions.Client.Models.EtagRequiredError.CreateFromDiscriminatorValue },
+                { "500", global::TicketingFunctions.Client.Models.InternalError.CreateFromDiscriminatorValue },
+                { "503", global::TicketingFunctions.Client.Models.ServiceUnavailableError.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::TicketingFunctions.Client.Models.DeleteTicketResponse>(requestInfo, global::TicketingFunctions.Client.Models.DeleteTicketResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
+        /// The ticket, in create&apos;s shape, with its current etag (also in the `ETag` header, which works as anupdate&apos;s `If-Match`). A ticket of another tenant is indistinguishable from a missing one: 404. A deletedticket is 404 too, except for a `tenant_admin` who sends `includeDeleted=true` (it then has `deleted_seq` ≥ 1).**Needs** scope `tickets:read` or `tickets:write`; the ticket&apos;s team must be in the token&apos;s `teams` and oneof the caller&apos;s roles among its ticket type&apos;s allowed roles (both waived for `tenant_admin`), else 403.Checks, first failure wins: token → 401 `AUTHENTICATION_FAILURE`; headers and `includeDeleted` → 400; tenant → 404`TENANT_NOT_FOUND`; scope → 401 `USER_PERMISSION_FAILURE`; ticket → 404 `TICKET_NOT_FOUND`; team or type→ 403; store throttling or unavailable → 503; anything unexpected → 500.
         /// </summary>
         /// <returns>A <see cref="global::TicketingFunctions.Client.Models.ReadTicketResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -52,11 +93,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         /// <exception cref="global::TicketingFunctions.Client.Models.ServiceUnavailableError">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::TicketingFunctions.Client.Models.ReadTicketResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::TicketingFunctions.Client.Models.ReadTicketResponse?> GetAsync(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder.WithObjectItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::TicketingFunctions.Client.Models.ReadTicketResponse> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::TicketingFunctions.Client.Models.ReadTicketResponse> GetAsync(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder.WithObjectItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -71,17 +112,36 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
             return await RequestAdapter.SendAsync<global::TicketingFunctions.Client.Models.ReadTicketResponse>(requestInfo, global::TicketingFunctions.Client.Models.ReadTicketResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The ticket, in create&apos;s shape, with its current etag (also in the `ETag` header, which works as anupdate&apos;s `If-Match`). A ticket of another tenant is indistinguishable from a missing one: 404.**Needs** scope `tickets:read` or `tickets:write`; the ticket&apos;s team must be in the token&apos;s `teams` and oneof the caller&apos;s roles among its ticket type&apos;s allowed roles (both waived for `tenant_admin`), else 403.Checks, first failure wins: token → 401 `AUTHENTICATION_FAILURE`; headers → 400; tenant → 404`TENANT_NOT_FOUND`; scope → 401 `USER_PERMISSION_FAILURE`; ticket → 404 `TICKET_NOT_FOUND`; team or type→ 403; store throttling or unavailable → 503; anything unexpected → 500.
+        /// The ticket keeps its document and history but vanishes from the API: read, update, history and attachmentdownloads answer 404 `TICKET_NOT_FOUND` from then on (read excepted for a `tenant_admin` with`includeDeleted=true`). It gets `deleted_seq`, the next number of the tenant&apos;s deletion sequence (1, 2, …,taken from the tenant&apos;s counter document by an atomic increment, as display numbers are), a new etag,`version` + 1, and a history entry with action `deleted`. The answer is the ticket as deleted.**Needs** scope `tickets:write` and role `ticket_agent` or `tenant_admin`, plus team and ticket-type access asfor read.Checks, first failure wins: token → 401; headers → 400; tenant → 404 `TENANT_NOT_FOUND`; scope and role →401 `USER_PERMISSION_FAILURE`; ticket (missing or already deleted) → 404 `TICKET_NOT_FOUND`; team or type →403; `If-Match` malformed → 400, missing → 428 `ETAG_REQUIRED`, stale → 412 `ETAG_MISMATCH` (nothingchanges); store throttling or unavailable → 503; anything unexpected → 500.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            var requestInfo = new RequestInformation(Method.DELETE, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// The ticket, in create&apos;s shape, with its current etag (also in the `ETag` header, which works as anupdate&apos;s `If-Match`). A ticket of another tenant is indistinguishable from a missing one: 404. A deletedticket is 404 too, except for a `tenant_admin` who sends `includeDeleted=true` (it then has `deleted_seq` ≥ 1).**Needs** scope `tickets:read` or `tickets:write`; the ticket&apos;s team must be in the token&apos;s `teams` and oneof the caller&apos;s roles among its ticket type&apos;s allowed roles (both waived for `tenant_admin`), else 403.Checks, first failure wins: token → 401 `AUTHENTICATION_FAILURE`; headers and `includeDeleted` → 400; tenant → 404`TENANT_NOT_FOUND`; scope → 401 `USER_PERMISSION_FAILURE`; ticket → 404 `TICKET_NOT_FOUND`; team or type→ 403; store throttling or unavailable → 503; anything unexpected → 500.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder.WithObjectItemRequestBuilderGetQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder.WithObjectItemRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -97,6 +157,16 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// The ticket, in create&apos;s shape, with its current etag (also in the `ETag` header, which works as anupdate&apos;s `If-Match`). A ticket of another tenant is indistinguishable from a missing one: 404. A deletedticket is 404 too, except for a `tenant_admin` who sends `includeDeleted=true` (it then has `deleted_seq` ≥ 1).**Needs** scope `tickets:read` or `tickets:write`; the ticket&apos;s team must be in the token&apos;s `teams` and oneof the caller&apos;s roles among its ticket type&apos;s allowed roles (both waived for `tenant_admin`), else 403.Checks, first failure wins: token → 401 `AUTHENTICATION_FAILURE`; headers and `includeDeleted` → 400; tenant → 404`TENANT_NOT_FOUND`; scope → 401 `USER_PERMISSION_FAILURE`; ticket → 404 `TICKET_NOT_FOUND`; team or type→ 403; store throttling or unavailable → 503; anything unexpected → 500.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class WithObjectItemRequestBuilderGetQueryParameters 
+        {
+            /// <summary>`true` lets a `tenant_admin` read a deleted ticket; ignored for other roles (a deleted ticket stays 404). Default `false`.</summary>
+            [QueryParameter("includeDeleted")]
+            public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.GetIncludeDeletedQueryParameterType? IncludeDeleted { get; set; }
         }
     }
 }

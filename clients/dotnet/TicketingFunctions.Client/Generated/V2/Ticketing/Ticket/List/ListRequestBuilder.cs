@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,include*,itemTypeId*,order*,pageSize*,q*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
+        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,include*,itemTypeId*,order*,pageSize*,q*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
+        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
         {
         }
         /// <summary>
@@ -128,9 +128,22 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             [QueryParameter("createdTo")]
             public string CreatedTo { get; set; }
 #endif
+            /// <summary>For a sync client (`tenant_admin` only, else 401): only the tickets deleted after this deletion number (`0` for all), oldest deletion first, whatever `sort` would say (sending `sort` or `order` with it is 400). Page with the continuation token; the newest `deleted_seq` seen is the next `deletedSince`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("deletedSince")]
+            public string? DeletedSince { get; set; }
+#nullable restore
+#else
+            [QueryParameter("deletedSince")]
+            public string DeletedSince { get; set; }
+#endif
             /// <summary>`data` adds each ticket&apos;s `data`.</summary>
             [QueryParameter("include")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeQueryParameterType? Include { get; set; }
+            /// <summary>`true` lists deleted tickets too (with their `deleted_seq`), for a `tenant_admin` only; for anyone else deleted tickets stay out, as on a read. Default `false`.</summary>
+            [QueryParameter("includeDeleted")]
+            public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeDeletedQueryParameterType? IncludeDeleted { get; set; }
             /// <summary>Only tickets of these ticket types (repeatable, at most 50).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -156,6 +169,16 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
 #else
             [QueryParameter("q")]
             public string Q { get; set; }
+#endif
+            /// <summary>A display id: only the tickets whose `ticket_relation` points at that ticket (any relation type).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("relatedTo")]
+            public string? RelatedTo { get; set; }
+#nullable restore
+#else
+            [QueryParameter("relatedTo")]
+            public string RelatedTo { get; set; }
 #endif
             /// <summary>The sort field.</summary>
             [QueryParameter("sort")]

@@ -5,31 +5,39 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using System.Collections.Generic;
 using System.IO;
 using System;
-namespace TicketingFunctions.Client.Models
+namespace TicketingFunctions.Client.V2.Ticketing.Attachment
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class Ticket_ticket_relation : IAdditionalDataHolder, IParsable
+    public partial class AttachmentPostRequestBody : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The one part, with a filename.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? File { get; set; }
+#nullable restore
+#else
+        public string File { get; set; }
+#endif
         /// <summary>
-        /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.Ticket_ticket_relation"/> and sets the default values.
+        /// Instantiates a new <see cref="global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentPostRequestBody"/> and sets the default values.
         /// </summary>
-        public Ticket_ticket_relation()
+        public AttachmentPostRequestBody()
         {
             AdditionalData = new Dictionary<string, object>();
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.Ticket_ticket_relation"/></returns>
+        /// <returns>A <see cref="global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentPostRequestBody"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::TicketingFunctions.Client.Models.Ticket_ticket_relation CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentPostRequestBody CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::TicketingFunctions.Client.Models.Ticket_ticket_relation();
+            return new global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentPostRequestBody();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -39,6 +47,7 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "file", n => { File = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -48,6 +57,7 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("file", File);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

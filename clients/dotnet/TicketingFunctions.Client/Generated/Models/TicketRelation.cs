@@ -8,29 +8,32 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// A parent or related ticket; `null` when none.
+    /// The related ticket, with its record id, which never changes.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    public partial class CreateTicketRequest_ticketRelation : IAdditionalDataHolder, IParsable
+    public partial class TicketRelation : IParsable
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation"/> and sets the default values.
-        /// </summary>
-        public CreateTicketRequest_ticketRelation()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
+        /// <summary>The id property</summary>
+        public Guid? Id { get; set; }
+        /// <summary>The ticket type&apos;s prefix, `-`, then the tenant&apos;s number for that prefix, zero-padded to at least 4 digits. The identifier used in all later ticket APIs.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ObjectId { get; set; }
+#nullable restore
+#else
+        public string ObjectId { get; set; }
+#endif
+        /// <summary>The type property</summary>
+        public global::TicketingFunctions.Client.Models.RelationType? Type { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation"/></returns>
+        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.TicketRelation"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::TicketingFunctions.Client.Models.TicketRelation CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::TicketingFunctions.Client.Models.CreateTicketRequest_ticketRelation();
+            return new global::TicketingFunctions.Client.Models.TicketRelation();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -40,6 +43,9 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "id", n => { Id = n.GetGuidValue(); } },
+                { "objectId", n => { ObjectId = n.GetStringValue(); } },
+                { "type", n => { Type = n.GetEnumValue<global::TicketingFunctions.Client.Models.RelationType>(); } },
             };
         }
         /// <summary>
@@ -49,7 +55,9 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteAdditionalData(AdditionalData);
+            writer.WriteGuidValue("id", Id);
+            writer.WriteStringValue("objectId", ObjectId);
+            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.RelationType>("type", Type);
         }
     }
 }

@@ -7,29 +7,31 @@ using System.IO;
 using System;
 namespace TicketingFunctions.Client.Models
 {
+    /// <summary>
+    /// The related ticket, by display id: it must be a ticket of the caller&apos;s tenant that the caller could read,and not the ticket itself (else 400 keyed `ticketRelation`, one message whether it is missing or unreadable).
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
-    public partial class ListedTicket_ticket_relation : IAdditionalDataHolder, IParsable
-    #pragma warning restore CS1591
+    public partial class TicketRelationRequest : IParsable
     {
-        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
-        public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>
-        /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation"/> and sets the default values.
-        /// </summary>
-        public ListedTicket_ticket_relation()
-        {
-            AdditionalData = new Dictionary<string, object>();
-        }
+        /// <summary>The objectId property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ObjectId { get; set; }
+#nullable restore
+#else
+        public string ObjectId { get; set; }
+#endif
+        /// <summary>The type property</summary>
+        public global::TicketingFunctions.Client.Models.RelationType? Type { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation"/></returns>
+        /// <returns>A <see cref="global::TicketingFunctions.Client.Models.TicketRelationRequest"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::TicketingFunctions.Client.Models.TicketRelationRequest CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::TicketingFunctions.Client.Models.ListedTicket_ticket_relation();
+            return new global::TicketingFunctions.Client.Models.TicketRelationRequest();
         }
         /// <summary>
         /// The deserialization information for the current model
@@ -39,6 +41,8 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "objectId", n => { ObjectId = n.GetStringValue(); } },
+                { "type", n => { Type = n.GetEnumValue<global::TicketingFunctions.Client.Models.RelationType>(); } },
             };
         }
         /// <summary>
@@ -48,7 +52,8 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteAdditionalData(AdditionalData);
+            writer.WriteStringValue("objectId", ObjectId);
+            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.RelationType>("type", Type);
         }
     }
 }

@@ -1,0 +1,77 @@
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace TicketingFunctions.Storage;
+
+public static class AttachmentStoreRegistration
+{
+    /// <summary>
+    /// Blob Storage when <c>Attachments__BlobServiceUri</c> (managed identity) or <c>Attachments__BlobConnectionString</c>
+    /// (Azurite) is set, otherwise the local folder with its sweeper of stale pending uploads.
+    /// </summary>
+    public static IServiceCollection AddAttachmentStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(AttachmentOptions.SectionName);
+        services.Configure<AttachmentOptions>(section);
+        var options = section.Get<AttachmentOptions>() ?? new AttachmentOptions();
+        if (options.MaxBytes < 1) throw new InvalidOperationException("Attachments__MaxBytes must be at least 1.");
+
+        if (!options.UsesBlob)
+        {
+            services.AddSingleton<LocalFolderAttachmentStore>();
+            services.AddSingleton<IAttachmentStore>(sp => sp.GetRequiredService<LocalFolderAttachmentStore>());
+            services.AddHostedService<PendingUploadSweeper>();
+            return services;
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<AttachmentOptions>>().Value;
+            var client = string.IsNullOrWhiteSpace(o.BlobConnectionString)
+                ? new BlobServiceClient(new Uri(o.BlobServiceUri!), new DefaultAzureCredential())
+                : new BlobServiceClient(o.BlobConnectionString);
+            return client.GetBlobContainerClient(o.Container);
+        });
+        services.AddSingleton<IAttachmentStore>(sp =>
+            new BlobAttachmentStore(sp.GetRequiredService<BlobContainerClient>(), sp.GetRequiredService<ILogger<BlobAttachmentStore>>()));
+        if (options.CreateIfNotExists) services.AddHostedService<AttachmentContainerStartup>();
+        return services;
+    }
+}
+
+/// <summary>With <c>Attachments__CreateIfNotExists=true</c> (Azurite), creates the container before the host serves requests.</summary>
+public sealed class AttachmentContainerStartup(BlobContainerClient container) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Locally, what the lifecycle rule does in Azure: once at start and then hourly, deletes pending uploads older than a day.</summary>
+public sealed class PendingUploadSweeper(LocalFolderAttachmentStore store, TimeProvider time, ILogger<PendingUploadSweeper> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var deleted = await store.SweepAsync(stoppingToken);
+                if (deleted > 0) logger.LogInformation("Deleted {Count} attachment uploads never linked to a ticket", deleted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Sweeping unlinked attachment uploads failed: {ExceptionType}", ex.GetType().Name);
+            }
+            try { await Task.Delay(Interval, time, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+}
