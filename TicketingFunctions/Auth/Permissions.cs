@@ -8,6 +8,7 @@ public static class Permissions
     public const string ReadScope = "tickets:read";
     public const string WriteScope = "tickets:write";
     public const string TenantAdmin = "tenant_admin";
+    public const string TicketAgent = "ticket_agent";
 
     /// <summary>Realm roles that may create and update tickets.</summary>
     public static readonly IReadOnlyList<string> WriteRoles = ["ticket_agent", "ticket_user", TenantAdmin];
@@ -18,6 +19,10 @@ public static class Permissions
     /// <summary>Writing needs both the scope and a write role: a service account with the scope alone is refused.</summary>
     public static bool CanWrite(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, WriteRoles);
+
+    /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
+    public static bool CanAssign(Caller caller) =>
+        caller.Roles.Contains(TicketAgent) || caller.Roles.Contains(TenantAdmin);
 
     public static bool CanUseTeam(Caller caller, string teamId) =>
         caller.Roles.Contains(TenantAdmin) || caller.Teams.Contains(teamId);

@@ -15,6 +15,7 @@ namespace TicketingFunctions.Storage;
 public static class StoreJson
 {
     public const string HistoryProperty = "change_history";
+    public const string SlaStateProperty = "state";
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -39,6 +40,13 @@ public static class StoreJson
     /// <summary>The contract modifier: adds <c>change_history</c> to <see cref="Ticket"/>.</summary>
     public static void AddStoredOnlyMembers(JsonTypeInfo info)
     {
+        if (info.Type == typeof(TicketSla) && info.Kind == JsonTypeInfoKind.Object)
+        {
+            // An SLA's state depends on the time it is read; stored, it would go stale (and mislead a query).
+            foreach (var property in info.Properties)
+                if (property.Name == SlaStateProperty) property.ShouldSerialize = static (_, _) => false;
+            return;
+        }
         if (info.Type != typeof(Ticket) || info.Kind != JsonTypeInfoKind.Object) return;
         if (info.Properties.Any(p => p.Name == HistoryProperty)) return;
         var history = info.CreateJsonPropertyInfo(typeof(IReadOnlyList<TicketHistoryEntry>), HistoryProperty);

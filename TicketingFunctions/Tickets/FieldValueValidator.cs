@@ -122,7 +122,8 @@ public static class FieldValueValidator
     public static bool IsIsoDate(string text) =>
         DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);
 
-    private static bool IsEmail(string text) =>
+    /// <summary>The email rule of email fields, shared with <see cref="WatcherList"/>.</summary>
+    internal static bool IsEmail(string text) =>
         MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.');
 
     private static bool IsEmpty(JsonElement value) => value.ValueKind switch

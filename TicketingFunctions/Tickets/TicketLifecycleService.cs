@@ -35,7 +35,7 @@ public sealed class TicketLifecycleService(
         GuardAsync<Ticket>("reading a ticket", caller, request.ObjectId, async () =>
         {
             var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket", cancellationToken);
-            return access.Error is not null ? access.Error : access.Value!.Ticket;
+            return access.Error is not null ? access.Error : SlaClocks.Observe(access.Value!.Ticket, time.GetUtcNow());
         });
 
     public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
@@ -70,14 +70,21 @@ public sealed class TicketLifecycleService(
             if (read.Error is not null) return read.Error;
             TicketUpdate? update;
             using (var body = read.Value!)
+            {
+                // Assigning is a permission of its own: refused before the body's details are looked at.
+                if (WorkUpdateValidator.Assigns(body.RootElement) && !Permissions.CanAssign(caller)) return ApiError.PermissionDenied("assign ticket");
                 update = TicketUpdateValidator.Validate(body.RootElement, request.IfMatch, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
-            if (update is null) return ApiError.Invalid(errors);
+                var work = WorkUpdateValidator.Validate(body.RootElement, current, type, caller, errors);
+                if (update is not null) update = update with { Work = work };
+            }
+            if (update is null || errors.Count > 0) return ApiError.Invalid(errors);
 
             if (update.Etag is null) return ApiError.EtagRequired;
             if (!string.Equals(update.Etag, current.Etag, StringComparison.Ordinal)) return ApiError.EtagMismatch;
 
-            var revision = TicketUpdater.Apply(current, update, caller, time.GetUtcNow());
-            if (revision is null) return current; // nothing changes: nothing is written, the etag stays valid
+            var now = time.GetUtcNow();
+            var revision = TicketUpdater.Apply(current, update, caller, now);
+            if (revision is null) return SlaClocks.Observe(current, now); // nothing changes: nothing is written, the etag stays valid
 
             // One document write carries the change and its history entry. Past the cap, the oldest entries are
             // archived first (about once every cap/2 writes), so no entry is ever in neither place.
@@ -97,7 +104,7 @@ public sealed class TicketLifecycleService(
             }
             logger.LogInformation("Updated ticket {ObjectId} to version {Version}; {Archived} history entries archived",
                 current.ObjectId, updated.Version, split.Archive.Count);
-            return updated;
+            return SlaClocks.Observe(updated, now);
         });
 
     /// <summary>The checks every operation on an existing ticket shares, up to its access (403).</summary>
@@ -119,7 +126,7 @@ public sealed class TicketLifecycleService(
         {
             // The type left the catalog: only a tenant admin may still open the ticket (its fields are then unknown).
             if (!caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.Forbidden;
-            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []);
+            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []).Effective();
         }
         else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
 

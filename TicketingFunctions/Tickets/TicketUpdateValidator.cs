@@ -9,7 +9,11 @@ namespace TicketingFunctions.Tickets;
 /// when it sent none. <see cref="Summary"/> is null when not sent. <see cref="Fields"/> maps field UUIDs to their new
 /// value, null to clear an optional field.
 /// </summary>
-public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields);
+public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields)
+{
+    /// <summary><c>status_type</c> and <c>assignee</c>, validated by <see cref="WorkUpdateValidator"/>; null when neither was sent.</summary>
+    public WorkUpdate? Work { get; init; }
+}
 
 /// <summary>
 /// Validates a PATCH body <c>{"etag"?, "summary"?, "ticketBody"?: {…}}</c> against the ticket and its type, with
@@ -38,9 +42,10 @@ public static class TicketUpdateValidator
                 case EtagKey: Take(ref etag, property, EtagKey, errors); break;
                 case TicketHistory.SummaryKey: Take(ref summary, property, TicketHistory.SummaryKey, errors); break;
                 case "ticketBody": Take(ref ticketBody, property, "body", errors); break;
+                case var work when WorkUpdateValidator.IsKey(work): break; // validated by WorkUpdateValidator
                 default:
                     if (!errors.ContainsKey(property.Name))
-                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary and ticketBody");
+                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary, ticketBody, status_type and assignee");
                     break;
             }
         }
@@ -80,6 +85,12 @@ public static class TicketUpdateValidator
                 var currentOffer = current.Data[TicketValidator.OfferIdKey] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
                 if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != currentOffer)
                     errors.Add(TicketValidator.OfferIdKey, "Field offerId can't be changed");
+                continue;
+            }
+            if (WatcherList.IsKey(property.Name))
+            {
+                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
+                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
                 continue;
             }
 

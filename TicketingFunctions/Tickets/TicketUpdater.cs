@@ -33,6 +33,7 @@ public static class TicketUpdater
             if (value is null) data.Remove(key);
             else data[key] = value.DeepClone();
         }
+        var worked = update.Work is { } work ? WorkUpdateApplier.Apply(current, work, now, changes) : current;
         if (changes.Count == 0) return null;
 
         data["lastUpdatedBy"] = TicketFactory.LastUpdatedBy(caller);
@@ -46,7 +47,7 @@ public static class TicketUpdater
             Timestamp = timestamp,
             Changes = changes,
         };
-        var ticket = current with
+        var ticket = worked with
         {
             Etag = Guid.NewGuid().ToString(),
             Summary = summary,
