@@ -18,7 +18,8 @@ public sealed record TicketSla
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("target_at")] public required string TargetAt { get; init; }
     [JsonPropertyName("stopped_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? StoppedAt { get; init; }
-    [JsonPropertyName("state")] public string? State { get; init; }
+    /// <summary>Set on every answer (<see cref="SlaClocks.Observe"/>); null, and left out, in a stored document.</summary>
+    [JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? State { get; init; }
 
     /// <summary>
     /// Met when the clock stopped at or before its target, breached when it stopped after it or is still running past
