@@ -13,8 +13,8 @@ namespace TicketingFunctions.Tests.OpenApi;
 public sealed class OpenApiDocumentTests
 {
     /// <summary>
-    /// Warnings Microsoft.OpenApi's reader reports for openapi.yaml, each justified in README.md
-    /// ("Reader warnings"). A new warning fails this test until it is fixed or justified there and here.
+    /// Warnings Microsoft.OpenApi's reader reports for openapi.yaml, each justified in docs/development.md
+    /// ("How the OpenAPI document is kept true"). A new warning fails this test until it is fixed or justified there and here.
     /// </summary>
     private static readonly string[] AcceptedWarnings = [];
 

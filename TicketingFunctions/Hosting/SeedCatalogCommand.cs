@@ -89,7 +89,7 @@ public static class SeedCatalogCommand
     public const string Usage = """
         usage: seed-catalog [<catalog.json>]
           Upserts every tenant of the catalog file (the format of catalog.sample.json; default: Catalog__SeedFile)
-          into Cosmos DB. Needs CosmosDb__Endpoint (and CosmosDb__Key for an emulator); see README.
+          into Cosmos DB. Needs CosmosDb__Endpoint (and CosmosDb__Key for an emulator); see docs/operations.md.
         """;
 
     /// <summary>
