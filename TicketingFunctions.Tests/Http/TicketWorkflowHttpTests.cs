@@ -171,6 +171,26 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal(["Ticket can't move from Closed to Open; with your roles it can't move from Closed at all"], (await response.JsonAsync()).Reasons("status_type"));
     }
 
+    [Fact]
+    public async Task A_replayed_create_shows_its_clocks_as_of_the_replay()
+    {
+        HttpRequestMessage Create()
+        {
+            var request = Api.Request(HttpMethod.Post, IncidentPath, Api.Token(), TicketLifecycleUpdateTests.IncidentBody);
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", "incident-1");
+            return request;
+        }
+        var first = (await (await Api.Client.SendAsync(Create())).JsonAsync()).GetProperty("ticket");
+        _time.Advance(TimeSpan.FromHours(5));
+        var replay = await Api.Client.SendAsync(Create());
+
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        var replayed = (await replay.JsonAsync()).GetProperty("ticket");
+        Assert.Equal(first.GetProperty("object_id").GetString(), replayed.GetProperty("object_id").GetString());
+        Assert.Equal(["running", "running"], Slas(first).Values.Select(s => s.GetProperty("state").GetString()));
+        Assert.Equal(["breached", "running"], Slas(replayed).Values.Select(s => s.GetProperty("state").GetString()));
+    }
+
     // --- refusals ---
 
     [Fact]
