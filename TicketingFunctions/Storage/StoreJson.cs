@@ -9,6 +9,7 @@ namespace TicketingFunctions.Storage;
 /// JSON for documents a store writes. It differs from the API's <see cref="Api.ApiJsonContext"/> in one way: members
 /// that are stored but never answered (<c>[JsonIgnore]</c> on the type, so no response or schema can show them) are
 /// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>change_history</c>.
+/// The opposite also happens: an SLA clock's <c>state</c>, which every answer shows, is left out of stored documents.
 /// A store that serializes tickets (the Cosmos DB store's CosmosSerializer) must use <see cref="Options"/> or
 /// <see cref="AddStoredOnlyMembers"/>.
 /// </summary>
