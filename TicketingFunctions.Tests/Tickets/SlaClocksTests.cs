@@ -55,6 +55,33 @@ public sealed class SlaClocksTests
     }
 
     [Fact]
+    public void Breach_at_is_the_earliest_target_of_a_clock_running_or_stopped_late_and_null_when_every_clock_is_met()
+    {
+        TicketSla Clock(string target, string? stopped = null) => new() { Name = target, TargetAt = target, StoppedAt = stopped };
+        Assert.Null(SlaClocks.BreachAt([]));
+        Assert.Null(SlaClocks.BreachAt([Clock("2026-03-02T13:00:00.000Z", "2026-03-02T13:00:00.000Z")]));
+        Assert.Equal("2026-03-04T09:00:00.000Z", SlaClocks.BreachAt([Clock("2026-03-02T13:00:00.000Z", "2026-03-02T10:00:00.000Z"), Clock("2026-03-04T09:00:00.000Z")]));
+        Assert.Equal("2026-03-02T13:00:00.000Z", SlaClocks.BreachAt([Clock("2026-03-04T09:00:00.000Z"), Clock("2026-03-02T13:00:00.000Z", "2026-03-02T13:00:00.001Z")]));
+
+        // Whatever the time, "breach_at < now" agrees with the states every answer shows.
+        var clocks = new[] { Clock("2026-03-02T13:00:00.000Z", "2026-03-02T10:00:00.000Z"), Clock("2026-03-04T09:00:00.000Z") };
+        foreach (var now in new[] { Created, new DateTimeOffset(2026, 3, 4, 9, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 4, 9, 0, 0, 1, TimeSpan.Zero) })
+            Assert.Equal(clocks.Any(c => c.StateAt(now) == TicketSla.Breached),
+                string.CompareOrdinal(SlaClocks.BreachAt(clocks), TicketFactory.Timestamp(now)) < 0);
+    }
+
+    [Fact]
+    public void The_stored_document_carries_breach_at_and_reading_it_back_ignores_it()
+    {
+        var ticket = TicketStoreContract.NewTicket("t", "REQ-0001") with { Slas = [new TicketSla { Name = "A", TargetAt = "2026-03-02T13:00:00.000Z" }] };
+        var json = JsonSerializer.Serialize(ticket, StoreJson.Options);
+        Assert.Equal("2026-03-02T13:00:00.000Z", JsonDocument.Parse(json).RootElement.GetProperty("sla_breach_at").GetString());
+        Assert.Equal(ticket.Slas, JsonSerializer.Deserialize<Ticket>(json, StoreJson.Options)!.Slas);
+        var none = JsonSerializer.Serialize(TicketStoreContract.NewTicket("t", "REQ-0002"), StoreJson.Options);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(none).RootElement.GetProperty("sla_breach_at").ValueKind);
+    }
+
+    [Fact]
     public void The_store_keeps_target_and_stop_times_but_never_a_state_that_would_go_stale()
     {
         var ticket = TicketStoreContract.NewTicket("t", "REQ-0001") with

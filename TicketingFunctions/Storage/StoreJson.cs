@@ -17,6 +17,8 @@ public static class StoreJson
 {
     public const string HistoryProperty = "change_history";
     public const string SlaStateProperty = "state";
+    /// <summary>Stored only: <see cref="Tickets.SlaClocks.BreachAt"/> of the ticket's clocks, for a query of breached tickets.</summary>
+    public const string SlaBreachAtProperty = "sla_breach_at";
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -54,5 +56,10 @@ public static class StoreJson
         history.Get = ticket => ((Ticket)ticket).History;
         history.Set = (ticket, value) => SetHistory((Ticket)ticket, (IReadOnlyList<TicketHistoryEntry>?)value ?? Array.Empty<TicketHistoryEntry>());
         info.Properties.Add(history);
+
+        // Derived from the clocks on every write and never read back (it has no setter): a plain field to query on.
+        var breachAt = info.CreateJsonPropertyInfo(typeof(string), SlaBreachAtProperty);
+        breachAt.Get = ticket => SlaClocks.BreachAt(((Ticket)ticket).Slas);
+        info.Properties.Add(breachAt);
     }
 }

@@ -61,6 +61,23 @@ public static class SlaClocks
         return ticket with { Slas = observed };
     }
 
+    /// <summary>
+    /// The earliest instant from which one of the clocks is breached, or null when none is or can be: the target of a
+    /// clock still running or stopped after its target. It changes only when the ticket is written, so it can be
+    /// stored, and "breached now" is then the stored comparison <c>sla_breach_at &lt; now</c>, in the timestamp
+    /// format, whose text order is time order.
+    /// </summary>
+    public static string? BreachAt(IReadOnlyList<TicketSla> clocks)
+    {
+        string? earliest = null;
+        foreach (var clock in clocks)
+        {
+            if (clock.StoppedAt is not null && string.CompareOrdinal(clock.StoppedAt, clock.TargetAt) <= 0) continue; // met
+            if (earliest is null || string.CompareOrdinal(clock.TargetAt, earliest) < 0) earliest = clock.TargetAt;
+        }
+        return earliest;
+    }
+
     /// <summary>Leaving the Done category for an earlier one.</summary>
     public static bool IsReopening(string fromCategory, string toCategory) =>
         StatusCategories.Rank(fromCategory) == StatusCategories.Rank(StatusCategories.Done) &&
