@@ -11,7 +11,7 @@ namespace TicketingFunctions.Tickets;
 /// </summary>
 public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields)
 {
-    /// <summary><c>status_type</c> and <c>assignee</c>, validated by <see cref="WorkUpdateValidator"/>; null when neither was sent.</summary>
+    /// <summary><c>status_type</c> and <c>assignee</c>, validated by <see cref="WorkUpdateValidator"/>; null leaves both as they are.</summary>
     public WorkUpdate? Work { get; init; }
 }
 
