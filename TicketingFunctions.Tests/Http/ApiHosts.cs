@@ -8,6 +8,9 @@ namespace TicketingFunctions.Tests.Http;
 public interface IApiHosts
 {
     Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null);
+
+    /// <summary>The same host on Kestrel, on a loopback port (<see cref="TestApi.StartOnLoopbackAsync"/>).</summary>
+    Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null);
 }
 
 /// <summary>The embedded in-process store (the local default).</summary>
@@ -15,16 +18,24 @@ public sealed class EmbeddedHosts : IApiHosts
 {
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
         TestApi.StartAsync(configure, services);
+
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        TestApi.StartOnLoopbackAsync(configure);
 }
 
 /// <summary>The Cosmos DB store on the emulator: every host gets a fresh database, seeded with the sample catalog.</summary>
 public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
 {
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
-        TestApi.StartAsync(settings =>
-        {
-            foreach (var (key, value) in emulator.Settings(CosmosEmulatorFixture.NewDatabaseName())) settings[key] = value;
-            settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath;
-            configure?.Invoke(settings);
-        }, services);
+        TestApi.StartAsync(OnFreshDatabase(configure), services);
+
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        TestApi.StartOnLoopbackAsync(OnFreshDatabase(configure));
+
+    private Action<Dictionary<string, string?>> OnFreshDatabase(Action<Dictionary<string, string?>>? configure) => settings =>
+    {
+        foreach (var (key, value) in emulator.Settings(CosmosEmulatorFixture.NewDatabaseName())) settings[key] = value;
+        settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath;
+        configure?.Invoke(settings);
+    };
 }

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,12 +29,14 @@ public sealed class TestApi : IAsyncDisposable
     public AuthOptions Auth { get; }
     public IServiceProvider Services => App.Services;
 
-    private TestApi(WebApplication app, AuthOptions auth)
+    /// <summary>Where the API listens: the TestServer's base address, or the loopback URL Kestrel bound.</summary>
+    public Uri BaseAddress => Client.BaseAddress!;
+
+    private TestApi(WebApplication app, AuthOptions auth, HttpClient client)
     {
         App = app;
         Auth = auth;
-        // Every exchange is checked against openapi.yaml as it happens (OpenApi/OpenApiConformance.cs).
-        Client = OpenApiConformance.CreateClient(app.GetTestServer());
+        Client = client;
     }
 
     public static Dictionary<string, string?> DefaultSettings(string devKey) => new()
@@ -44,17 +48,31 @@ public sealed class TestApi : IAsyncDisposable
         ["CosmosDb:Endpoint"] = "",
     };
 
-    public static async Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    public static Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(loopback: false, configure, services);
+
+    /// <summary>
+    /// The same host on Kestrel, on a free loopback port, for what only a real socket shows: the web server's own
+    /// limits, and clients that bring their own HTTP stack.
+    /// </summary>
+    public static Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
+        StartAsync(loopback: true, configure, services: null);
+
+    private static async Task<TestApi> StartAsync(bool loopback, Action<Dictionary<string, string?>>? configure, Action<IServiceCollection>? services)
     {
         var settings = DefaultSettings(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         configure?.Invoke(settings);
-        var builder = StandaloneHost.CreateBuilder(["--environment", "Testing"], settings);
+        var builder = StandaloneHost.CreateBuilder(loopback ? ["--environment", "Testing", "--urls", "http://127.0.0.1:0"] : ["--environment", "Testing"], settings);
         services?.Invoke(builder.Services);
-        builder.WebHost.UseTestServer();
+        if (!loopback) builder.WebHost.UseTestServer();
         var app = StandaloneHost.Build(builder);
         await app.StartAsync();
         var auth = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>()!;
-        return new TestApi(app, auth);
+        // Every exchange is checked against openapi.yaml as it happens (OpenApi/OpenApiConformance.cs).
+        var client = loopback
+            ? OpenApiConformance.CreateClient(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()))
+            : OpenApiConformance.CreateClient(app.GetTestServer());
+        return new TestApi(app, auth, client);
     }
 
     public string Token(

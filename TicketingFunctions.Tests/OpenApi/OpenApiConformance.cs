@@ -26,6 +26,10 @@ public static class OpenApiConformance
     public static HttpClient CreateClient(TestServer server) =>
         new(new Handler(OpenApiContract.Instance, Recorder) { InnerHandler = server.CreateHandler() }) { BaseAddress = server.BaseAddress };
 
+    /// <summary>The same, over a real socket to a server listening at <paramref name="baseAddress"/>.</summary>
+    public static HttpClient CreateClient(Uri baseAddress) =>
+        new(new Handler(OpenApiContract.Instance, Recorder) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = baseAddress };
+
     public sealed class Handler(OpenApiContract contract, ExchangeRecorder recorder) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -77,6 +77,14 @@ public sealed class OpenApiContractTests
     }
 
     [Fact]
+    public void A_key_in_the_ticket_data_that_is_neither_documented_nor_a_field_uuid_is_refused()
+    {
+        var body = CreatedExample();
+        body["ticket"]!["data"]!["internal_note"] = "leaked";
+        Assert.Contains(CheckCreated(body), p => p.Contains("/ticket/data"));
+    }
+
+    [Fact]
     public void Formats_are_asserted()
     {
         var body = CreatedExample();

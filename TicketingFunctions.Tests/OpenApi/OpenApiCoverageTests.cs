@@ -146,6 +146,9 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
         ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
+        // Kestrel's own limit (a real socket: TestServer has none): a request line over 8 KiB.
+        ["getOpenApiYaml 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/openapi.yaml?pad=" + new string('x', 9 * 1024))],
+        ["getOpenApiJson 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/openapi.json?pad=" + new string('x', 9 * 1024))],
     };
 
     private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
@@ -197,6 +200,9 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     {
         public TestApi Api { get; private set; } = null!;
 
+        /// <summary>The normal API on Kestrel, on a loopback port.</summary>
+        public TestApi Loopback { get; private set; } = null!;
+
         /// <summary>
         /// Store faults: the other tenant's catalog read throws (→ 500 on the catalog reads), and
         /// <see cref="ThrottledTenant"/>'s is throttled (→ 503); a REQ display number is throttled (→ 503
@@ -209,6 +215,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         public async Task InitializeAsync()
         {
             Api = await TestApi.StartAsync();
+            Loopback = await TestApi.StartOnLoopbackAsync();
             Faulty = await TestApi.StartAsync(
                 settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
                 services =>
@@ -221,6 +228,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         public async Task DisposeAsync()
         {
             await Api.DisposeAsync();
+            await Loopback.DisposeAsync();
             await Faulty.DisposeAsync();
         }
 

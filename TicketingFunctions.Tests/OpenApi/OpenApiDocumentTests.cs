@@ -55,6 +55,36 @@ public sealed class OpenApiDocumentTests
     }
 
     [Fact]
+    public void Schemas_use_only_json_schema_and_openapi_keywords()
+    {
+        Assert.Empty(SchemaKeywords.Unknown(OpenApiContract.Instance.Document));
+    }
+
+    [Fact]
+    public void The_keyword_check_finds_the_key_an_unquoted_comma_in_a_flow_mapping_adds()
+    {
+        // The slip issue 12 found: "Short summary, stored at …" unquoted in a flow mapping is a description plus a second key.
+        var yaml = Encoding.UTF8.GetString(YamlFile);
+        var quoted = "description: 'Short summary, stored at the top level of the ticket.' }";
+        Assert.Contains(quoted, yaml);
+        var broken = OpenApiDescription.ToJsonNode(yaml.Replace(quoted, "description: Short summary, stored at the top level of the ticket. }")).AsObject();
+
+        Assert.Equal(["$.components.schemas.CreateTicketRequest.properties.summary: 'stored at the top level of the ticket.'"], SchemaKeywords.Unknown(broken));
+    }
+
+    [Fact]
+    public void The_keyword_check_finds_a_property_whose_schema_is_null()
+    {
+        // A key left without its value (or a bare word in a flow mapping of properties) is a null schema.
+        var yaml = Encoding.UTF8.GetString(YamlFile);
+        var line = "        metrics: { type: array, items: {}, description: 'Reserved by the contract: always `[]` so far.' }\n";
+        Assert.Contains(line, yaml);
+        var broken = OpenApiDescription.ToJsonNode(yaml.Replace(line, line + "        kept:\n")).AsObject();
+
+        Assert.Equal(["$.components.schemas.Ticket.properties.kept: not a schema (an object or a boolean)"], SchemaKeywords.Unknown(broken));
+    }
+
+    [Fact]
     public void The_embedded_document_is_the_file_in_the_repository()
     {
         Assert.Equal(YamlFile, new OpenApiDescription().Yaml.ToArray());

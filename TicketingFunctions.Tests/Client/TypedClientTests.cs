@@ -1,0 +1,109 @@
+using TicketingFunctions.Client;
+using TicketingFunctions.Client.Models;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Create.Item.Item;
+using TicketingFunctions.Tests.Http;
+using TicketingFunctions.Tests.OpenApi;
+
+namespace TicketingFunctions.Tests.Client;
+
+/// <summary>
+/// The Kiota-generated client (clients/dotnet/TicketingFunctions.Client) against the standalone host on a real
+/// loopback socket: discovery, create with field UUIDs, read, update with If-Match, and the typed errors. Every
+/// exchange also goes through the OpenAPI conformance check.
+/// </summary>
+public sealed class TypedClientOnEmbeddedStore() : TypedClientTests(new EmbeddedHosts());
+
+[Collection(TicketingFunctions.Tests.Cosmos.CosmosEmulatorCollection.Name)]
+public sealed class TypedClientOnCosmos(TicketingFunctions.Tests.Cosmos.CosmosEmulatorFixture emulator) : TypedClientTests(new CosmosHosts(emulator));
+
+public abstract class TypedClientTests(IApiHosts hosts) : IAsyncLifetime
+{
+    private const string TitleField = "ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53";
+    private const string NeededWithinField = "711ea9e6-1b73-4070-9eb2-941803f7f5d4";
+
+    private TestApi Api { get; set; } = null!;
+    private TicketingClient Client { get; set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Api = await hosts.StartOnLoopbackAsync();
+        Client = TicketingClientFactory.Create(new Uri(Api.BaseAddress, "/api"), TestApi.Tenant, TestApi.Realm,
+            _ => Task.FromResult(Api.Token()),
+            transport: new OpenApiConformance.Handler(OpenApiContract.Instance, OpenApiConformance.Recorder) { InnerHandler = new SocketsHttpHandler() });
+    }
+
+    public async Task DisposeAsync() => await Api.DisposeAsync();
+
+    private Task<CreateTicketResponse?> CreateAsync(CreateTicketRequest body) =>
+        Client.V2.Ticketing.Ticket.Create["james"]["16910"].PostAsync(body, c =>
+        {
+            c.QueryParameters.Type = PostTypeQueryParameterType.Template;
+            c.QueryParameters.Module = "ticketing";
+        });
+
+    [Fact]
+    public async Task Discover_create_read_and_update_with_if_match()
+    {
+        // Discover the ticket type's fields and the offer to create it from.
+        var types = await Client.V2.Ticketing.TicketType.GetAsync();
+        var hardware = Assert.Single(types!, t => t.Id == "16910");
+        var title = Assert.Single(hardware.Fields!, f => f.Name == "Title");
+        var offers = await Client.V2.Ticketing.Tenant.Sc.Offers.GetAsync();
+        var laptop = Assert.Single(offers!, o => o.ItemType == hardware.Id);
+
+        // Create: field values keyed by the fields' UUIDs; the helper sends "ticketRelation": null.
+        var created = await CreateAsync(CreateTicketRequests.Create(laptop.Id!, "New laptop",
+            new Dictionary<string, object> { [title.Id!] = "Need a laptop", [NeededWithinField] = "<2week" }));
+        Assert.Equal("CTC-0001", created!.ObjectId);
+
+        // Read it back.
+        var read = await Client.V2.Ticketing.Ticket[created.ObjectId].GetAsync();
+        Assert.Equal("New laptop", read!.Ticket!.Summary);
+        Assert.Equal("Need a laptop", read.Ticket.Data!.AdditionalData[TitleField]);
+        Assert.Equal(created.Ticket!.Etag, read.Ticket.Etag);
+
+        // Update with its etag in If-Match.
+        var updated = await Client.V2.Ticketing.Ticket.Update[created.ObjectId].PatchAsync(
+            new UpdateTicketRequest { Summary = "New laptop and dock" },
+            c => c.Headers.Add("If-Match", $"\"{read.Ticket.Etag}\""));
+        Assert.Equal("New laptop and dock", updated!.Ticket!.Summary);
+        Assert.Equal(2, updated.Ticket.Version);
+        Assert.NotEqual(read.Ticket.Etag, updated.Ticket.Etag);
+
+        // The first etag is stale now: a typed 412, and nothing changed.
+        var stale = await Assert.ThrowsAsync<EtagMismatchError>(() => Client.V2.Ticketing.Ticket.Update[created.ObjectId].PatchAsync(
+            new UpdateTicketRequest { Summary = "Lost update" },
+            c => c.Headers.Add("If-Match", $"\"{read.Ticket.Etag}\"")));
+        Assert.Equal(412, stale.ResponseStatusCode);
+        Assert.Equal("ETAG_MISMATCH", stale.Code);
+        Assert.Equal("New laptop and dock", (await Client.V2.Ticketing.Ticket[created.ObjectId].GetAsync())!.Ticket!.Summary);
+    }
+
+    [Fact]
+    public async Task A_field_the_ticket_type_lacks_is_a_typed_validation_error_keyed_by_the_field()
+    {
+        const string unknownField = "00000000-0000-4000-8000-000000000001";
+
+        var error = await Assert.ThrowsAsync<ValidationError>(() => CreateAsync(CreateTicketRequests.Create("23629", "New laptop",
+            new Dictionary<string, object> { [TitleField] = "Need a laptop", [unknownField] = "x" })));
+
+        Assert.Equal(400, error.ResponseStatusCode);
+        Assert.Equal("INPUT_VALIDATION_FAILURE", error.Code);
+        Assert.Equal([unknownField], error.ValidationResult!.Reason!.AdditionalData.Keys);
+    }
+
+    [Fact]
+    public async Task Without_the_helper_a_generated_request_leaves_out_ticket_relation_and_is_refused()
+    {
+        // Why CreateTicketRequests exists: Kiota writes no null property, and the contract requires the key.
+        var plain = new CreateTicketRequest
+        {
+            Source = "api", Summary = "New laptop", Attachments = new(),
+            TicketBody = new TicketBody { OfferId = "23629", AdditionalData = { [TitleField] = "Need a laptop" } },
+        };
+
+        var error = await Assert.ThrowsAsync<ValidationError>(() => CreateAsync(plain));
+
+        Assert.Equal(["ticketRelation"], error.ValidationResult!.Reason!.AdditionalData.Keys);
+    }
+}
