@@ -8,7 +8,7 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// Each changed key (`summary` or a field UUID) → its old and new value.
+    /// Each changed key (`summary`, a field UUID, `ccWatchers`, `toWatchers`, `status_type`, `status_category` or `assignee`) → its old and new value.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketHistoryEntry_changes : IAdditionalDataHolder, IParsable

@@ -13,6 +13,14 @@ namespace TicketingFunctions.Client.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UpdateTicketRequest : IParsable
     {
+        /// <summary>Who works the ticket, or `null` to clear it. Needs `ticket_agent` or `tenant_admin` (else 401).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.Assignee? Assignee { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.Assignee Assignee { get; set; }
+#endif
         /// <summary>The ticket&apos;s current etag; or send it in If-Match.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -20,6 +28,14 @@ namespace TicketingFunctions.Client.Models
 #nullable restore
 #else
         public string Etag { get; set; }
+#endif
+        /// <summary>The status to move to, along a transition of the type&apos;s workflow that one of the caller&apos;s roles may take. Sending the current status changes nothing.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? StatusType { get; set; }
+#nullable restore
+#else
+        public string StatusType { get; set; }
 #endif
         /// <summary>The summary property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -29,7 +45,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its current value.</summary>
+        /// <summary>Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its currentvalue. `ccWatchers` / `toWatchers` replace the watcher lists (`null` empties them).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody? TicketBody { get; set; }
@@ -55,7 +71,9 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "assignee", n => { Assignee = n.GetObjectValue<global::TicketingFunctions.Client.Models.Assignee>(global::TicketingFunctions.Client.Models.Assignee.CreateFromDiscriminatorValue); } },
                 { "etag", n => { Etag = n.GetStringValue(); } },
+                { "status_type", n => { StatusType = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "ticketBody", n => { TicketBody = n.GetObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>(global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody.CreateFromDiscriminatorValue); } },
             };
@@ -67,7 +85,9 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Assignee>("assignee", Assignee);
             writer.WriteStringValue("etag", Etag);
+            writer.WriteStringValue("status_type", StatusType);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>("ticketBody", TicketBody);
         }
