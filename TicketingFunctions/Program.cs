@@ -1,7 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TicketingFunctions.Hosting;
 
@@ -30,10 +27,7 @@ return 0;
 [MethodImpl(MethodImplOptions.NoInlining)]
 static async Task<int> RunUnderFunctionsHostAsync(string[] args)
 {
-    var functions = FunctionsApplication.CreateBuilder(args);
-    functions.ConfigureFunctionsWebApplication();
-    functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-    functions.Services.AddTicketing(functions.Configuration);
+    var functions = FunctionsWorkerHost.CreateBuilder(args);
     await functions.Build().RunAsync();
     return 0;
 }

@@ -99,13 +99,14 @@ bench_cleanup() {
 # CPU seconds (user + system) a process has used so far, from /proc.
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-# run_wrk NAME PORT TOKEN SECONDS PID → wrk's RESULT line for POST create (bench/create.lua) at $THREADS threads and
-# $CONNECTIONS connections (default 2 and 32), plus cpu_us: the server's CPU microseconds per request.
+# run_wrk NAME PORT TOKEN SECONDS PID [SCRIPT] → wrk's RESULT line for SCRIPT (default bench/create.lua, POST create)
+# at $THREADS threads and $CONNECTIONS connections (default 2 and 32), plus cpu_us: the server's CPU microseconds per
+# request.
 run_wrk() {
-  local name="$1" port="$2" token="$3" seconds="$4" pid="$5" out cpu0 cpu1
+  local name="$1" port="$2" token="$3" seconds="$4" pid="$5" script="${6:-$BENCH_DIR/create.lua}" out cpu0 cpu1
   cpu0="$(cpu_seconds "$pid")"
   out="$(BENCH_TOKEN="$token" BENCH_TENANT="$TENANT" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-32}" -d"${seconds}s" --timeout 5s \
-    -s "$BENCH_DIR/create.lua" "http://127.0.0.1:$port" 2>&1)" || { echo "$out" >&2; echo "bench: wrk failed against $name" >&2; return 1; }
+    -s "$script" "http://127.0.0.1:$port" 2>&1)" || { echo "$out" >&2; echo "bench: wrk failed against $name" >&2; return 1; }
   cpu1="$(cpu_seconds "$pid")"
   out="$(grep '^RESULT' <<<"$out")" || { echo "$out" >&2; return 1; }
   awk -v line="$out" -v c0="$cpu0" -v c1="$cpu1" 'BEGIN {

@@ -23,6 +23,15 @@ param authAllowedRealms string
 @description('Audience that access tokens must carry (Auth__Audience).')
 param authAudience string
 
+@description('Comma-separated browser origins allowed by CORS, e.g. https://app.example.com; empty (the default) allows none (Cors__AllowedOrigins and the function app\'s CORS).')
+param corsAllowedOrigins string = ''
+
+// Every instance signs and checks list continuation tokens with this key. Unless one is passed, each deployment makes a
+// new one: tokens issued before a deployment are then refused (400) and clients start their listing again.
+@secure()
+@description('Base64 of at least 32 random bytes: the HMAC key of list continuation tokens (TicketList__ContinuationTokenKey).')
+param ticketListContinuationTokenKey string = base64('${newGuid()}${newGuid()}')
+
 @description('Cosmos DB capacity: serverless (default) or autoscale provisioned throughput.')
 @allowed([
   'serverless'
@@ -144,6 +153,8 @@ module api 'app/api.bicep' = {
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
+    corsAllowedOrigins: corsAllowedOrigins
+    ticketListContinuationTokenKey: ticketListContinuationTokenKey
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.
   dependsOn: [

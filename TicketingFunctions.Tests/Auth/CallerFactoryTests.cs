@@ -5,8 +5,11 @@ namespace TicketingFunctions.Tests.Auth;
 
 public sealed class CallerFactoryTests
 {
+    // As the token handler gives them: a JSON-object claim (realm_access) has the value type JSON, the others are strings.
     private static ClaimsPrincipal Principal(params (string Type, string Value)[] claims) =>
-        new(new ClaimsIdentity(claims.Select(c => new Claim(c.Type, c.Value)), "test"));
+        new(new ClaimsIdentity(claims.Select(c => c.Type == "realm_access"
+            ? new Claim(c.Type, c.Value, Microsoft.IdentityModel.JsonWebTokens.JsonClaimValueTypes.Json)
+            : new Claim(c.Type, c.Value)), "test"));
 
     [Fact]
     public void Reads_tenant_scopes_realm_roles_teams_and_names()
@@ -42,6 +45,22 @@ public sealed class CallerFactoryTests
     {
         var caller = CallerFactory.FromPrincipal(Principal(("realm_access", realmAccess)), "demo", "teams");
         Assert.Empty(caller.Roles);
+    }
+
+    [Fact]
+    public void Realm_access_as_a_string_grants_no_roles_even_when_it_holds_json_text()
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim("realm_access", """{"roles":["tenant_admin"]}""")], "test"));
+        Assert.Empty(CallerFactory.FromPrincipal(principal, "demo", "teams").Roles);
+    }
+
+    [Fact]
+    public void Issuer_and_subject_come_from_iss_and_sub_and_a_uuid_tenant_is_canonical()
+    {
+        var caller = CallerFactory.FromPrincipal(Principal(("iss", "https://id/realms/demo"), ("sub", "42"), ("tenant_id", "820188FF-2036-4924-B80F-D11610735D86")), "demo", "teams");
+        Assert.Equal(("https://id/realms/demo", "42"), (caller.Issuer, caller.Subject));
+        Assert.Equal("820188ff-2036-4924-b80f-d11610735d86", caller.TenantId);
+        Assert.Null(CallerFactory.FromPrincipal(Principal(("sub", "")), "demo", "teams").Subject);
     }
 
     [Fact]

@@ -4,8 +4,11 @@ using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tests.Cosmos;
 
-/// <summary>One HTTP request the Cosmos client sent, and what came back.</summary>
-public sealed record SentRequest(string Method, string Path, HttpStatusCode Status);
+/// <summary>One HTTP request the Cosmos client sent, and what came back; <see cref="Headers"/> are the request's x-ms-* headers.</summary>
+public sealed record SentRequest(string Method, string Path, HttpStatusCode Status, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+}
 
 /// <summary>
 /// Sits in the Cosmos client's HTTP pipeline (through <see cref="CosmosHttpInterceptor"/>): records every
@@ -48,6 +51,10 @@ public sealed class RecordingHandler : DelegatingHandler
         return response;
     }
 
+    private static Dictionary<string, string> CosmosHeaders(HttpRequestMessage request) =>
+        request.Headers.Where(h => h.Key.StartsWith("x-ms-", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
@@ -68,7 +75,7 @@ public sealed class RecordingHandler : DelegatingHandler
             _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0));
             throw;
         }
-        _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, response.StatusCode));
+        _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, response.StatusCode, CosmosHeaders(request)));
         return response;
     }
 }

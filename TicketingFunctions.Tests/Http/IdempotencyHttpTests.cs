@@ -97,6 +97,70 @@ public abstract class IdempotencyHttpTests(IApiHosts hosts)
     }
 
     [Fact]
+    public async Task Keys_belong_to_the_token_subject_not_to_a_shared_username_or_email()
+    {
+        await using var api = await hosts.StartAsync();
+        var responses = new List<HttpResponseMessage>();
+        foreach (var subject in new[] { "sub-a", "sub-b", "sub-c" })
+            responses.Add(await api.Client.SendAsync(Create(api, "shared", token: api.Token(username: "same", email: "same@example.com", subject: subject))));
+        responses.Add(await api.Client.SendAsync(Create(api, "shared", token: api.Token(username: "", email: null, subject: "sub-d"))));
+
+        Assert.Equal(["CTC-0001", "CTC-0002", "CTC-0003", "CTC-0004"],
+            await Task.WhenAll(responses.Select(async r => (await r.JsonAsync()).GetProperty("objectId").GetString()!)));
+        Assert.All(responses, r => Assert.False(r.Headers.Contains("Idempotent-Replayed")));
+    }
+
+    [Fact]
+    public async Task A_renamed_user_keeps_the_replay_and_a_token_without_subject_cannot_use_a_key()
+    {
+        await using var api = await hosts.StartAsync();
+        var first = await api.Client.SendAsync(Create(api, "rename", token: api.Token(username: "old.name", email: "old@example.com", subject: "stable")));
+        var renamed = await api.Client.SendAsync(Create(api, "rename", token: api.Token(username: "new.name", email: "new@example.com", subject: "stable")));
+        var claims = TestApi.UserClaims();
+        claims.Remove("sub");
+        var anonymous = await api.Client.SendAsync(Create(api, "rename", token: api.TokenWithClaims(claims)));
+        var anonymousWithoutKey = await api.CreateAsync(Bodies.ContractExample, api.TokenWithClaims(claims));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("true", renamed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.BadRequest, anonymous.StatusCode);
+        Assert.Equal(["Header Idempotency-Key needs a token with a subject (sub): keys belong to the caller's identity"],
+            (await anonymous.JsonAsync()).Reasons("Idempotency-Key"));
+        Assert.Equal("CTC-0002", (await anonymousWithoutKey.JsonAsync()).GetProperty("objectId").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_body_formatted_differently_and_the_query_reordered_is_the_same_request()
+    {
+        await using var api = await hosts.StartAsync();
+        var compact = System.Text.Json.Nodes.JsonNode.Parse(Bodies.ContractExample)!.ToJsonString();
+        var first = await api.Client.SendAsync(Create(api, "format", compact));
+        var pretty = await api.Client.SendAsync(Create(api, "format", Bodies.ContractExample));
+        var reordered = api.Request(HttpMethod.Post, "/api/v2/ticketing/ticket/create/james/16910?module=ticketing&type=template", api.Token(), compact.Replace("api", "\u0061pi"));
+        reordered.Headers.TryAddWithoutValidation("Idempotency-Key", "format");
+        var escapedAndReordered = await api.Client.SendAsync(reordered);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("true", pretty.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("true", escapedAndReordered.Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
+    public async Task A_replay_answers_the_first_response_etag_even_after_the_ticket_changed()
+    {
+        await using var api = await hosts.StartAsync();
+        var first = await api.Client.SendAsync(Create(api, "stale"));
+        var ticket = (await first.JsonAsync()).GetProperty("ticket");
+        var updated = await api.PatchAsync("CTC-0001", TicketLifecycleApi.Patch(ticket.GetProperty("etag").GetString(), "\"summary\":\"changed\""));
+        var replay = await api.Client.SendAsync(Create(api, "stale"));
+
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal(first.Headers.ETag, replay.Headers.ETag);
+        Assert.NotEqual(updated.Headers.ETag, replay.Headers.ETag);
+        Assert.Equal("Hardware request - new laptop", (await replay.JsonAsync()).GetProperty("ticket").GetProperty("summary").GetString());
+    }
+
+    [Fact]
     public async Task A_malformed_key_is_a_400_by_header_name()
     {
         await using var api = await hosts.StartAsync();

@@ -84,10 +84,40 @@ public sealed class TestApi : IAsyncDisposable
         string username = "user@example.com",
         string? email = "user@example.com",
         TimeSpan? lifetime = null,
-        DateTime? now = null) =>
+        DateTime? now = null,
+        string? subject = null) =>
         DevTokenIssuer.Issue(Auth, new DevTokenRequest(tenant, realm,
             roles.Split(',', StringSplitOptions.RemoveEmptyEntries), teams.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            scope, username, email, "Jane", "Doe", lifetime), now);
+            scope, username, email, "Jane", "Doe", lifetime, subject), now);
+
+    /// <summary>A token signed with this host's dev key carrying exactly <paramref name="claims"/> (issuer, audience and lifetime added).</summary>
+    public string TokenWithClaims(IDictionary<string, object> claims, IDictionary<string, object>? header = null)
+    {
+        var now = DateTime.UtcNow;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = RealmAuthentication.IssuerFor(Auth, Realm),
+            Audience = Auth.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            Claims = claims,
+            AdditionalHeaderClaims = header,
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(DevSigningKey.FromOptions(Auth), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary>The claims <see cref="Token"/> gives a ticket_user of team james, to change one at a time.</summary>
+    public static Dictionary<string, object> UserClaims(string tenant = Tenant) => new()
+    {
+        ["tenant_id"] = tenant,
+        ["scope"] = "tickets:read tickets:write",
+        ["realm_access"] = new Dictionary<string, object> { ["roles"] = new[] { "ticket_user" } },
+        ["teams"] = new[] { "james" },
+        ["preferred_username"] = "user@example.com",
+        ["email"] = "user@example.com",
+        ["sub"] = "user@example.com",
+    };
 
     public HttpRequestMessage Request(HttpMethod method, string path, string? token = null, string? body = null,
         string tenantHeader = Tenant, string? realmHeader = Realm, string? supportHeader = "false")

@@ -124,8 +124,10 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
         public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) => inner.CreateTicketAsync(ticket, cancellationToken);
         public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
             inner.AppendHistoryArchiveAsync(tenantId, ticketId, entries, cancellationToken);
-        public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
-            inner.GetHistoryArchiveAsync(tenantId, ticketId, cancellationToken);
+        public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken) =>
+            inner.GetHistoryArchiveAsync(tenantId, ticketId, afterVersion, throughVersion, cancellationToken);
+        public Task<TicketingFunctions.Tickets.Listing.TicketPage> ListTicketsAsync(TicketingFunctions.Tickets.Listing.TicketListQuery query, CancellationToken cancellationToken) =>
+            inner.ListTicketsAsync(query, cancellationToken);
         public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken) =>
             inner.ClaimIdempotencyKeyAsync(claim, canTakeOver, cancellationToken);
         public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken) => inner.SaveIdempotencyRecordAsync(record, cancellationToken);

@@ -144,7 +144,7 @@ public abstract partial class TicketLifecycleHistoryTests(IApiHosts hosts) : IAs
         // Cap 6: the 7th entry moves the oldest four out at once (down to half the cap), and so on.
         Assert.Equal([2, 3, 4, 5, 6, 3, 4, 5, 6, 3, 4, 5, 6, 3], embeddedCounts);
         var stored = (await store.GetTicketAsync(TestApi.Tenant, objectId, default))!;
-        var archive = await store.GetHistoryArchiveAsync(TestApi.Tenant, stored.Id, default);
+        var archive = await store.GetHistoryArchiveAsync(TestApi.Tenant, stored.Id, 0, int.MaxValue, default);
         Assert.Equal(Enumerable.Range(1, 12), archive.Select(e => e.Version));
         Assert.Equal([13, 14, 15], stored.History.Select(e => e.Version));
 
@@ -174,6 +174,101 @@ public abstract partial class TicketLifecycleHistoryTests(IApiHosts hosts) : IAs
         }
 
         Assert.Equal(50, largest);
-        Assert.Equal(Enumerable.Range(1, 61), (await HistoryAsync(api, objectId)).Select(e => e.GetProperty("version").GetInt32()));
+        // Pages of 50 by default: the first ends with a cursor, the second is the last.
+        var first = await (await api.GetHistoryAsync(objectId)).JsonAsync();
+        var second = await (await api.Client.SendAsync(api.Request(HttpMethod.Get, HistoryPath(objectId) + "?after=50", api.Token()))).JsonAsync();
+        Assert.Equal(Enumerable.Range(1, 50), first.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
+        Assert.Equal(50, first.GetProperty("nextAfter").GetInt32());
+        Assert.Equal(Enumerable.Range(51, 11), second.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextAfter").ValueKind);
+    }
+
+    private static async Task<JsonElement> PageAsync(TestApi api, string objectId, string query)
+    {
+        var response = await api.Client.SendAsync(api.Request(HttpMethod.Get, HistoryPath(objectId) + query, api.Token()));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    private static int[] Versions(JsonElement page) => [.. page.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("version").GetInt32())];
+
+    private static int? NextAfter(JsonElement page) =>
+        page.GetProperty("nextAfter").ValueKind == JsonValueKind.Null ? null : page.GetProperty("nextAfter").GetInt32();
+
+    [Fact]
+    public async Task Pages_follow_the_cursor_through_the_archive_and_the_ticket_to_the_end()
+    {
+        await using var api = await hosts.StartAsync(settings => settings["TicketHistory:MaxEmbeddedEntries"] = "6");
+        var created = await api.CreateTicketAsync();
+        var objectId = created.GetProperty("object_id").GetString()!;
+        var etag = created.GetProperty("etag").GetString()!;
+        for (var i = 1; i <= 14; i++)
+            etag = (await (await api.PatchAsync(objectId, Patch(etag, $"\"summary\":\"revision {i}\""))).JsonAsync()).GetProperty("ticket").GetProperty("etag").GetString()!;
+
+        var pages = new List<int[]>();
+        var cursors = new List<int?>();
+        string query = "?limit=4";
+        while (true)
+        {
+            var page = await PageAsync(api, objectId, query);
+            pages.Add(Versions(page));
+            cursors.Add(NextAfter(page));
+            if (NextAfter(page) is not { } next) break;
+            query = $"?after={next}&limit=4";
+        }
+
+        // Versions 1..12 are archived, 13..15 on the ticket: pages cross both without a gap or a repeat.
+        Assert.Equal([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15]], pages);
+        Assert.Equal([4, 8, 12, null], cursors);
+        var middle = await PageAsync(api, objectId, "?after=10&limit=3");
+        Assert.Equal([11, 12, 13], Versions(middle));
+        Assert.Empty(Versions(await PageAsync(api, objectId, "?after=15")));
+        Assert.Null(NextAfter(await PageAsync(api, objectId, "?after=99")));
+        Assert.Equal(Enumerable.Range(1, 15), Versions(await PageAsync(api, objectId, "?limit=200")));
+    }
+
+    [Fact]
+    public async Task A_page_is_bounded_in_bytes_as_well_as_in_entries_but_holds_at_least_one_entry()
+    {
+        await using var api = await hosts.StartAsync(settings => settings["TicketHistory:MaxPageBytes"] = "40000");
+        var created = await api.CreateTicketAsync();
+        var objectId = created.GetProperty("object_id").GetString()!;
+        var etag = created.GetProperty("etag").GetString()!;
+        for (var i = 1; i <= 4; i++)
+            etag = (await (await api.PatchAsync(objectId, Patch(etag, $$"""  "ticketBody":{"{{Bodies.DescriptionField}}":"<p>{{new string((char)('a' + i), 12_000)}}</p>"}  """)))
+                .JsonAsync()).GetProperty("ticket").GetProperty("etag").GetString()!;
+
+        // The first update's entry carries ~12 KB (the new description), each later one ~24 KB (old and new):
+        // 40 000 characters hold the creation and two updates, then one update per page.
+        var first = await PageAsync(api, objectId, "");
+        Assert.Equal([1, 2, 3], Versions(first));
+        var next = await PageAsync(api, objectId, $"?after={NextAfter(first)}");
+        Assert.Equal([4], Versions(next));
+        Assert.Equal(4, NextAfter(next));
+        var last = await PageAsync(api, objectId, "?after=4");
+        Assert.Equal([5], Versions(last));
+
+        await using var tight = await hosts.StartAsync(settings => settings["TicketHistory:MaxPageBytes"] = "10");
+        var small = await tight.CreateTicketAsync();
+        var one = await PageAsync(tight, small.GetProperty("object_id").GetString()!, "");
+        Assert.Equal([1], Versions(one));
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit", "Query parameter limit must be a whole number from 1 to 200")]
+    [InlineData("?limit=201", "limit", "Query parameter limit must be a whole number from 1 to 200")]
+    [InlineData("?limit=ten", "limit", "Query parameter limit must be a whole number from 1 to 200")]
+    [InlineData("?limit=-5", "limit", "Query parameter limit must be a whole number from 1 to 200")]
+    [InlineData("?after=-1", "after", "Query parameter after must be a version number (0 or more)")]
+    [InlineData("?after=v3", "after", "Query parameter after must be a version number (0 or more)")]
+    public async Task A_malformed_limit_or_after_is_a_400_keyed_by_the_parameter(string query, string key, string message)
+    {
+        var objectId = (await Api.CreateTicketAsync()).GetProperty("object_id").GetString()!;
+        var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Get, HistoryPath(objectId) + query, Api.Token()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.JsonAsync();
+        Assert.Equal([key], json.ReasonKeys());
+        Assert.Equal([message], json.Reasons(key));
     }
 }

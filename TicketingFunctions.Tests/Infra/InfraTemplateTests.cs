@@ -287,6 +287,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.IssuerTemplate)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.AllowedRealms)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.Audience)),
+        Setting(TicketingFunctions.Tickets.Listing.TicketListOptions.SectionName, nameof(TicketingFunctions.Tickets.Listing.TicketListOptions.ContinuationTokenKey)),
         "AZURE_CLIENT_ID",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
@@ -450,6 +451,14 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
             Assert.Equal(["/*"], container.Required("properties.resource.indexingPolicy.includedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
             Assert.Equal([excluded], container.Required("properties.resource.indexingPolicy.excludedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));
         }
+
+        // The listings' composite indexes: exactly those the app declares on the containers it creates (emulators).
+        var composite = tickets.Required("properties.resource.indexingPolicy.compositeIndexes").EnumerateArray()
+            .Select(index => string.Join(",", index.EnumerateArray().Select(p => $"{p.GetProperty("path").GetString()} {p.GetProperty("order").GetString()}")))
+            .ToList();
+        var declared = CosmosListingIndexes.Paths().Select(paths => string.Join(",", paths.Select(p => $"{p} ascending"))).ToList();
+        Assert.Equal(declared, composite);
+        Assert.Null(tenants.At("properties.resource.indexingPolicy.compositeIndexes"));
     }
 
     [Fact]
@@ -480,6 +489,21 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Assert.True(site.Required("properties.httpsOnly").GetBoolean());
         Assert.Equal("1.2", site.Required("properties.siteConfig.minTlsVersion").GetString());
         Assert.Equal("Disabled", site.Required("properties.siteConfig.ftpsState").GetString());
+    }
+
+    [Fact]
+    public void Function_app_cors_comes_from_the_standalone_hosts_origin_list()
+    {
+        var site = _infra.Single("Microsoft.Web/sites");
+        var origins = site.Resolve(site.Required("properties.siteConfig.cors.allowedOrigins")).ToString();
+        Assert.Contains("parameters('corsAllowedOrigins')", origins);
+        Assert.Contains("split(", origins);
+        Assert.False(site.Required("properties.siteConfig.cors.supportCredentials").GetBoolean());
+        Assert.Equal("", site.ResolveParameter("corsAllowedOrigins").GetString());
+
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(_infra.RepoRoot, "infra", "main.parameters.json")));
+        Assert.Equal("${CORS_ALLOWED_ORIGINS=}", file.RootElement.GetProperty("parameters").GetProperty("corsAllowedOrigins").GetProperty("value").GetString());
+        Assert.Contains("Cors__AllowedOrigins", File.ReadAllText(Path.Combine(_infra.RepoRoot, "infra", "app", "api.bicep")));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Tests.OpenApi;
 
@@ -73,6 +74,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["createTicket 413 application/json"] = [a => a.Api.CreateAsync(Bodies.Example(b => b["summary"] = new string('x', 1024 * 1024)))],
         ["createTicket 500 application/json"] = [a => a.Faulty.CreateAsync(Bodies.ContractExample)],
+        ["createTicket 415 application/json"] = [a => a.SendBody(HttpMethod.Post, TestApi.CreatePath, new StringContent(Bodies.ContractExample, System.Text.Encoding.UTF8, "text/plain"))],
+        ["createTicket 408 application/json"] = [a => a.SendStalled(HttpMethod.Post, TestApi.CreatePath)],
         ["createTicket 503 application/json"] = [a => a.Faulty.CreateAsync(IncidentBody, path: IncidentPath)],
 
         ["listTicketTypes 200 application/json"] = [a => a.Send(HttpMethod.Get, "/api/v2/ticketing/ticket-type", a.Api.Token(scope: "tickets:read"))],
@@ -129,6 +132,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
         ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
         ["updateTicket 428 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), """{"summary":"x"}""")],
+        ["updateTicket 415 application/json"] = [async a => await a.SendBody(HttpMethod.Patch, Update(await a.CreateTicket()), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
+        ["updateTicket 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Patch, Update(await a.CreateTicket()))],
         ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
         ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
 
@@ -144,6 +149,32 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
         ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
 
+        ["listTickets 200 application/json"] =
+        [
+            async a =>
+            {
+                await a.CreateTicket();
+                await a.CreateTicket();
+                var first = await (await a.Send(HttpMethod.Get, List("pageSize=1&teamId=james"), a.Api.Token())).JsonAsync();
+                return await a.Send(HttpMethod.Get, List($"pageSize=1&teamId=james&include=data&continuationToken={first.GetProperty("continuationToken").GetString()}"), a.Api.Token());
+            },
+            a => a.Send(HttpMethod.Get, List("q=laptop&sort=updated_at&order=asc"), a.Api.Token(scope: "tickets:read")),
+        ],
+        ["listTickets 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, List("pageSize=0"), a.Api.Token()),
+            a => a.Send(HttpMethod.Get, List(""), a.Api.Token(), tenant: "not-a-uuid"),
+            a => a.Send(HttpMethod.Get, List("continuationToken=AAAAAAAA"), a.Api.Token()),
+        ],
+        ["listTickets 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, List(""), null),
+            a => a.Send(HttpMethod.Get, List(""), a.Api.Token(scope: "openid")),
+        ],
+        ["listTickets 404 application/json"] = [a => a.Send(HttpMethod.Get, List(""), a.Api.Token(), tenant: TestApi.OtherTenant)],
+        ["listTickets 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails500))],
+        ["listTickets 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails503))],
+
         ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
         ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
         // Kestrel's own limit (a real socket: TestServer has none): a request line over 8 KiB.
@@ -152,6 +183,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     };
 
     private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
 
@@ -214,7 +246,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         public async Task InitializeAsync()
         {
-            Api = await TestApi.StartAsync();
+            Api = await TestApi.StartAsync(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, StalledBody>());
             Loopback = await TestApi.StartOnLoopbackAsync();
             Faulty = await TestApi.StartAsync(
                 settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
@@ -252,6 +284,20 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return ticket.GetProperty("object_id").GetString()!;
         }
 
+        public Task<HttpResponseMessage> SendBody(HttpMethod method, string path, HttpContent content)
+        {
+            var request = Api.Request(method, path, Api.Token());
+            request.Content = content;
+            return Api.Client.SendAsync(request);
+        }
+
+        public Task<HttpResponseMessage> SendStalled(HttpMethod method, string path)
+        {
+            var request = Api.Request(method, path, Api.Token(), Bodies.ContractExample);
+            request.Headers.Add(StalledBody.Header, "true");
+            return Api.Client.SendAsync(request);
+        }
+
         public Task<HttpResponseMessage> SendFaultyTicket(HttpMethod method, string path, string? body = null) =>
             Faulty.Client.SendAsync(Faulty.Request(method, path, Faulty.Token(), body));
 
@@ -270,6 +316,32 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     }
 
     /// <summary>
+    /// Stands in for Kestrel giving up on a body that arrives too slowly (the real socket's 408 is tested in
+    /// Hosting/BrokenBodySocketTests.cs): a request marked with <see cref="Header"/> gets a body stream that throws what
+    /// Kestrel throws then. The in-process server can't stall a body itself.
+    /// </summary>
+    public sealed class StalledBody : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public const string Header = "x-test-stalled-body";
+
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use(nextMiddleware => context =>
+            {
+                if (context.Request.Headers.ContainsKey(Header)) context.Request.Body = new Stalled();
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+
+        private sealed class Stalled : MemoryStream
+        {
+            public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+                ValueTask.FromException<int>(new Microsoft.AspNetCore.Http.BadHttpRequestException("Reading the request body timed out due to data arriving too slowly.", 408));
+        }
+    }
+
+    /// <summary>
     /// The real store with faults on a few calls. A proxy rather than a class implementing ITicketStore, so
     /// that methods added to the interface later need no change here.
     /// </summary>
@@ -283,6 +355,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             ((FaultyStore)(object)proxy)._inner = inner;
             return proxy;
         }
+
+        /// <summary>A listing whose <c>q</c> is this display id.</summary>
+        private static bool SearchesFor(object? query, string objectId) =>
+            query is TicketListQuery listing && listing.Filters.OfType<ContainsTextFilter>().Any(f => f.Text == objectId.ToLowerInvariant());
 
         protected override object? Invoke(MethodInfo? method, object?[]? args)
         {
@@ -298,6 +374,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                     return Task.FromException<Ticket?>(new InvalidOperationException("ticket read failed"));
                 case nameof(ITicketStore.GetTicketAsync) when Equals(args![1], Apis.Fails503):
                     return Task.FromException<Ticket?>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
+                case nameof(ITicketStore.ListTicketsAsync) when SearchesFor(args![0], Apis.Fails500):
+                    return Task.FromException<TicketPage>(new InvalidOperationException("listing failed"));
+                case nameof(ITicketStore.ListTicketsAsync) when SearchesFor(args![0], Apis.Fails503):
+                    return Task.FromException<TicketPage>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
                 case nameof(ITicketStore.ClaimIdempotencyKeyAsync) when args![0] is IdempotencyRecord claim:
                     // Every key is held by a request still in progress (→ 409).
                     return Task.FromResult<IdempotencyRecord?>(claim);

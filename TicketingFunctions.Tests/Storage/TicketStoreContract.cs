@@ -10,7 +10,7 @@ namespace TicketingFunctions.Tests.Storage;
 /// The behaviour every <see cref="ITicketStore"/> must have. Each implementation runs it through a
 /// subclass that supplies a fresh store; tenants are random per test so runs never see each other.
 /// </summary>
-public abstract class TicketStoreContract
+public abstract partial class TicketStoreContract
 {
     protected abstract Task<ITicketStore> CreateStoreAsync();
 
@@ -273,7 +273,7 @@ public abstract class TicketStoreContract
         await store.AppendHistoryArchiveAsync(tenant, ticketId, older, default);
         await store.AppendHistoryArchiveAsync(tenant, ticketId, newer, default); // a retry, or a writer that lost the race
 
-        var archive = await store.GetHistoryArchiveAsync(tenant, ticketId, default);
+        var archive = await store.GetHistoryArchiveAsync(tenant, ticketId, 0, int.MaxValue, default);
         Assert.Equal([1, 2, 3, 4], archive.Select(e => e.Version));
         Assert.Equal(Json([.. older, .. newer]), Json(archive));
     }
@@ -291,7 +291,24 @@ public abstract class TicketStoreContract
         await store.AppendHistoryArchiveAsync(tenant, ticketId, entries, default);
         await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[..2], default);
 
-        Assert.Equal([1, 2, 3], (await store.GetHistoryArchiveAsync(tenant, ticketId, default)).Select(e => e.Version));
+        Assert.Equal([1, 2, 3], (await store.GetHistoryArchiveAsync(tenant, ticketId, 0, int.MaxValue, default)).Select(e => e.Version));
+    }
+
+    [Fact]
+    public async Task History_archive_reads_a_range_of_versions_across_archive_documents()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticketId = Guid.NewGuid().ToString();
+        var entries = Enumerable.Range(1, 12).Select(v => Entry(v, TicketHistory.Updated, ("summary", null, $"\"v{v}\""))).ToArray();
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[..4], default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[4..8], default);
+        await store.AppendHistoryArchiveAsync(tenant, ticketId, entries[8..], default);
+
+        Assert.Equal([3, 4, 5, 6], (await store.GetHistoryArchiveAsync(tenant, ticketId, 2, 6, default)).Select(e => e.Version));
+        Assert.Equal([9, 10, 11, 12], (await store.GetHistoryArchiveAsync(tenant, ticketId, 8, 100, default)).Select(e => e.Version));
+        Assert.Equal([1], (await store.GetHistoryArchiveAsync(tenant, ticketId, 0, 1, default)).Select(e => e.Version));
+        Assert.Empty(await store.GetHistoryArchiveAsync(tenant, ticketId, 12, 50, default));
     }
 
     [Fact]
@@ -302,9 +319,9 @@ public abstract class TicketStoreContract
         var ticketId = Guid.NewGuid().ToString();
         await store.AppendHistoryArchiveAsync(tenant, ticketId, [Entry(1, TicketHistory.Created, ("summary", null, "\"a\""))], default);
 
-        Assert.Single(await store.GetHistoryArchiveAsync(tenant, ticketId, default));
-        Assert.Empty(await store.GetHistoryArchiveAsync(tenant, Guid.NewGuid().ToString(), default));
-        Assert.Empty(await store.GetHistoryArchiveAsync(NewTenant(), ticketId, default));
+        Assert.Single(await store.GetHistoryArchiveAsync(tenant, ticketId, 0, int.MaxValue, default));
+        Assert.Empty(await store.GetHistoryArchiveAsync(tenant, Guid.NewGuid().ToString(), 0, int.MaxValue, default));
+        Assert.Empty(await store.GetHistoryArchiveAsync(NewTenant(), ticketId, 0, int.MaxValue, default));
     }
 
     internal static TicketHistoryEntry Entry(int version, string action, params (string Key, string? Old, string? New)[] changes) => new()

@@ -28,11 +28,12 @@ public sealed class CreateTicketServiceTests
     }
 
     private static readonly Caller User = new(TestApi.Tenant, "demo", "jdoe", "jane@example.com", "Jane", "Doe",
-        new HashSet<string> { "ticket_user" }, new HashSet<string> { "tickets:write" }, new HashSet<string> { "james" });
+        new HashSet<string> { "ticket_user" }, new HashSet<string> { "tickets:write" }, new HashSet<string> { "james" },
+        Issuer: "http://localhost:7071/realms/demo", Subject: "jdoe-subject");
 
     private Task<Outcome<CreatedTicket>> Create(string body = Bodies.ContractExample, string? idempotencyKey = null) =>
         _service.CreateAsync(User, new CreateTicketRequest(new RequestHeaders(TestApi.Tenant, "demo", "false"), "james", "16910", "template", "ticketing",
-            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey), default);
+            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey, ContentType: "application/json"), default);
 
     [Fact]
     public async Task A_failed_create_releases_its_idempotency_key()

@@ -50,7 +50,7 @@ public sealed class TicketLifecycleServiceTests
         _store.Setup(s => s.GetTicketAsync(TestApi.Tenant, ticket.ObjectId, It.IsAny<CancellationToken>())).ReturnsAsync(ticket);
 
     private Task<Outcome<Ticket>> Update(string body, string? ifMatch = null, Caller? caller = null) =>
-        _service.UpdateAsync(caller ?? Agent, new UpdateTicketRequest(Headers, "CTC-0007", ifMatch, new MemoryStream(Encoding.UTF8.GetBytes(body))), default);
+        _service.UpdateAsync(caller ?? Agent, new UpdateTicketRequest(Headers, "CTC-0007", ifMatch, new MemoryStream(Encoding.UTF8.GetBytes(body)), ContentType: "application/json"), default);
 
     private void VerifyOnlyTheseCalls()
     {
@@ -225,7 +225,7 @@ public sealed class TicketLifecycleServiceTests
     {
         Returns(Stored(version: 3));
 
-        var outcome = await _service.HistoryAsync(Agent, new TicketRequest(Headers, "CTC-0007"), default);
+        var outcome = await _service.HistoryAsync(Agent, new TicketHistoryRequest(Headers, "CTC-0007"), default);
 
         Assert.Equal([1, 2, 3], outcome.Value!.Entries.Select(e => e.Version));
         _store.Verify(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0007", It.IsAny<CancellationToken>()), Times.Once);
@@ -240,9 +240,9 @@ public sealed class TicketLifecycleServiceTests
         Returns(current);
         // Versions 4 and 5 were archived by a writer that then lost its race: they are in both places.
         IReadOnlyList<TicketHistoryEntry> archive = [.. Enumerable.Range(1, 5).Select(v => TicketStoreContract.Entry(v, TicketHistory.Updated, ("summary", null, "\"archived\"")))];
-        _store.Setup(s => s.GetHistoryArchiveAsync(TestApi.Tenant, current.Id, It.IsAny<CancellationToken>())).ReturnsAsync(archive);
+        _store.Setup(s => s.GetHistoryArchiveAsync(TestApi.Tenant, current.Id, 0, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(archive);
 
-        var outcome = await _service.HistoryAsync(Agent, new TicketRequest(Headers, "CTC-0007"), default);
+        var outcome = await _service.HistoryAsync(Agent, new TicketHistoryRequest(Headers, "CTC-0007"), default);
 
         var entries = outcome.Value!.Entries;
         Assert.Equal([1, 2, 3, 4, 5, 6], entries.Select(e => e.Version));

@@ -22,6 +22,10 @@ public enum ApiErrorKind
     EtagRequired,
     /// <summary>413: the body is larger than the limit.</summary>
     PayloadTooLarge,
+    /// <summary>415 UNSUPPORTED_MEDIA_TYPE: a body that is not declared as application/json (UTF-8).</summary>
+    UnsupportedMediaType,
+    /// <summary>408 REQUEST_TIMEOUT: the body did not arrive in time (the server's minimum data rate).</summary>
+    RequestTimeout,
     /// <summary>422: an Idempotency-Key reused with another request.</summary>
     IdempotencyKeyReused,
     /// <summary>409 with Retry-After: a request with the same Idempotency-Key is still running.</summary>
@@ -54,6 +58,12 @@ public sealed record ApiError(
 
     public static ApiError PayloadTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The request body is larger than {maxBytes} bytes");
+
+    public static readonly ApiError UnsupportedMediaType = new(ApiErrorKind.UnsupportedMediaType,
+        "The request body must be sent as Content-Type: application/json (optionally with charset=utf-8)");
+
+    public static readonly ApiError RequestTimeout = new(ApiErrorKind.RequestTimeout,
+        "The request body did not arrive in time; send it again");
 
     public static readonly ApiError IdempotencyKeyReused =
         new(ApiErrorKind.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request");
@@ -92,6 +102,8 @@ public static class ErrorCodes
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";

@@ -17,6 +17,7 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(ReadTicketResponse))]
 [JsonSerializable(typeof(UpdateTicketResponse))]
 [JsonSerializable(typeof(TicketHistoryResponse))]
+[JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

@@ -44,10 +44,26 @@ public sealed record UpdateTicketResponse(
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
 
-/// <summary>The history answer: every write of the ticket, oldest first, the creation first.</summary>
+/// <summary>
+/// The history answer: one page of the ticket's writes, oldest first, the creation first; <c>nextAfter</c> is the
+/// <c>after</c> of the next page, null on the last page.
+/// </summary>
 public sealed record TicketHistoryResponse(
     [property: JsonPropertyName("objectId")] string ObjectId,
-    [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History)
+    [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History,
+    [property: JsonPropertyName("nextAfter"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? NextAfter)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>
+/// A page of a ticket listing: <c>{"success":true,"status":200,"tickets":[…],"continuationToken":…|null}</c>. Each
+/// ticket is as a read answers it, without <c>data</c> unless asked for (<see cref="TicketListJson"/>).
+/// </summary>
+public sealed record TicketListResponse(
+    [property: JsonPropertyName("tickets")] IReadOnlyList<Ticket> Tickets,
+    [property: JsonPropertyName("continuationToken")] string? ContinuationToken)
 {
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;

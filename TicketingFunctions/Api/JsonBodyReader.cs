@@ -1,22 +1,31 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Api;
 
 /// <summary>
-/// Reads a JSON request body within <see cref="RequestLimits"/>: too big → 413, not JSON, too deep or a string
-/// too long → 400 keyed "body". Never throws for bad input.
+/// Reads a JSON request body within <see cref="RequestLimits"/>: not declared as JSON → 415, too big → 413, not JSON,
+/// too deep or a string too long → 400 keyed "body"; a body whose HTTP framing is broken (a malformed chunk) → 400
+/// keyed "body", one that stops arriving (a stalled chunk, fewer bytes than its Content-Length) → 408. Never throws
+/// for bad input.
 /// </summary>
-public sealed class JsonBodyReader(IOptions<RequestLimits> options)
+public sealed partial class JsonBodyReader(IOptions<RequestLimits> options, ILogger<JsonBodyReader>? logger = null)
 {
     private readonly RequestLimits _limits = options.Value;
+    private readonly ILogger _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public const string JsonMediaType = "application/json";
 
     public RequestLimits Limits => _limits;
 
-    public async Task<Outcome<JsonDocument>> ReadAsync(Stream body, long? contentLength, CancellationToken cancellationToken)
+    public async Task<Outcome<JsonDocument>> ReadAsync(Stream body, long? contentLength, string? contentType, CancellationToken cancellationToken)
     {
+        if (!IsJson(contentType)) return ApiError.UnsupportedMediaType;
         if (contentLength > _limits.MaxBodyBytes) return ApiError.PayloadTooLarge(_limits.MaxBodyBytes);
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(contentLength ?? 4096, _limits.MaxBodyBytes) + 1);
@@ -33,7 +42,22 @@ public sealed class JsonBodyReader(IOptions<RequestLimits> options)
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var read = await body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken);
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), cancellationToken);
+                }
+                catch (BadHttpRequestException ex)
+                {
+                    // The server refused the body's transport (Kestrel under both hosts): the client's fault, not ours.
+                    LogUnreadable(_logger, ex.StatusCode, ex.Message);
+                    return ex.StatusCode switch
+                    {
+                        StatusCodes.Status408RequestTimeout => ApiError.RequestTimeout,
+                        StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge(_limits.MaxBodyBytes),
+                        _ => Unframed,
+                    };
+                }
                 if (read == 0) break;
                 length += read;
                 if (length > _limits.MaxBodyBytes) return ApiError.PayloadTooLarge(_limits.MaxBodyBytes);
@@ -54,6 +78,28 @@ public sealed class JsonBodyReader(IOptions<RequestLimits> options)
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static readonly ApiError Unframed = ApiError.Invalid(new Dictionary<string, List<string>>
+    {
+        ["body"] = ["Request body could not be read: its HTTP framing is invalid (for example a malformed chunk)"],
+    });
+
+    /// <summary>application/json, with no parameter but an optional charset=utf-8 (any case, quoted or not).</summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)) return false;
+        if (!parsed.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)) return false;
+        foreach (var parameter in parsed.Parameters)
+        {
+            if (!parameter.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) return false;
+            if (!HeaderUtilities.RemoveQuotes(parameter.Value).Equals("utf-8", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        return true;
+    }
+
+    // The server's message names the cause ("Unexpected end of request content", "Bad chunk size data"); no request data.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request body refused by the server ({Status}): {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, int status, string reason);
 
     /// <summary>One pass over the body: valid JSON, nesting and string lengths. Null when fine.</summary>
     private string? Scan(ReadOnlySpan<byte> json)

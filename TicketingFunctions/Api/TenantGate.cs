@@ -15,7 +15,9 @@ public sealed class TenantGate(CatalogProvider catalogs)
         headers.Validate(requestErrors);
         if (requestErrors.Count > 0) return ApiError.Invalid(requestErrors, "The request headers or query parameters are invalid");
 
-        if (caller.TenantId is null || !string.Equals(caller.TenantId, headers.TenantId, StringComparison.OrdinalIgnoreCase))
+        // Compared as UUIDs: neither the claim's nor the header's letter case matters. The caller's tenant is
+        // already canonical (lower case), and it alone names the partition.
+        if (!Guid.TryParse(caller.TenantId, out var claimed) || !Guid.TryParse(headers.TenantId, out var sent) || claimed != sent)
             return ApiError.TenantNotFound;
 
         var catalog = await catalogs.GetAsync(caller.TenantId, cancellationToken);

@@ -1,6 +1,10 @@
 namespace TicketingFunctions.Auth;
 
 /// <summary>Who is calling, as proven by a validated token. <see cref="TenantId"/> is the only source of the partition key.</summary>
+/// <param name="TenantId">The token's tenant, in canonical lower-case UUID form when it is a UUID.</param>
+/// <param name="Issuer">The validated token's <c>iss</c>.</param>
+/// <param name="Subject">The validated token's <c>sub</c>: with <see cref="Issuer"/>, the caller's stable identity
+/// (a username or email can change, or be shared). Null when the token has none.</param>
 public sealed record Caller(
     string? TenantId,
     string Realm,
@@ -10,7 +14,9 @@ public sealed record Caller(
     string? LastName,
     IReadOnlySet<string> Roles,
     IReadOnlySet<string> Scopes,
-    IReadOnlySet<string> Teams)
+    IReadOnlySet<string> Teams,
+    string? Issuer = null,
+    string? Subject = null)
 {
     /// <summary>The identity recorded as <c>submittedBy</c>: the email, else the username.</summary>
     public string SubmittedBy => string.IsNullOrEmpty(Email) ? Username : Email;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace TicketingFunctions.Auth;
 
@@ -16,7 +17,10 @@ public static class CallerFactory
 
         var roles = new HashSet<string>(StringComparer.Ordinal);
         foreach (var claim in principal.FindAll(ClaimNames.RealmAccess))
-            AddRealmRoles(claim.Value, roles);
+        {
+            // Only a JSON object grants roles: a string that merely contains JSON text is not realm_access.
+            if (claim.ValueType == JsonClaimValueTypes.Json) AddRealmRoles(claim.Value, roles);
+        }
 
         var teams = new HashSet<string>(StringComparer.Ordinal);
         foreach (var claim in principal.FindAll(teamsClaim))
@@ -24,9 +28,15 @@ public static class CallerFactory
 
         var email = Get(ClaimNames.Email);
         var username = Get(ClaimNames.PreferredUsername) ?? email ?? Get(ClaimNames.Subject) ?? "";
-        return new Caller(Get(ClaimNames.TenantId), realm, username, email,
-            Get(ClaimNames.GivenName), Get(ClaimNames.FamilyName), roles, scopes, teams);
+        var subject = Get(ClaimNames.Subject);
+        return new Caller(CanonicalTenant(Get(ClaimNames.TenantId)), realm, username, email,
+            Get(ClaimNames.GivenName), Get(ClaimNames.FamilyName), roles, scopes, teams,
+            Issuer: Get(ClaimNames.Issuer), Subject: string.IsNullOrEmpty(subject) ? null : subject);
     }
+
+    /// <summary>A UUID tenant in its canonical lower-case form, so that the partition key never depends on the issuer's casing.</summary>
+    public static string? CanonicalTenant(string? tenantId) =>
+        Guid.TryParse(tenantId, out var uuid) ? uuid.ToString("D") : tenantId;
 
     // The token handler surfaces a JSON-object claim as its raw JSON text: {"roles":["a","b"]}.
     private static void AddRealmRoles(string json, HashSet<string> roles)

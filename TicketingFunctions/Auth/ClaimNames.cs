@@ -11,4 +11,5 @@ public static class ClaimNames
     public const string GivenName = "given_name";
     public const string FamilyName = "family_name";
     public const string Subject = "sub";
+    public const string Issuer = "iss";
 }

@@ -16,7 +16,8 @@ public sealed record DevTokenRequest(
     string? Email = "user@example.com",
     string? FirstName = "Jane",
     string? LastName = "Doe",
-    TimeSpan? Lifetime = null);
+    TimeSpan? Lifetime = null,
+    string? Subject = null);
 
 /// <summary>Mints HS256 tokens with the dev signing key, in the shape a Keycloak realm issues.</summary>
 public static class DevTokenIssuer
@@ -33,7 +34,7 @@ public static class DevTokenIssuer
             [ClaimNames.RealmAccess] = new Dictionary<string, object> { ["roles"] = request.Roles.ToArray() },
             [string.IsNullOrEmpty(options.TeamsClaim) ? "teams" : options.TeamsClaim] = request.Teams.ToArray(),
             [ClaimNames.PreferredUsername] = request.Username,
-            [ClaimNames.Subject] = request.Username,
+            [ClaimNames.Subject] = request.Subject ?? request.Username,
         };
         if (request.Email is not null) claims[ClaimNames.Email] = request.Email;
         if (request.FirstName is not null) claims[ClaimNames.GivenName] = request.FirstName;

@@ -65,6 +65,15 @@ public static class RealmAuthentication
     {
         var issuer = IssuerFor(options, realm);
         o.MapInboundClaims = false;
+        o.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = context =>
+            {
+                if (context.SecurityToken is not JsonWebToken token) context.Fail("The token is not a JWS");
+                else if (StrictTokenRules.Problem(token) is { } problem) context.Fail(problem);
+                return Task.CompletedTask;
+            },
+        };
         o.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = issuer,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TicketingFunctions.Auth;
@@ -9,24 +10,35 @@ namespace TicketingFunctions.Auth;
 /// Validates the request's bearer token through the "Bearer" scheme, giving the caller or null. A token that
 /// validated recently for the same realm header is answered from <see cref="ValidatedTokenCache"/> until it expires.
 /// </summary>
-public sealed class RequestAuthenticator(IOptions<AuthOptions> options, ValidatedTokenCache cache)
+public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, ValidatedTokenCache cache, ILogger<RequestAuthenticator> logger)
 {
     private const string BearerPrefix = "Bearer ";
     private readonly string _teamsClaim = string.IsNullOrEmpty(options.Value.TeamsClaim) ? "teams" : options.Value.TeamsClaim;
 
     public async Task<Caller?> AuthenticateAsync(HttpContext context)
     {
+        // Every answer to a request that needs a token is about one caller's data: no cache may keep it.
+        context.Response.Headers.CacheControl = "no-store";
         var key = CacheKey(context.Request);
         if (key is { } hit && cache.TryGet(hit, out var cached)) return cached;
 
         var result = await context.AuthenticateAsync(RealmAuthentication.Scheme);
-        if (!result.Succeeded) return null;
+        if (!result.Succeeded)
+        {
+            // One line per refused token, without its stack (the framework's own log of it is kept at Warning):
+            // a flood of bad tokens must not flood the logs. The exception type says why; its message may quote the token.
+            LogRefused(logger, result.Failure?.GetType().Name ?? "no token");
+            return null;
+        }
         var realm = RealmAuthentication.RealmOfScheme(result.Ticket.AuthenticationScheme);
         if (realm is null) return null;
         var caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
         if (key is { } miss && ExpiresAt(result) is { } expiresAt) cache.Add(miss, caller, expiresAt);
         return caller;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused the request's bearer token: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     /// <summary>The token as JwtBearer reads it (Authorization: Bearer …) with the realm header that picks its scheme.</summary>
     private TokenKey? CacheKey(HttpRequest request)

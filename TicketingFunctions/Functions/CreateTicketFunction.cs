@@ -21,7 +21,7 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
         var request = new CreateTicketRequest(RequestHeaders.From(req), teamId, itemTypeId, req.Query["type"], req.Query["module"], req.Body, req.ContentLength,
-            req.Headers.TryGetValue(IdempotencyKeys.Header, out var key) ? key.ToString() : null);
+            req.Headers.TryGetValue(IdempotencyKeys.Header, out var key) ? key.ToString() : null, req.ContentType);
         var outcome = await service.CreateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
 
@@ -32,7 +32,7 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
         return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse, headers);
     });
 
-    private static readonly string TicketPath = "/api/" + Routes.Ticket.Replace("{objectId}", "", StringComparison.Ordinal);
+    private const string TicketPath = "/api/" + Routes.TicketPrefix;
 
     private static string LocationOf(HttpRequest req, Ticket ticket) =>
         string.Concat(req.PathBase.Value, TicketPath, Uri.EscapeDataString(ticket.ObjectId));

@@ -34,6 +34,8 @@ public static class HttpResults
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
             ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
             ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),
+            ApiErrorKind.UnsupportedMediaType => ErrorJson(415, ErrorCodes.UnsupportedMediaType, error),
+            ApiErrorKind.RequestTimeout => ErrorJson(408, ErrorCodes.RequestTimeout, error),
             ApiErrorKind.IdempotencyKeyReused => ErrorJson(422, ErrorCodes.IdempotencyKeyReused, error),
             ApiErrorKind.IdempotencyInProgress => ErrorJson(409, ErrorCodes.IdempotencyInProgress, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),

@@ -17,8 +17,9 @@ public sealed class RequestGuard(ILogger<RequestGuard> logger)
 
     public async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> handle)
     {
-        var correlationId = CorrelationIdOf(request);
-        request.HttpContext.Response.Headers[CorrelationHeader] = correlationId;
+        var headers = request.HttpContext.Response.Headers;
+        var correlationId = headers.TryGetValue(CorrelationHeader, out var given) && given.Count == 1 ? given.ToString() : CorrelationIdOf(request);
+        headers[CorrelationHeader] = correlationId;
         using var scope = logger.BeginScope(new LogScope("CorrelationId", correlationId));
         try
         {
@@ -43,7 +44,8 @@ public sealed class RequestGuard(ILogger<RequestGuard> logger)
         }
     }
 
-    private static string CorrelationIdOf(HttpRequest request)
+    /// <summary>The caller's <c>x-correlation-id</c> when it is a sane token, else a new UUID.</summary>
+    public static string CorrelationIdOf(HttpRequest request)
     {
         var sent = request.Headers[CorrelationHeader].ToString();
         return sent.Length is > 0 and <= MaxCorrelationLength && sent.All(IsSafe) ? sent : Guid.NewGuid().ToString();

@@ -6,7 +6,15 @@ public static class Routes
     public const string CreateTicket = "v2/ticketing/ticket/create/{teamId}/{itemTypeId}";
     public const string TicketTypes = "v2/ticketing/ticket-type";
     public const string Offers = "v2/ticketing/tenant/sc/offers";
-    public const string Ticket = "v2/ticketing/ticket/{objectId}";
+    /// <summary>
+    /// A ticket by display id. The constraint keeps <see cref="TicketList"/>'s literal "list" out of it: ASP.NET Core
+    /// prefers the literal route anyway, but the Functions host orders routes by function name, so without it
+    /// GET ticket/list could reach this function there.
+    /// </summary>
+    public const string Ticket = "v2/ticketing/ticket/{objectId:regex(^(?!list$))}";
+    /// <summary>The part of <see cref="Ticket"/> before the display id, for Location headers.</summary>
+    public const string TicketPrefix = "v2/ticketing/ticket/";
+    public const string TicketList = "v2/ticketing/ticket/list";
     public const string OpenApiYaml = "openapi.yaml";
     public const string OpenApiJson = "openapi.json";
     public const string UpdateTicket = "v2/ticketing/ticket/update/{objectId}";

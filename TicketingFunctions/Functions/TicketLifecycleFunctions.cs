@@ -36,7 +36,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
         string? ifMatch = req.Headers.TryGetValue(HeaderNames.IfMatch, out var values) ? values.ToString() : null;
-        var request = new UpdateTicketRequest(RequestHeaders.From(req), objectId, ifMatch, req.Body, req.ContentLength);
+        var request = new UpdateTicketRequest(RequestHeaders.From(req), objectId, ifMatch, req.Body, req.ContentLength, req.ContentType);
         var outcome = await service.UpdateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
@@ -52,10 +52,14 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var caller = await authenticator.AuthenticateAsync(req.HttpContext);
         if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
 
-        var outcome = await service.HistoryAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId), cancellationToken);
+        var query = req.Query;
+        var request = new TicketHistoryRequest(RequestHeaders.From(req), objectId,
+            query.TryGetValue(HistoryPage.LimitParameter, out var limit) ? limit.ToString() : null,
+            query.TryGetValue(HistoryPage.AfterParameter, out var after) ? after.ToString() : null);
+        var outcome = await service.HistoryAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var view = outcome.Value!;
-        return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries), ApiJsonContext.Default.TicketHistoryResponse);
+        return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries, view.NextAfter), ApiJsonContext.Default.TicketHistoryResponse);
     });
 
     private static (string, string) ETag(Ticket ticket) => (HeaderNames.ETag, $"\"{ticket.Etag}\"");

@@ -7,6 +7,7 @@ using TicketingFunctions.Functions;
 using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Hosting;
 
@@ -16,9 +17,15 @@ public static class ServiceRegistration
     public static IServiceCollection AddTicketing(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        // No "Server: Kestrel" from either host's Kestrel (the worker's, behind the Functions host, too): an answer
+        // need not name the software that gave it.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
         services.Configure<TicketHistoryOptions>(configuration.GetSection(TicketHistoryOptions.SectionName));
         services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
+        // A malformed key stops the start, naming the setting, rather than failing the first listing.
+        TicketListOptions.ParseKey(configuration[$"{TicketListOptions.SectionName}:{nameof(TicketListOptions.ContinuationTokenKey)}"]);
+        services.Configure<TicketListOptions>(configuration.GetSection(TicketListOptions.SectionName));
         services.AddSingleton<JsonBodyReader>();
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
@@ -30,6 +37,8 @@ public static class ServiceRegistration
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
         services.AddSingleton<TicketLifecycleService>();
+        services.AddSingleton<ContinuationTokens>();
+        services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestGuard>();
         services.AddSingleton<OpenApiDescription>();
         return services;

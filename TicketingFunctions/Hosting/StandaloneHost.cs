@@ -21,17 +21,29 @@ public static class StandaloneHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         AddLocalSettings(builder.Configuration, builder.Environment);
-        AddLoggingDefaults(builder.Configuration);
+        LoggingDefaults.AddTo(builder.Configuration);
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddTicketing(builder.Configuration);
+        builder.Services.AddBrowserCors(builder.Configuration);
+        // The slim builder leaves out the regex route constraint, which Routes.Ticket uses (the Functions host has it).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o =>
+            o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));
         return builder;
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // Every answer the app gives carries a correlation id, also routing's own 404 and 405 and CORS preflights;
+        // RequestGuard reuses it for the functions (under the Functions host it makes its own).
+        app.Use(next => context =>
+        {
+            context.Response.Headers[Functions.RequestGuard.CorrelationHeader] = Functions.RequestGuard.CorrelationIdOf(context.Request);
+            return next(context);
+        });
+        app.UseBrowserCors();
         var routePrefix = FunctionEndpoints.ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
         app.MapHttpFunctions(typeof(StandaloneHost).Assembly, routePrefix);
         return app;
@@ -48,24 +60,6 @@ public static class StandaloneHost
         if (path is null) return;
         var source = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = LocalSettings.Read(path) };
         ((IConfigurationBuilder)configuration).Sources.Insert(0, source);
-    }
-
-    /// <summary>
-    /// What the web templates' appsettings.json says: the framework logs warnings, the app information. Without
-    /// it ASP.NET Core writes four console lines per request, which costs more than the request itself. Every
-    /// other source (local.settings.json, environment, command line) can still change it.
-    /// </summary>
-    private static void AddLoggingDefaults(ConfigurationManager configuration)
-    {
-        var defaults = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
-        {
-            InitialData = new Dictionary<string, string?>
-            {
-                ["Logging:LogLevel:Default"] = "Information",
-                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-            },
-        };
-        ((IConfigurationBuilder)configuration).Sources.Insert(0, defaults);
     }
 
     public static void PrintWelcome(WebApplication app)

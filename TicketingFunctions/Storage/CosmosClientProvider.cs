@@ -91,7 +91,7 @@ public sealed class CosmosClientProvider : IDisposable
         {
             PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
             UniqueKeyPolicy = new UniqueKeyPolicy { UniqueKeys = { new UniqueKey { Paths = { TicketUniqueKeyPath } } } },
-            IndexingPolicy = IndexingExcept(TicketHistoryIndexExclusion),
+            IndexingPolicy = TicketsIndexing(),
         };
         var created = await database.CreateContainerIfNotExistsAsync(tickets, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: true);
@@ -107,7 +107,14 @@ public sealed class CosmosClientProvider : IDisposable
             _options.Database, _options.TicketsContainer, _options.TenantsContainer);
     }
 
-    /// <summary>A container that already existed may have been made with another layout; say so loudly.</summary>
+    /// <summary>The tickets container's policy: every path but the embedded history, and the listings' composite indexes.</summary>
+    internal static IndexingPolicy TicketsIndexing()
+    {
+        var policy = IndexingExcept(TicketHistoryIndexExclusion);
+        foreach (var composite in CosmosListingIndexes.Composite()) policy.CompositeIndexes.Add(composite);
+        return policy;
+    }
+
     /// <summary>Consistent, automatic indexing of every path but <paramref name="excluded"/> (as in infra/core/database).</summary>
     internal static IndexingPolicy IndexingExcept(string excluded) => new()
     {
@@ -117,6 +124,7 @@ public sealed class CosmosClientProvider : IDisposable
         ExcludedPaths = { new ExcludedPath { Path = excluded } },
     };
 
+    /// <summary>A container that already existed may have been made with another layout; say so loudly.</summary>
     private void CheckLayout(ContainerProperties? properties, bool requireUniqueKey)
     {
         if (properties is null) return;
@@ -125,6 +133,15 @@ public sealed class CosmosClientProvider : IDisposable
         if (requireUniqueKey && properties.UniqueKeyPolicy?.UniqueKeys.Any(k => k.Paths.Contains(TicketUniqueKeyPath)) != true)
             _logger.LogWarning("Cosmos DB container {Container} has no unique key on {Path}; display ids are then unique only by the counter.",
                 properties.Id, TicketUniqueKeyPath);
+        if (requireUniqueKey && !HasListingIndexes(properties.IndexingPolicy))
+            _logger.LogWarning("Cosmos DB container {Container} lacks some of the listings' composite indexes; Cosmos DB refuses those list queries until they are added (infra/core/database).",
+                properties.Id);
+    }
+
+    private static bool HasListingIndexes(IndexingPolicy? policy)
+    {
+        var declared = (policy?.CompositeIndexes ?? []).Select(c => string.Join(",", c.Select(p => p.Path))).ToHashSet(StringComparer.Ordinal);
+        return CosmosListingIndexes.Paths().All(paths => declared.Contains(string.Join(",", paths)));
     }
 
     private CosmosClient CreateClient()

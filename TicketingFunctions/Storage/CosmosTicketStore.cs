@@ -3,8 +3,10 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
 
@@ -196,6 +198,34 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
+    /// <summary>Cosmos DB's own continuation token is limited to this size (1 KB), so that the API's token stays small.</summary>
+    public const int ContinuationTokenLimitInKb = 1;
+
+    /// <summary>
+    /// One request: a single-partition query (partition key set, SQL filtered on the tenant) that resumes from Cosmos
+    /// DB's own continuation token, read once. Cosmos DB resumes an ORDER BY query from the last sort values it
+    /// returned, so a page costs the same wherever it is. A page may be short (or empty) while more tickets follow.
+    /// </summary>
+    public Task<TicketPage> ListTicketsAsync(TicketListQuery query, CancellationToken cancellationToken) =>
+        RunAsync("list tickets", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            using var results = containers.Tickets.GetItemQueryIterator<JsonElement>(CosmosTicketListQuery.Build(query), query.Position,
+                new QueryRequestOptions
+                {
+                    PartitionKey = new PartitionKey(query.TenantId),
+                    MaxItemCount = query.PageSize,
+                    ResponseContinuationTokenLimitInKb = ContinuationTokenLimitInKb,
+                    // One partition: the service runs the whole ORDER BY, so the SDK needs no query plan request first.
+                    EnableOptimisticDirectExecution = true,
+                });
+            if (!results.HasMoreResults) return new TicketPage([], null);
+            var page = await results.ReadNextAsync(cancellationToken);
+            var tickets = new List<Ticket>(page.Count);
+            foreach (var document in page) tickets.Add(query.IncludeData ? ToTicket(document) with { Revision = null } : TicketListJson.ReadWithoutData(document));
+            return new TicketPage(tickets, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }, cancellationToken);
+
     /// <summary>One upsert of one archive document in the tenants container; no read.</summary>
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
         RunAsync("archive ticket history", async cancellationToken =>
@@ -207,16 +237,22 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
-    /// <summary>A single-partition query for the ticket's archive documents; entries are ordered and deduplicated here.</summary>
-    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A single-partition query for the ticket's archive documents that overlap the range (each names its first and
+    /// last version); entries are filtered, ordered and deduplicated here.
+    /// </summary>
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken) =>
         RunAsync("read the ticket history archive", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
-            // No ORDER BY: the archive is small and sorting here needs no index path.
-            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId")
+            // No ORDER BY: a page's range spans a few archive documents, and sorting here needs no index path.
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.ticket_id = @ticketId"
+                    + " AND c.last_version > @after AND c.first_version <= @through")
                 .WithParameter("@tenantId", tenantId)
                 .WithParameter("@kind", HistoryArchiveDocument.KindName)
-                .WithParameter("@ticketId", ticketId);
+                .WithParameter("@ticketId", ticketId)
+                .WithParameter("@after", afterVersion)
+                .WithParameter("@through", throughVersion);
             using var results = containers.Tenants.GetItemQueryIterator<HistoryArchiveDocument>(query, requestOptions: new QueryRequestOptions
             {
                 PartitionKey = new PartitionKey(tenantId),
@@ -226,7 +262,7 @@ public sealed class CosmosTicketStore : ITicketStore
             {
                 foreach (var document in await results.ReadNextAsync(cancellationToken))
                 foreach (var entry in document.Entries ?? [])
-                    byVersion[entry.Version] = entry;
+                    if (entry.Version > afterVersion && entry.Version <= throughVersion) byVersion[entry.Version] = entry;
             }
             return (IReadOnlyList<TicketHistoryEntry>)[.. byVersion.Values];
         }, cancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
 
@@ -18,6 +19,9 @@ public sealed class EmbeddedTicketStore : ITicketStore
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
+    /// <summary>The most tickets one listing page examines; a page with a rarely matching filter ends there, with a position.</summary>
+    public const int MaxExaminedPerPage = EmbeddedTicketIndex<object>.MaxExaminedPerPage;
+
     private sealed class Partition
     {
         public readonly object Gate = new();
@@ -29,6 +33,8 @@ public sealed class EmbeddedTicketStore : ITicketStore
         /// <summary>Archived history per ticket id, by version.</summary>
         public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
+        /// <summary>The tenant's tickets in listing order; written under <see cref="Gate"/>, read without it.</summary>
+        public readonly EmbeddedTicketIndex<StoredTicket> Listing = new();
     }
 
     /// <summary>
@@ -64,6 +70,11 @@ public sealed class EmbeddedTicketStore : ITicketStore
             return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart);
         }
 
+        /// <summary>The ticket without its history, and with an empty <c>data</c> unless <paramref name="data"/>: as listings answer it.</summary>
+        public Ticket ReadListed(bool data) => data
+            ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)!
+            : TicketListJson.ReadWithoutData(Json.AsSpan(0, HistoryStart));
+
         public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)! with
         {
             History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), ApiJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
@@ -98,12 +109,14 @@ public sealed class EmbeddedTicketStore : ITicketStore
     {
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);   // outside the lock
+        var listed = TicketField.ValuesOf(ticket);
         lock (p.Gate)
         {
             if (p.TicketIds.Contains(ticket.Id) || p.TicketsByObjectId.ContainsKey(ticket.ObjectId))
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.");
             p.TicketIds.Add(ticket.Id);
             p.TicketsByObjectId.Add(ticket.ObjectId, stored);
+            p.Listing.Put(ticket.Id, listed, stored);
         }
         return Task.CompletedTask;
     }
@@ -121,6 +134,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
     {
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);
+        var listed = TicketField.ValuesOf(ticket);
         lock (p.Gate)
         {
             if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
@@ -128,8 +142,19 @@ public sealed class EmbeddedTicketStore : ITicketStore
             if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
             p.TicketsByObjectId[ticket.ObjectId] = stored;
+            p.Listing.Put(ticket.Id, listed, stored);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>A page from the tenant's own ordered index: no other tenant's tickets are looked at, nothing is sorted.</summary>
+    public Task<TicketPage> ListTicketsAsync(TicketListQuery query, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(query.TenantId, out var p)) return Task.FromResult(new TicketPage([], null));
+        var (documents, next) = p.Listing.Page(query);
+        var tickets = new Ticket[documents.Count];
+        for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadListed(query.IncludeData);
+        return Task.FromResult(new TicketPage(tickets, next));
     }
 
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)
@@ -145,13 +170,15 @@ public sealed class EmbeddedTicketStore : ITicketStore
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken)
     {
         if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>([]);
         lock (p.Gate)
         {
             return Task.FromResult<IReadOnlyList<TicketHistoryEntry>>(
-                p.HistoryArchive.TryGetValue(ticketId, out var archive) ? [.. archive.Values] : []);
+                p.HistoryArchive.TryGetValue(ticketId, out var archive)
+                    ? [.. archive.Values.Where(e => e.Version > afterVersion && e.Version <= throughVersion)]
+                    : []);
         }
     }
 

@@ -1,5 +1,6 @@
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
 
@@ -35,6 +36,16 @@ public interface ITicketStore
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
 
     /// <summary>
+    /// One page of the tenant's tickets that meet every filter of <paramref name="query"/>, in its order (ties broken
+    /// by id), starting after <see cref="TicketListQuery.Position"/>, without their history. Runs in the tenant's
+    /// partition only, and costs the same wherever the page is in the listing (no offset is skipped). A page may hold
+    /// fewer tickets than the page size, even none, and still have a <see cref="TicketPage.NextPosition"/>; null means
+    /// the listing is done. A ticket that existed before the first page and still meets the filters with the same sort
+    /// value appears exactly once however many tickets are created meanwhile.
+    /// </summary>
+    Task<TicketPage> ListTicketsAsync(TicketListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Keeps history entries that a ticket's document no longer carries, in the tenant's partition, keyed by the
     /// ticket's id (<see cref="Ticket.Id"/>). Idempotent: appending entries that are already archived (a retry, or two
     /// writers racing from one revision) never makes <see cref="GetHistoryArchiveAsync"/> answer a version twice, and
@@ -43,8 +54,12 @@ public interface ITicketStore
     /// </summary>
     Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken);
 
-    /// <summary>Every archived history entry of the ticket in this tenant, oldest first, one per version; empty when none.</summary>
-    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The archived history entries of the ticket in this tenant with <paramref name="afterVersion"/> &lt; version ≤
+    /// <paramref name="throughVersion"/>, oldest first, one per version; empty when none. Reads only the archive
+    /// documents that overlap that range.
+    /// </summary>
+    Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims an idempotency key: stores <paramref name="claim"/> (pending) and returns null, unless a record

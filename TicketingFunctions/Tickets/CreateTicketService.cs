@@ -8,7 +8,7 @@ namespace TicketingFunctions.Tickets;
 
 /// <summary>The create request as the function read it.</summary>
 public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
-    long? ContentLength = null, string? IdempotencyKey = null);
+    long? ContentLength = null, string? IdempotencyKey = null, string? ContentType = null);
 
 /// <summary>A created ticket, or the first response's ticket replayed for a repeated Idempotency-Key.</summary>
 public sealed record CreatedTicket(Ticket Ticket, bool Replayed);
@@ -25,8 +25,12 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         else if (!CatalogTypes.Contains(request.CatalogType, StringComparer.Ordinal))
             requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
+        else if (!IsModuleName(request.Module))
+            requestErrors.Add("module", $"Query parameter module must be 1 to {MaxModuleLength} characters of A-Z, a-z, 0-9, _ and -");
         if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
             requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
+        else if (request.IdempotencyKey is not null && caller.Subject is null)
+            requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} needs a token with a subject (sub): keys belong to the caller's identity");
 
         using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
         var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
@@ -41,7 +45,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
 
         if (!Permissions.CanUseTeam(caller, request.TeamId) || !Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
 
-        var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
         if (read.Error is not null) return read.Error;
         var errors = new ValidationErrors();
         ValidatedTicket? validated;
@@ -50,7 +54,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         {
             validated = TicketValidator.Validate(body.RootElement, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
             if (validated is not null && request.IdempotencyKey is not null)
-                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement.GetRawText());
+                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement);
         }
         if (validated is null) return ApiError.Invalid(errors);
 
@@ -109,6 +113,11 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             return ApiError.Unavailable(ex.RetryAfter);
         }
     }
+
+    public const int MaxModuleLength = 64;
+
+    private static bool IsModuleName(string module) =>
+        module.Length <= MaxModuleLength && module.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     // The create failed: free the key so the client's retry can succeed. If even that fails, the claim
     // is taken over once it has been pending longer than IdempotencyKeys.PendingTimeout.

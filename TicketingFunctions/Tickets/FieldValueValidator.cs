@@ -40,6 +40,7 @@ public static class FieldValueValidator
             if (field.Type == FieldTypes.Date) { errors.Add(InvalidDate(field)); return null; }
             if (field.Type == FieldTypes.Number) { errors.Add(InvalidNumber(field)); return null; }
             if (field.Type == FieldTypes.Checkbox) { errors.Add(InvalidCheckbox(field)); return null; }
+            if (field.Type == FieldTypes.Email && value.ValueKind == JsonValueKind.String) { errors.Add(InvalidEmail(field)); return null; }
             return JsonValue(value);
         }
 
@@ -54,7 +55,7 @@ public static class FieldValueValidator
                     return null;
                 }
                 var text = value.GetString()!;
-                if (field.MaxLength is { } maxLength && text.Length > maxLength)
+                if (field.MaxLength is { } maxLength && TextLength.Exceeds(text, maxLength))
                 {
                     errors.Add($"Field {field.Name} must be at most {maxLength} characters long");
                     return null;
@@ -95,6 +96,11 @@ public static class FieldValueValidator
                     errors.Add($"You have selected an invalid option for {field.Name}, expects a list of: {string.Join(", ", field.Options ?? [])}");
                     return null;
                 }
+                if (HasRepeatedOption(value))
+                {
+                    errors.Add($"Field {field.Name} selects an option more than once");
+                    return null;
+                }
                 return JsonValue(value);
 
             case FieldTypes.Checkbox:
@@ -108,13 +114,18 @@ public static class FieldValueValidator
             case FieldTypes.Email:
                 if (value.ValueKind != JsonValueKind.String || !IsEmail(value.GetString()!))
                 {
-                    errors.Add($"You have entered an invalid email address for {field.Name}");
+                    errors.Add(InvalidEmail(field));
                     return null;
                 }
                 return JsonValue(value);
 
             default:
-                // A catalog may carry types this version does not know; their values are stored as sent.
+                // A catalog may carry types this version does not know; their values are stored as sent, if readable.
+                if (JsonNumbers.HasOutOfRange(value))
+                {
+                    errors.Add(TicketValidator.OutOfRange(field.Name));
+                    return null;
+                }
                 return JsonValue(value);
         }
     }
@@ -122,9 +133,27 @@ public static class FieldValueValidator
     public static bool IsIsoDate(string text) =>
         DateTimeOffset.TryParseExact(text, IsoDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _);
 
+    /// <summary>The longest address SMTP can carry (RFC 5321: a 256-octet path less its angle brackets) and the longest local part.</summary>
+    public const int MaxEmailLength = 254, MaxEmailLocalPartLength = 64;
+
     /// <summary>The email rule of email fields, shared with <see cref="WatcherList"/>.</summary>
-    internal static bool IsEmail(string text) =>
-        MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.');
+    internal static bool IsEmail(string text)
+    {
+        if (text.Length > MaxEmailLength) return false;
+        var at = text.LastIndexOf('@');
+        if (at is <= 0 or > MaxEmailLocalPartLength) return false;
+        return MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.');
+    }
+
+    private static bool HasRepeatedOption(JsonElement array)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var option in array.EnumerateArray())
+            if (!seen.Add(option.GetString()!)) return true;
+        return false;
+    }
+
+    private static string InvalidEmail(FieldDefinition field) => $"You have entered an invalid email address for {field.Name}";
 
     private static bool IsEmpty(JsonElement value) => value.ValueKind switch
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using TicketingFunctions.Auth;
 
 namespace TicketingFunctions.Tickets;
@@ -18,13 +19,28 @@ public static class IdempotencyKeys
     public static bool IsWellFormed(string key) =>
         key.Length is > 0 and <= MaxLength && key.All(c => c is > ' ' and <= '~');
 
-    /// <summary>The record id: keys are per tenant and per user, hashed so any key text is a valid document id.</summary>
+    /// <summary>
+    /// The record id: keys are per tenant and per caller identity, the token's issuer and subject (never a username or
+    /// email, which can be shared or change). Hashed, with lengths, so any key text is a valid document id and no two
+    /// (issuer, subject, key) triples share an input.
+    /// </summary>
     public static string RecordId(Caller caller, string key) =>
-        "idem-" + Hex($"{caller.TenantId}\n{caller.Realm}\n{caller.Username}\n{key}");
+        "idem-" + Hex($"{caller.TenantId}\n{caller.Issuer?.Length}:{caller.Issuer}\n{caller.Subject?.Length}:{caller.Subject}\n{key}");
 
-    /// <summary>What makes two requests "the same": the route, the query, the support flag and the body.</summary>
-    public static string RequestHash(CreateTicketRequest request, string rawBody) =>
-        Hex($"{request.TeamId}\n{request.ItemTypeId}\n{request.CatalogType}\n{request.Module}\n{request.Headers.SupportRequest}\n{rawBody}");
+    /// <summary>
+    /// What makes two requests "the same": the route, the query parameters that matter (by name, so their order in
+    /// the URL doesn't), the support flag and the body as parsed (so whitespace and escaping don't matter either).
+    /// </summary>
+    public static string RequestHash(CreateTicketRequest request, JsonElement body) =>
+        Hex($"{request.TeamId}\n{request.ItemTypeId}\n{request.CatalogType}\n{request.Module}\n{request.Headers.SupportRequest}\n{Minified(body)}");
+
+    private static string Minified(JsonElement body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            body.WriteTo(writer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static string Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -3,15 +3,60 @@ using Ganss.Xss;
 namespace TicketingFunctions.Tickets;
 
 /// <summary>
-/// Cleans rich-text field values before they are stored: scripts, event-handler attributes and
-/// <c>javascript:</c> URLs go, harmless markup stays. One configured instance is safe to share.
+/// Cleans rich-text field values before they are stored, with an explicit allow-list (<see cref="Policy"/>): text
+/// formatting, lists, headings, quotes, code and tables stay; links only to <c>http</c>, <c>https</c> and
+/// <c>mailto</c>; images only from <c>https</c>; everything else goes, including forms and their controls, frames,
+/// embedded objects, SVG, <c>meta</c>/<c>base</c>, <c>style</c>, <c>class</c> and <c>id</c> attributes, and relative or
+/// protocol-relative (<c>//host</c>) URLs. One configured instance is safe to share.
 /// </summary>
 public static class RichTextSanitizer
 {
+    /// <summary>Elements ticket content may use. Anything else is removed with its content.</summary>
+    public static readonly IReadOnlyList<string> AllowedTags =
+    [
+        "p", "br", "hr", "div", "span", "b", "strong", "i", "em", "u", "s", "strike", "del", "ins", "sub", "sup", "small", "mark",
+        "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "q", "cite", "pre", "code", "kbd", "samp",
+        "ul", "ol", "li", "dl", "dt", "dd",
+        "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "a", "img",
+    ];
+
+    /// <summary>Attributes kept on any allowed element; none can style, position or identify it.</summary>
+    public static readonly IReadOnlyList<string> AllowedAttributes =
+        ["href", "src", "alt", "title", "colspan", "rowspan", "scope", "start", "reversed", "dir", "lang", "cite"];
+
     // Made at first use: loading and configuring the HTML parser costs start-up time that most creates never need.
     private static class Full
     {
-        public static readonly HtmlSanitizer Sanitizer = new();
+        public static readonly HtmlSanitizer Sanitizer = Policy();
+    }
+
+    /// <summary>The allow-list policy. Not the library's defaults, which keep forms, inputs and <c>style</c>.</summary>
+    public static HtmlSanitizer Policy()
+    {
+        var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
+        {
+            AllowedTags = new HashSet<string>(AllowedTags, StringComparer.OrdinalIgnoreCase),
+            AllowedAttributes = new HashSet<string>(AllowedAttributes, StringComparer.OrdinalIgnoreCase),
+            AllowedSchemes = new HashSet<string>(["http", "https", "mailto"], StringComparer.OrdinalIgnoreCase),
+            UriAttributes = new HashSet<string>(["href", "src", "cite"], StringComparer.OrdinalIgnoreCase),
+            AllowedCssProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
+            AllowedClasses = new HashSet<string>(StringComparer.OrdinalIgnoreCase),
+        });
+        sanitizer.FilterUrl += (_, e) => e.SanitizedUrl = AllowedUrl(e.Tag.NodeName, e.OriginalUrl) ? e.SanitizedUrl : null;
+        return sanitizer;
+    }
+
+    /// <summary>
+    /// Only absolute URLs: a relative or protocol-relative one would resolve against whatever page shows the ticket.
+    /// Images load without a click, so only over https.
+    /// </summary>
+    private static bool AllowedUrl(string tag, string url)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || url.TrimStart().StartsWith("//", StringComparison.Ordinal)) return false;
+        return tag.Equals("img", StringComparison.OrdinalIgnoreCase)
+            ? uri.Scheme == Uri.UriSchemeHttps
+            : uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeMailto;
     }
 
     public static string Sanitize(string html) =>

@@ -17,6 +17,12 @@ public sealed class TicketHistoryOptions
     /// when large rich-text values change often, whatever the entry count.
     /// </summary>
     public int MaxEmbeddedBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Approximate size, in characters of JSON, of one page of the history API (beside its entry limit): a page
+    /// stops before the entry that would pass it, but always holds at least one entry.
+    /// </summary>
+    public int MaxPageBytes { get; set; } = 1024 * 1024;
 }
 
 /// <summary>Decides which embedded entries move to the archive.</summary>

@@ -11,10 +11,13 @@ namespace TicketingFunctions.Tickets;
 public sealed record TicketRequest(RequestHeaders Headers, string ObjectId);
 
 /// <summary>An update request as the function read it; <see cref="IfMatch"/> is the raw If-Match header, if any.</summary>
-public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null);
+public sealed record UpdateTicketRequest(RequestHeaders Headers, string ObjectId, string? IfMatch, Stream Body, long? ContentLength = null, string? ContentType = null);
 
-/// <summary>A ticket's whole history, oldest first.</summary>
-public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHistoryEntry> Entries);
+/// <summary>A history request: the ticket and the raw <c>limit</c> and <c>after</c> query parameters, if sent.</summary>
+public sealed record TicketHistoryRequest(RequestHeaders Headers, string ObjectId, string? Limit = null, string? After = null);
+
+/// <summary>One page of a ticket's history, oldest first, and the <c>after</c> of the next page (null on the last).</summary>
+public sealed record TicketHistoryView(string ObjectId, IReadOnlyList<TicketHistoryEntry> Entries, int? NextAfter);
 
 /// <summary>
 /// Reads, updates and lists the history of existing tickets, with create's order of checks (the first failure wins):
@@ -38,17 +41,22 @@ public sealed class TicketLifecycleService(
             return access.Error is not null ? access.Error : SlaClocks.Observe(access.Value!.Ticket, time.GetUtcNow());
         });
 
-    public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketRequest request, CancellationToken cancellationToken) =>
+    public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketHistoryRequest request, CancellationToken cancellationToken) =>
         GuardAsync<TicketHistoryView>("reading a ticket's history", caller, request.ObjectId, async () =>
         {
-            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket history", cancellationToken);
+            var queryErrors = new ValidationErrors();
+            var page = HistoryPage.Parse(request.Limit, request.After, queryErrors);
+            var access = await OpenAsync(caller, request.Headers, request.ObjectId, write: false, "read ticket history", cancellationToken, queryErrors);
             if (access.Error is not null) return access.Error;
             var ticket = access.Value!.Ticket;
-            // The ticket carries the newest entries; the archive is read only when older ones exist.
-            var archived = TicketHistory.MayHaveArchive(ticket.History)
-                ? await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, cancellationToken)
+            // The ticket carries the newest entries; the archive is read only for the part of the page older than
+            // those, and only that part of it (one range query, whatever the page's position).
+            var firstEmbedded = ticket.History.Count > 0 ? ticket.History.Min(e => e.Version) : int.MaxValue;
+            var archived = page.After + 1 < firstEmbedded && TicketHistory.MayHaveArchive(ticket.History)
+                ? await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
                 : [];
-            return new TicketHistoryView(ticket.ObjectId, TicketHistory.Merge(archived, ticket.History));
+            var (entries, nextAfter) = page.Take(TicketHistory.Merge(archived, ticket.History), historyOptions.Value.MaxPageBytes, ticket.Version);
+            return new TicketHistoryView(ticket.ObjectId, entries, nextAfter);
         });
 
     public Task<Outcome<Ticket>> UpdateAsync(Caller caller, UpdateTicketRequest request, CancellationToken cancellationToken) =>
@@ -60,7 +68,7 @@ public sealed class TicketLifecycleService(
 
             // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
             var errors = new ValidationErrors();
-            var read = await bodies.ReadAsync(request.Body, request.ContentLength, cancellationToken);
+            var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
             if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
             {
                 TicketUpdateValidator.ParseIfMatch(request.IfMatch, errors);
@@ -108,9 +116,10 @@ public sealed class TicketLifecycleService(
         });
 
     /// <summary>The checks every operation on an existing ticket shares, up to its access (403).</summary>
-    private async Task<Outcome<Access>> OpenAsync(Caller caller, RequestHeaders headers, string objectId, bool write, string operation, CancellationToken cancellationToken)
+    private async Task<Outcome<Access>> OpenAsync(Caller caller, RequestHeaders headers, string objectId, bool write, string operation, CancellationToken cancellationToken,
+        ValidationErrors? queryErrors = null)
     {
-        var entered = await gate.EnterAsync(caller, headers, new ValidationErrors(), cancellationToken);
+        var entered = await gate.EnterAsync(caller, headers, queryErrors ?? new ValidationErrors(), cancellationToken);
         if (entered.Error is not null) return entered.Error;
         var catalog = entered.Value!;
 

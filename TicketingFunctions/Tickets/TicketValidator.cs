@@ -47,6 +47,7 @@ public static class TicketValidator
         if (attachments is null) errors.Add("attachments", "Field attachments is required");
         else if (attachments.Value.ValueKind != JsonValueKind.Object) errors.Add("attachments", "Field attachments must be an object");
         else if (JsonShape.HasDuplicateKeys(attachments.Value)) errors.Add("attachments", "Field attachments repeats a key");
+        else if (JsonNumbers.HasOutOfRange(attachments.Value)) errors.Add("attachments", OutOfRange("attachments"));
         else attachmentsObject = attachments.Value.GetPropertyCount() == 0 ? new JsonObject() : JsonObject.Create(attachments.Value.Clone());
 
         JsonObject? relationObject = null;
@@ -54,6 +55,7 @@ public static class TicketValidator
         else if (ticketRelation.Value.ValueKind == JsonValueKind.Null) { }
         else if (ticketRelation.Value.ValueKind != JsonValueKind.Object) errors.Add("ticketRelation", "Field ticketRelation must be null or an object");
         else if (JsonShape.HasDuplicateKeys(ticketRelation.Value)) errors.Add("ticketRelation", "Field ticketRelation repeats a key");
+        else if (JsonNumbers.HasOutOfRange(ticketRelation.Value)) errors.Add("ticketRelation", OutOfRange("ticketRelation"));
         else relationObject = JsonObject.Create(ticketRelation.Value.Clone());
 
         string? offerId = null;
@@ -66,6 +68,8 @@ public static class TicketValidator
         if (errors.Count > 0) return null;
         return new ValidatedTicket(sourceText!, summaryText!, offerId!, values!, attachmentsObject!, relationObject);
     }
+
+    internal static string OutOfRange(string name) => $"Field {name} holds a number outside the range of a double";
 
     private static List<KeyValuePair<string, JsonNode?>> ValidateTicketBody(
         JsonElement ticketBody, CatalogIndex catalog, TicketType type, ValidationErrors errors, out string? offerId)
@@ -166,11 +170,11 @@ public static class TicketValidator
         return true;
     }
 
-    /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters.</summary>
+    /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters (code points).</summary>
     internal static string? ValidateSummary(JsonElement? summary, ValidationErrors errors)
     {
         var text = RequiredString(summary, "summary", errors);
-        if (text is not null && text.Length > SummaryMaxLength)
+        if (text is not null && TextLength.Exceeds(text, SummaryMaxLength))
         {
             errors.Add("summary", $"Field summary must be at most {SummaryMaxLength} characters long");
             return null;

@@ -141,6 +141,65 @@ public sealed class BenchHost : IAsyncDisposable
         return features;
     }
 
+    public const string ListPath = "/api/v2/ticketing/ticket/list";
+
+    /// <summary>A GET of the ticket list with this query string ("?pageSize=25…"), as a server would hand it to the app.</summary>
+    public static FeatureCollection ListRequest(string authorization, string query, Stream responseBody)
+    {
+        var features = new FeatureCollection();
+        features.Set<IHttpRequestFeature>(new HttpRequestFeature
+        {
+            Protocol = "HTTP/1.1",
+            Scheme = "http",
+            Method = "GET",
+            PathBase = "",
+            Path = ListPath,
+            QueryString = query,
+            RawTarget = ListPath + query,
+            Headers = new HeaderDictionary
+            {
+                ["Host"] = "127.0.0.1",
+                ["Authorization"] = authorization,
+                ["x-tenantid"] = Tenant,
+                ["realmname"] = Realm,
+                ["Accept"] = "application/json",
+            },
+            Body = Stream.Null,
+        });
+        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
+        return features;
+    }
+
+    /// <summary>Creates <paramref name="count"/> tickets of the sample tenant through the create path.</summary>
+    public async Task SeedAsync(string authorization, int count)
+    {
+        var response = new MemoryStream();
+        for (var i = 0; i < count; i++)
+        {
+            response.SetLength(0);
+            var status = await Server.ProcessAsync(CreateRequest(authorization, response));
+            if (status != 200) throw new InvalidOperationException($"Create answered {status}: {Encoding.UTF8.GetString(response.ToArray())}");
+        }
+    }
+
+    /// <summary>The continuation token that opens page <paramref name="page"/> (1-based) of the listing, by walking to it.</summary>
+    public async Task<string?> TokenForPageAsync(string authorization, string query, int page)
+    {
+        string? token = null;
+        var response = new MemoryStream();
+        for (var i = 1; i < page; i++)
+        {
+            response.SetLength(0);
+            var status = await Server.ProcessAsync(ListRequest(authorization, token is null ? query : $"{query}&continuationToken={token}", response));
+            if (status != 200) throw new InvalidOperationException($"List answered {status}: {Encoding.UTF8.GetString(response.ToArray())}");
+            using var json = System.Text.Json.JsonDocument.Parse(response.ToArray());
+            token = json.RootElement.GetProperty("continuationToken").GetString()
+                    ?? throw new InvalidOperationException($"The listing ended before page {page}.");
+        }
+        return token;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();

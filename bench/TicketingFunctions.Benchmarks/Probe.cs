@@ -33,6 +33,85 @@ public static class Probe
         await benchmark.Cleanup();
 
         await StagesAsync();
+        await ListPagesAsync(count);
+    }
+
+    /// <summary>
+    /// Page 1 and page 400 of a team's queue (25 a page) after seeding tickets (20 per count, at least the 10,000 page
+    /// 400 needs, at most ListBenchmarks' 100,000): rough time and exact allocation of each, and their ratio.
+    /// </summary>
+    private static async Task ListPagesAsync(int count)
+    {
+        var tickets = Math.Clamp(count * 20, 10_000, ListBenchmarks.Tickets);
+        var pages = new Dictionary<int, (double Microseconds, double Kilobytes)>();
+        foreach (var page in new[] { 1, 400 })
+        {
+            var benchmark = new ListPageProbe(tickets, page);
+            await benchmark.SetupAsync();
+            var runs = Math.Max(500, count);
+            for (var i = 0; i < runs / 2; i++) await benchmark.ListAsync();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i++) await benchmark.ListAsync();
+            clock.Stop();
+            pages[page] = (clock.Elapsed.TotalMicroseconds / runs, (GC.GetTotalAllocatedBytes(precise: true) - before) / (double)runs / 1024);
+            if (page == 1) await benchmark.StagesAsync(runs);
+            await benchmark.DisposeAsync();
+        }
+        foreach (var (page, (us, kb)) in pages)
+            Console.WriteLine($"list page {page} of {tickets} tickets (in process, 25 a page): {us:F1} us, {kb:F2} KB allocated");
+        Console.WriteLine($"list page 400 / page 1: time {pages[400].Microseconds / pages[1].Microseconds:F2}, allocation {pages[400].Kilobytes / pages[1].Kilobytes:F2}");
+    }
+
+    private sealed class ListPageProbe(int tickets, int page) : IAsyncDisposable
+    {
+        private BenchHost _host = null!;
+        private string _authorization = null!;
+        private string _query = null!;
+        private readonly MemoryStream _response = new();
+
+        public async Task SetupAsync()
+        {
+            _authorization = "Bearer " + BenchHost.MintRs256();
+            _host = await BenchHost.StartAsync();
+            await _host.SeedAsync(_authorization, tickets);
+            var token = await _host.TokenForPageAsync(_authorization, ListBenchmarks.Query, page);
+            _query = token is null ? ListBenchmarks.Query : $"{ListBenchmarks.Query}&continuationToken={token}";
+        }
+
+        public async Task ListAsync()
+        {
+            _response.SetLength(0);
+            var status = await _host.Server.ProcessAsync(BenchHost.ListRequest(_authorization, _query, _response));
+            if (status != 200) throw new InvalidOperationException($"List answered {status}");
+        }
+
+        /// <summary>Page 1's parts on their own: the store's page (index and parsing 25 tickets), then the JSON response.</summary>
+        public async Task StagesAsync(int runs)
+        {
+            var store = _host.App.Services.GetRequiredService<ITicketStore>();
+            var query = new TicketingFunctions.Tickets.Listing.TicketListQuery(BenchHost.Tenant,
+                [new TicketingFunctions.Tickets.Listing.AnyOfFilter(TicketingFunctions.Tickets.Listing.TicketField.TeamId, ["james"])],
+                TicketingFunctions.Tickets.Listing.TicketSort.CreatedAt, true, 25) { IncludeData = false };
+            var page = await store.ListTicketsAsync(query, default);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i++) page = await store.ListTicketsAsync(query, default);
+            var storeUs = clock.Elapsed.TotalMicroseconds / runs;
+
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(32 * 1024);
+            var response = new TicketListResponse(page.Tickets, "x");
+            clock.Restart();
+            for (var i = 0; i < runs; i++)
+            {
+                buffer.ResetWrittenCount();
+                using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true });
+                JsonSerializer.Serialize(writer, response, TicketListJson.WithoutData);
+            }
+            var jsonUs = clock.Elapsed.TotalMicroseconds / runs;
+            Console.WriteLine($"  of which the store's page (index + 25 tickets parsed, data skipped): {storeUs:F1} us; the JSON response ({buffer.WrittenCount} bytes): {jsonUs:F1} us");
+        }
+
+        public ValueTask DisposeAsync() => _host.DisposeAsync();
     }
 
     private static async Task StagesAsync()
@@ -90,11 +169,11 @@ public static class Probe
         await Measure("catalog lookup (cached)", () => catalogs.GetAsync(BenchHost.Tenant, default));
         await Measure("JsonBodyReader.ReadAsync (bounded read + scan + parse)", async () =>
         {
-            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, default)).Value!;
+            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, "application/json", default)).Value!;
         });
         await Measure("  + TicketValidator.Validate", async () =>
         {
-            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, default)).Value!;
+            using var document = (await reader.ReadAsync(new MemoryStream(BenchHost.CreateBody, false), BenchHost.CreateBody.Length, "application/json", default)).Value!;
             TicketValidator.Validate(document.RootElement, catalog, type, new ValidationErrors());
         });
 

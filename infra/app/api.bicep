@@ -44,6 +44,16 @@ param authIssuerTemplate string
 param authAllowedRealms string
 @description('Expected audience of access tokens.')
 param authAudience string
+@description('Comma-separated browser origins allowed by CORS (the standalone host\'s Cors__AllowedOrigins); empty allows none.')
+param corsAllowedOrigins string = ''
+
+// The same list the standalone host reads, as the platform's CORS: under the Functions host the platform answers
+// preflights and adds the CORS headers, so the app never sees a preflight.
+var allowedOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+
+@secure()
+@description('HMAC key of list continuation tokens (TicketList__ContinuationTokenKey): base64 of at least 32 bytes.')
+param ticketListContinuationTokenKey string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -85,6 +95,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      cors: {
+        allowedOrigins: allowedOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {
@@ -136,6 +150,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Auth__IssuerTemplate: authIssuerTemplate
       Auth__AllowedRealms: authAllowedRealms
       Auth__Audience: authAudience
+
+      // The standalone host's CORS list; under the Functions host siteConfig.cors (from the same value) applies.
+      Cors__AllowedOrigins: corsAllowedOrigins
+
+      // TicketingFunctions.Tickets.Listing.TicketListOptions: one key for every instance.
+      TicketList__ContinuationTokenKey: ticketListContinuationTokenKey
     }
   }
 }

@@ -70,10 +70,38 @@ function unescapeRids(url) {
     dbs + db.replace(/-/g, "%2F") + (colls ? "/colls/" + coll.replace(/-/g, "%2F") : ""));
 }
 
+// Third gap: Cosmos DB serves an ORDER BY on several paths from a composite index on them in the index's directions
+// or in all of them reversed ((a ASC, b ASC) serves both "a ASC, b ASC" and "a DESC, b DESC"); the package's query
+// engine accepts only the index's own directions. Give its check each declared index's reversed twin too; mixed
+// directions an index doesn't declare stay refused, as in Cosmos DB.
+const queryHelpers = require("@zeit/cosmosdb-query/lib/helpers");
+const packageSort = queryHelpers.sort;
+const flip = order => (order === "descending" ? "ascending" : "descending");
+queryHelpers.sort = (collection, getRid, compositeIndexes, ...orders) =>
+  packageSort(
+    collection,
+    getRid,
+    compositeIndexes && compositeIndexes.concat(compositeIndexes.map(index => index.map(path => ({ ...path, order: flip(path.order ?? "ascending") })))),
+    ...orders,
+  );
+
 const [packageHandler] = server.listeners("request");
 server.removeAllListeners("request");
+// Fourth gap: a single-partition query sent for optimistic direct execution (the SDK's way of running it with no
+// query-plan request) is answered by Cosmos DB with x-ms-cosmos-query-requiresdistribution: false, meaning "this
+// partition ran the whole query, ORDER BY included; follow my continuation". Without it the SDK assumes the query
+// needs distributing and asks for a query plan, which the package can't serve. The package does run the whole query
+// (it always reads one partition), so answer what Cosmos DB answers.
+const QUERY_DOCS = /^\/dbs\/[^/]+\/colls\/[^/]+\/docs\/?(\?.*)?$/;
+function isDirectExecution(req) {
+  return req.method === "POST" && QUERY_DOCS.test(req.url)
+    && String(req.headers["x-ms-cosmos-query-optimisticdirectexecute"] ?? "").toLowerCase() === "true"
+    && String(req.headers["x-ms-documentdb-isquery"] ?? "").toLowerCase() === "true";
+}
+
 server.on("request", (req, res) => {
   if (req.url.includes("-")) req.url = unescapeRids(req.url);
+  if (isDirectExecution(req)) res.setHeader("x-ms-cosmos-query-requiresdistribution", "false");
   if (req.method === "GET" && DOC_READ.test(req.url)) {
     const end = res.end;
     res.end = function patchedEnd(chunk, ...rest) {

@@ -96,6 +96,70 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             path: '/change_history/*'
           }
         ]
+        // The ticket listings' ORDER BY (sort field, then id): Cosmos DB refuses it without a composite index on
+        // exactly those paths, and each index serves both directions. (sort, id) serves every listing; (filter,
+        // sort, id) lets a listing filtered on that field read only its range. The same list as
+        // TicketingFunctions/Storage/CosmosListingIndexes.cs, which the infra tests compare with this one.
+        compositeIndexes: [
+          [
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/teamId', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/teamId', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/itemTypeId', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/itemTypeId', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_type', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_type', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_category', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_category', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/data/submittedBy', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/data/submittedBy', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+        ]
       }
     }
   }

@@ -12,7 +12,7 @@ namespace TicketingFunctions.Client.Models
     public partial class TicketHistoryResponse : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>Oldest first; the creation is the first entry.</summary>
+        /// <summary>This page, oldest first; the creation is the first entry of the first page.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<global::TicketingFunctions.Client.Models.TicketHistoryEntry>? History { get; set; }
@@ -20,6 +20,8 @@ namespace TicketingFunctions.Client.Models
 #else
         public List<global::TicketingFunctions.Client.Models.TicketHistoryEntry> History { get; set; }
 #endif
+        /// <summary>The `after` of the next page (the last version on this one), or `null` when this is the last page.</summary>
+        public int? NextAfter { get; set; }
         /// <summary>The ticket type&apos;s prefix, `-`, then the tenant&apos;s number for that prefix, zero-padded to at least 4 digits. The identifier used in all later ticket APIs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -51,6 +53,7 @@ namespace TicketingFunctions.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "history", n => { History = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketHistoryEntry>(global::TicketingFunctions.Client.Models.TicketHistoryEntry.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "nextAfter", n => { NextAfter = n.GetIntValue(); } },
                 { "objectId", n => { ObjectId = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "success", n => { Success = n.GetBoolValue(); } },
@@ -64,6 +67,7 @@ namespace TicketingFunctions.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketHistoryEntry>("history", History);
+            writer.WriteIntValue("nextAfter", NextAfter);
             writer.WriteStringValue("objectId", ObjectId);
             writer.WriteIntValue("status", Status);
             writer.WriteBoolValue("success", Success);

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using System;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Create;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.List;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Update;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket
 {
@@ -21,6 +22,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Create.CreateRequestBuilder Create
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Create.CreateRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The list property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.ListRequestBuilder List
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.ListRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The update property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Update.UpdateRequestBuilder Update

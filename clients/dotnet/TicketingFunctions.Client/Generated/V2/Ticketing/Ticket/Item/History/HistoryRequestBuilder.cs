@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history", pathParameters)
+        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history", rawUrl)
+        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Every write of the ticket, oldest first, the creation first: who (username), when, the version it made,and for each changed key its old and new value.**Needs** what read needs.
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
         /// </summary>
         /// <returns>A <see cref="global::TicketingFunctions.Client.Models.TicketHistoryResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -46,11 +46,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         /// <exception cref="global::TicketingFunctions.Client.Models.ServiceUnavailableError">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::TicketingFunctions.Client.Models.TicketHistoryResponse?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::TicketingFunctions.Client.Models.TicketHistoryResponse?> GetAsync(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::TicketingFunctions.Client.Models.TicketHistoryResponse> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::TicketingFunctions.Client.Models.TicketHistoryResponse> GetAsync(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -65,17 +65,17 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
             return await RequestAdapter.SendAsync<global::TicketingFunctions.Client.Models.TicketHistoryResponse>(requestInfo, global::TicketingFunctions.Client.Models.TicketHistoryResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Every write of the ticket, oldest first, the creation first: who (username), when, the version it made,and for each changed key its old and new value.**Needs** what read needs.
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder.HistoryRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -91,6 +91,19 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder WithUrl(string rawUrl)
         {
             return new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class HistoryRequestBuilderGetQueryParameters 
+        {
+            /// <summary>Start after this version (default 0, the beginning); the previous page&apos;s `nextAfter`. Anything but a whole number ≥ 0 → 400 keyed `after`.</summary>
+            [QueryParameter("after")]
+            public int? After { get; set; }
+            /// <summary>The most entries on the page, 1 to 200 (default 50). Anything else → 400 keyed `limit`.</summary>
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
         }
     }
 }

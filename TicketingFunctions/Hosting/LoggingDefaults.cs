@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace TicketingFunctions.Hosting;
+
+/// <summary>
+/// The logging levels both hosts start from: the framework at Warning, the app at Information. Under the Functions host
+/// the worker's own configuration decides what reaches Application Insights, so without these defaults JwtBearer
+/// would write every refused token's stack at Information there. Every other source (local.settings.json, app settings,
+/// environment, command line) can still change them.
+/// </summary>
+public static class LoggingDefaults
+{
+    public static readonly IReadOnlyDictionary<string, string?> Levels = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Warning",
+    };
+
+    /// <summary>Puts the defaults below every configuration source already added.</summary>
+    public static void AddTo(IConfigurationBuilder configuration) =>
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Levels });
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+
+namespace TicketingFunctions.Tickets.Listing;
+
+/// <summary>
+/// A ticket member that listings filter or sort on: its path in the stored document (Cosmos DB queries it as
+/// <c>c.{Path}</c>) and how to read it from a <see cref="Ticket"/> (the embedded store keeps the values per ticket in
+/// its index). A new filterable member is one more field here, added to <see cref="All"/>.
+/// </summary>
+public sealed class TicketField
+{
+    private TicketField(int ordinal, string path, Func<Ticket, string?> read)
+    {
+        Ordinal = ordinal;
+        Path = path;
+        Read = read;
+    }
+
+    /// <summary>The position of the field in <see cref="All"/>, and of its value in an index entry's values.</summary>
+    public int Ordinal { get; }
+
+    /// <summary>The member's dotted path in the stored ticket document.</summary>
+    public string Path { get; }
+
+    public Func<Ticket, string?> Read { get; }
+
+    public static readonly TicketField Id = new(0, "id", t => t.Id);
+    public static readonly TicketField ObjectId = new(1, "object_id", t => t.ObjectId);
+    public static readonly TicketField Summary = new(2, "summary", t => t.Summary);
+    public static readonly TicketField TeamId = new(3, "lookup_props.teamId", t => t.LookupProps.TeamId);
+    public static readonly TicketField ItemTypeId = new(4, "lookup_props.itemTypeId", t => t.LookupProps.ItemTypeId);
+    public static readonly TicketField StatusType = new(5, "status_type", t => t.StatusType);
+    public static readonly TicketField StatusCategory = new(6, "status_category", t => t.StatusCategory);
+    public static readonly TicketField SubmittedBy = new(7, "data.submittedBy", t => StringValue(t.Data["submittedBy"]));
+    public static readonly TicketField CreatedAt = new(8, "created_at", t => t.CreatedAt);
+    public static readonly TicketField UpdatedAt = new(9, "updated_at", t => t.UpdatedAt);
+
+    public static readonly IReadOnlyList<TicketField> All =
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt];
+
+    /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
+    public static string?[] ValuesOf(Ticket ticket)
+    {
+        var values = new string?[All.Count];
+        for (var i = 0; i < values.Length; i++) values[i] = All[i].Read(ticket);
+        return values;
+    }
+
+    private static string? StringValue(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    public override string ToString() => Path;
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Storage;
+
+namespace TicketingFunctions.Tickets.Listing;
+
+/// <summary>A list request as the function read it.</summary>
+public sealed record TicketListRequest(RequestHeaders Headers, IEnumerable<KeyValuePair<string, StringValues>> Query);
+
+/// <summary>A page of the listing, as the API answers it.</summary>
+public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? ContinuationToken, bool IncludeData);
+
+/// <summary>
+/// Lists a tenant's tickets, with the read's order of checks (the first failure wins): token (in the function) →
+/// headers and query parameters 400 → tenant 404 → permission 401 → continuation token 400. The listing holds exactly
+/// the tickets the caller could read one by one (<see cref="TicketVisibility"/>), filtered.
+/// </summary>
+public sealed class TicketListService(TenantGate gate, ITicketStore store, ContinuationTokens tokens, ILogger<TicketListService> logger)
+{
+    public async Task<Outcome<TicketListResult>> ListAsync(Caller caller, TicketListRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var parameters = TicketListParameters.Parse(request.Query, errors);
+
+        using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
+        var entered = await gate.EnterAsync(caller, request.Headers, errors, cancellationToken);
+        if (entered.Error is not null) return entered.Error;
+        var catalog = entered.Value!;
+
+        if (!Permissions.CanRead(caller)) return ApiError.PermissionDenied("list tickets");
+
+        var query = BuildQuery(caller, catalog, parameters);
+        byte[] binding = [.. query.Canonical(), (byte)'\n', .. parameters.CanonicalFilters()];
+        if (parameters.ContinuationToken is { } token)
+        {
+            var position = tokens.Unprotect(binding, token);
+            if (position is null)
+            {
+                errors.Add(TicketListParameters.ContinuationTokenParameter,
+                    "Query parameter continuationToken is not a continuation token of this listing (same tenant, filters, sort and order)");
+                return ApiError.Invalid(errors, "The request headers or query parameters are invalid");
+            }
+            query = query with { Position = position };
+        }
+
+        if (query.MatchesNothing) return new TicketListResult([], null, parameters.IncludeData);
+        try
+        {
+            var page = await store.ListTicketsAsync(query, cancellationToken);
+            var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
+            return new TicketListResult(page.Tickets, next, parameters.IncludeData);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            logger.LogWarning("Store unavailable while listing tickets; retry after {RetryAfter}", ex.RetryAfter);
+            return ApiError.Unavailable(ex.RetryAfter);
+        }
+    }
+
+    /// <summary>The caller's visibility first, then the requested filters, in a fixed order (the token binds to it).</summary>
+    private static TicketListQuery BuildQuery(Caller caller, Catalog.CatalogIndex catalog, TicketListParameters parameters)
+    {
+        var filters = new List<TicketFilter>();
+        if (TicketVisibility.Teams(caller, parameters.TeamIds) is { } teams) filters.Add(teams);
+        if (TicketVisibility.Types(caller, catalog, parameters.ItemTypeIds) is { } types) filters.Add(types);
+        if (parameters.StatusType is { } statusType) filters.Add(new AnyOfFilter(TicketField.StatusType, [statusType]));
+        if (parameters.StatusCategory is { } statusCategory) filters.Add(new AnyOfFilter(TicketField.StatusCategory, [statusCategory]));
+        if (parameters.SubmittedBy is { } submittedBy)
+            filters.Add(new AnyOfFilter(TicketField.SubmittedBy, [submittedBy == TicketListParameters.Me ? caller.SubmittedBy : submittedBy]));
+        if (parameters.CreatedFrom is not null || parameters.CreatedTo is not null)
+            filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
+        if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
+        if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
+        return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize)
+        {
+            IncludeData = parameters.IncludeData,
+        };
+    }
+}
