@@ -59,6 +59,13 @@ public static class CosmosTicketListQuery
                     var q = Parameter(text.Text);
                     sql.Append('(').AppendJoin(" OR ", text.Fields.Select(f => $"CONTAINS(LOWER({Path(f)}), {q})")).Append(')');
                     break;
+                case MissingFilter missing:
+                    sql.Append($"(NOT IS_DEFINED({Path(missing.Field)}) OR IS_NULL({Path(missing.Field)}))");
+                    break;
+                case SlaBreachedFilter breached:
+                    // A plain comparison on the stored field; a null or missing sla_breach_at compares as undefined: not listed.
+                    sql.Append(Path(TicketField.SlaBreachAt)).Append(" < ").Append(Parameter(breached.Now));
+                    break;
                 default:
                     throw new NotSupportedException($"No Cosmos DB translation for {filter.GetType().Name}.");
             }

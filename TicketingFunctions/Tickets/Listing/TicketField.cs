@@ -34,9 +34,12 @@ public sealed class TicketField
     public static readonly TicketField SubmittedBy = new(7, "data.submittedBy", t => StringValue(t.Data["submittedBy"]));
     public static readonly TicketField CreatedAt = new(8, "created_at", t => t.CreatedAt);
     public static readonly TicketField UpdatedAt = new(9, "updated_at", t => t.UpdatedAt);
+    public static readonly TicketField Assignee = new(10, "assignee.username", t => t.Assignee?.Username);
+    /// <summary>Stored only (<see cref="Storage.StoreJson.SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
+    public static readonly TicketField SlaBreachAt = new(11, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, Assignee, SlaBreachAt];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

@@ -25,6 +25,13 @@ public sealed record TicketListParameters
     public const string PageSizeParameter = "pageSize";
     public const string ContinuationTokenParameter = "continuationToken";
     public const string IncludeParameter = "include";
+    public const string AssigneeParameter = "assignee";
+    public const string SlaParameter = "sla";
+
+    /// <summary><c>assignee=none</c>: tickets nobody is assigned to.</summary>
+    public const string None = "none";
+    /// <summary><c>sla=breached</c>: tickets with a breached SLA clock.</summary>
+    public const string Breached = "breached";
 
     /// <summary><c>submittedBy=me</c>: the caller's own tickets.</summary>
     public const string Me = "me";
@@ -40,7 +47,7 @@ public sealed record TicketListParameters
     [
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
-        PageSizeParameter, ContinuationTokenParameter, IncludeParameter,
+        PageSizeParameter, ContinuationTokenParameter, IncludeParameter, AssigneeParameter, SlaParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -59,6 +66,9 @@ public sealed record TicketListParameters
     public int PageSize { get; init; } = DefaultPageSize;
     public string? ContinuationToken { get; init; }
     public bool IncludeData { get; init; }
+    /// <summary>As sent: <see cref="Me"/>, <see cref="None"/> or a username.</summary>
+    public string? Assignee { get; init; }
+    public bool SlaBreached { get; init; }
 
     /// <summary>
     /// The filters as sent, written unambiguously: with <see cref="TicketListQuery.Canonical"/> what a continuation
@@ -84,7 +94,7 @@ public sealed record TicketListParameters
                      {
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
-                         (TextParameter, Text),
+                         (TextParameter, Text), (AssigneeParameter, Assignee), (SlaParameter, SlaBreached ? Breached : null),
                      })
                 Values(name, value is null ? [] : [value]);
             writer.WriteEndArray();
@@ -106,7 +116,7 @@ public sealed record TicketListParameters
             TeamIds = Many(values, TeamIdParameter, errors),
             ItemTypeIds = Many(values, ItemTypeIdParameter, errors),
             StatusType = One(values, StatusTypeParameter, errors),
-            StatusCategory = One(values, StatusCategoryParameter, errors),
+            StatusCategory = OneOfText(values, StatusCategoryParameter, errors, Catalog.StatusCategories.All),
             SubmittedBy = One(values, SubmittedByParameter, errors),
             CreatedFrom = Timestamp(values, CreatedFromParameter, errors),
             CreatedTo = Timestamp(values, CreatedToParameter, errors),
@@ -117,6 +127,8 @@ public sealed record TicketListParameters
             PageSize = PageSizeOf(values, errors),
             ContinuationToken = Token(values, errors),
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
+            Assignee = One(values, AssigneeParameter, errors),
+            SlaBreached = OneOf(values, SlaParameter, errors, (Breached, true)) ?? false,
         }.CheckRanges(errors);
     }
 
@@ -166,6 +178,14 @@ public sealed record TicketListParameters
             return false;
         }
         return true;
+    }
+
+    private static string? OneOfText(Dictionary<string, StringValues> values, string name, ValidationErrors errors, IReadOnlyList<string> allowed)
+    {
+        var sent = One(values, name, errors);
+        if (sent is null || allowed.Contains(sent, StringComparer.Ordinal)) return sent;
+        errors.Add(name, $"Query parameter {name} must be one of: {string.Join(", ", allowed)}");
+        return null;
     }
 
     private static T? OneOf<T>(Dictionary<string, StringValues> values, string name, ValidationErrors errors, params (string Text, T Value)[] allowed) where T : struct
