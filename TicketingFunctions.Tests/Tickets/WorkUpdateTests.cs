@@ -82,6 +82,9 @@ public sealed class WorkUpdateTests
         Assert.False(WorkUpdateValidator.Assigns(JsonDocument.Parse("""{"summary":"x"}""").RootElement));
         Assert.Equal(["Field assignee.username must be at most 255 characters long"],
             Validate("{\"assignee\":{\"username\":\"" + new string('a', 256) + "\"}}").Errors["assignee"]);
+        // 255 emoji are 510 UTF-16 units but 255 code points: allowed.
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 255));
+        Assert.Equal(emoji, Validate("{\"assignee\":{\"username\":\"" + emoji + "\"}}").Work!.Assignee!.Username);
         Assert.True(Permissions.CanAssign(Caller("ticket_agent")));
         Assert.True(Permissions.CanAssign(Caller("tenant_admin")));
         Assert.False(Permissions.CanAssign(Caller("ticket_user")));

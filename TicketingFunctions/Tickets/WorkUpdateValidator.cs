@@ -84,7 +84,8 @@ public static class WorkUpdateValidator
             errors.Add(AssigneeKey, "Field assignee.username must be a non-empty string");
             return null;
         }
-        if (username.GetString()!.Length > MaxUsernameLength)
+        // Counted in code points, as the OpenAPI document's maxLength counts.
+        if (TextLength.Exceeds(username.GetString()!, MaxUsernameLength))
         {
             errors.Add(AssigneeKey, $"Field assignee.username must be at most {MaxUsernameLength} characters long");
             return null;
