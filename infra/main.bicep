@@ -26,6 +26,24 @@ param authAudience string
 @description('Comma-separated browser origins allowed by CORS, e.g. https://app.example.com; empty (the default) allows none (Cors__AllowedOrigins and the function app\'s CORS).')
 param corsAllowedOrigins string = ''
 
+@description('Entra ID callers: the API\'s application (client) id (AzureAd__ClientId). Empty leaves them off.')
+param azureAdClientId string = ''
+
+@description('Entra ID callers: the directory of the API\'s registration (AzureAd__TenantId); empty means this deployment\'s tenant.')
+param azureAdTenantId string = ''
+
+@description('Entra ID callers: the login instance (AzureAd__Instance); empty means this cloud\'s login endpoint.')
+param azureAdInstance string = ''
+
+@description('Entra ID callers: the one accepted audience instead of the client id (AzureAd__Audience); leave empty for Entra ID tokens.')
+param azureAdAudience string = ''
+
+@description('Entra ID callers: the realmname header value for Entra ID tokens (Auth__Entra__RealmName); empty means "entra".')
+param entraRealmName string = ''
+
+@description('Entra ID callers, as JSON: {"<client or object id>": {"tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..."}} (Auth__Entra__Clients__*).')
+param entraClientsJson string = '{}'
+
 // Every instance signs and checks list continuation tokens with this key. Unless one is passed, each deployment makes a
 // new one: tokens issued before a deployment are then refused (400) and clients start their listing again.
 @secure()
@@ -154,6 +172,12 @@ module api 'app/api.bicep' = {
     authAllowedRealms: authAllowedRealms
     authAudience: authAudience
     corsAllowedOrigins: corsAllowedOrigins
+    azureAdClientId: azureAdClientId
+    azureAdTenantId: azureAdTenantId
+    azureAdInstance: azureAdInstance
+    azureAdAudience: azureAdAudience
+    entraRealmName: entraRealmName
+    entraClients: json(empty(entraClientsJson) ? '{}' : entraClientsJson)
     ticketListContinuationTokenKey: ticketListContinuationTokenKey
   }
   // The host needs its storage and telemetry roles, and the app its Cosmos role, from the first start.

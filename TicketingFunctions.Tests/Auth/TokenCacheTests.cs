@@ -29,7 +29,8 @@ public sealed class TokenCacheTests
     {
         var options = Options.Create(new AuthOptions { TokenCacheSize = capacity });
         var cache = new ValidatedTokenCache(options, _time);
-        return (new RequestAuthenticator(options, cache, Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestAuthenticator>.Instance), cache);
+        return (new RequestAuthenticator(options, cache, new EntraCallerFactory(Options.Create(new EntraOptions())),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestAuthenticator>.Instance), cache);
     }
 
     /// <summary>The mocked scheme accepts <paramref name="token"/> as <paramref name="user"/>'s, valid until <paramref name="expires"/>.</summary>

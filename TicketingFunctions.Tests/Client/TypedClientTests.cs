@@ -8,8 +8,8 @@ namespace TicketingFunctions.Tests.Client;
 
 /// <summary>
 /// The Kiota-generated client (clients/dotnet/TicketingFunctions.Client) against the standalone host on a real
-/// loopback socket: discovery, create with field UUIDs, read, update with If-Match, and the typed errors. Every
-/// exchange also goes through the OpenAPI conformance check.
+/// loopback socket: discovery, create with field UUIDs, read, update with If-Match, the typed errors and the work
+/// queue page by page. Every exchange also goes through the OpenAPI conformance check.
 /// </summary>
 public sealed class TypedClientOnEmbeddedStore() : TypedClientTests(new EmbeddedHosts());
 
@@ -130,5 +130,31 @@ public abstract class TypedClientTests(IApiHosts hosts) : IAsyncLifetime
         var error = await Assert.ThrowsAsync<ValidationError>(() => CreateAsync(plain));
 
         Assert.Equal(["ticketRelation"], error.ValidationResult!.Reason!.AdditionalData.Keys);
+    }
+
+    [Fact]
+    public async Task List_the_teams_queue_page_by_page()
+    {
+        foreach (var summary in new[] { "First laptop", "Second laptop", "Third laptop" })
+            await CreateAsync(CreateTicketRequests.Create("23629", summary, new Dictionary<string, object> { [TitleField] = summary }));
+
+        var seen = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await Client.V2.Ticketing.Ticket.List.GetAsync(c =>
+            {
+                c.QueryParameters.TeamId = ["james"];
+                c.QueryParameters.PageSize = 2;
+                c.QueryParameters.ContinuationToken = next;
+            });
+            Assert.True(page!.Success);
+            Assert.InRange(page.Tickets!.Count, 1, 2);
+            seen.AddRange(page.Tickets.Select(t => t.Summary!));
+            next = page.ContinuationToken;
+        } while (next is not null);
+
+        // Newest first, each once, across two pages.
+        Assert.Equal(["Third laptop", "Second laptop", "First laptop"], seen);
     }
 }

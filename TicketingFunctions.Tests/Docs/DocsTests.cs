@@ -73,6 +73,17 @@ public sealed class DocsTests
         }
     }
 
+    [Fact]
+    public void The_documented_managed_identity_caller_is_the_class_the_Entra_tests_run()
+    {
+        var tested = File.ReadAllText(Path.Combine(Root, "TicketingFunctions.Tests", "Entra", "TicketingApiCaller.cs")).ReplaceLineEndings("\n");
+        var documented = File.ReadAllText(Path.Combine(Root, "docs", "operations.md")).ReplaceLineEndings("\n");
+        var start = tested.IndexOf("public sealed class TicketingApiCaller", StringComparison.Ordinal);
+
+        Assert.True(start > 0, "TicketingApiCaller.cs no longer declares the class");
+        Assert.Contains(tested[start..].TrimEnd(), documented);
+    }
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -318,16 +318,44 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TokenCacheSize)),
     ];
 
-    private Dictionary<string, JsonElement> AppSettings()
+    /// <summary>The name the per-application Entra ID settings are merged in from (infra/app/api.bicep).</summary>
+    private const string EntraClientSettingsVariable = "entraClientSettings";
+
+    private ArmResource AppSettingsResource()
     {
         var config = _infra.OfType("Microsoft.Web/sites/config")
             .Where(r => r.Json.GetProperty("name").GetString()!.Contains("appsettings", StringComparison.OrdinalIgnoreCase))
             .ToList();
         Assert.True(config.Count == 1, $"Expected one Microsoft.Web/sites/config 'appsettings' resource, found {config.Count}.");
-        var properties = config[0].Properties;
-        Assert.True(properties.ValueKind == JsonValueKind.Object,
-            $"The appsettings properties must be a literal object so that the names can be checked, not {properties}.");
-        return properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        return config[0];
+    }
+
+    /// <summary>
+    /// The fixed app settings by name. They are a literal object, or (since the Entra ID client mappings have names that
+    /// depend on parameters) a literal object merged with only those: <c>union({...}, entraClientSettings)</c>, which
+    /// Bicep compiles to <c>[union(createObject('name', value, …), variables('entraClientSettings'))]</c>.
+    /// </summary>
+    private Dictionary<string, JsonElement> AppSettings()
+    {
+        var properties = AppSettingsResource().Properties;
+        if (properties.ValueKind == JsonValueKind.Object)
+            return properties.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+
+        var expression = properties.ValueKind == JsonValueKind.String ? properties.GetString()! : "";
+        var union = ArmExpression.Call(expression.TrimStart('[').TrimEnd(']'), "union");
+        Assert.True(union is { Count: 2 } && union[1] == $"variables('{EntraClientSettingsVariable}')",
+            $"The appsettings properties must be a literal object, or one merged with variables('{EntraClientSettingsVariable}') only, not {properties}.");
+        var pairs = ArmExpression.Call(union![0], "createObject");
+        Assert.True(pairs is not null && pairs.Count % 2 == 0, $"The fixed app settings must be a literal object, not {union[0]}.");
+        var settings = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        for (var i = 0; i < pairs!.Count; i += 2)
+        {
+            var name = ArmExpression.StringLiteral(pairs[i]) ?? throw new Xunit.Sdk.XunitException($"App setting name {pairs[i]} is not a literal.");
+            // As a literal object holds them: a string, or an expression in brackets.
+            var value = ArmExpression.StringLiteral(pairs[i + 1]) ?? $"[{pairs[i + 1]}]";
+            settings[name] = JsonSerializer.SerializeToElement(value);
+        }
+        return settings;
     }
 
     [Fact]
@@ -618,4 +646,117 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Assert.Equal("${AUTH_AUDIENCE}", supplied["authAudience"]);
         Assert.Equal("${COSMOS_THROUGHPUT_MODE=serverless}", supplied["cosmosThroughputMode"]);
     }
+
+    private static readonly string[] EntraAppSettings =
+    [
+        Setting(EntraAuthentication.AzureAdSection, "Instance"),
+        Setting(EntraAuthentication.AzureAdSection, "TenantId"),
+        Setting(EntraAuthentication.AzureAdSection, "ClientId"),
+        Setting(EntraAuthentication.AzureAdSection, "Audience"),
+        Setting(EntraOptions.SectionName.Replace(":", "__", StringComparison.Ordinal), nameof(EntraOptions.RealmName)),
+    ];
+
+    [Fact]
+    public void Entra_ID_settings_are_deployed_but_empty_unless_the_API_client_id_is_given()
+    {
+        var settings = AppSettings();
+        var missing = EntraAppSettings.Where(name => !settings.ContainsKey(name)).ToList();
+        Assert.True(missing.Count == 0, $"Entra ID settings missing from infra/app/api.bicep: {string.Join(", ", missing)}.");
+
+        // The app turns Entra ID on only when the AzureAd section has a value (TicketingFunctions.Auth.EntraAuthentication).
+        var api = AppSettingsResource();
+        Assert.Equal("[not(empty(parameters('azureAdClientId')))]", api.Template.GetProperty("variables").GetProperty("entraOn").GetString());
+        Assert.Equal("[parameters('azureAdClientId')]", settings["AzureAd__ClientId"].GetString());
+        foreach (var name in EntraAppSettings.Where(n => n != "AzureAd__ClientId"))
+            Assert.StartsWith("[if(variables('entraOn'), ", settings[name].GetString());
+        Assert.Equal("", api.ResolveParameter("azureAdClientId").GetString());
+        // Defaults: this cloud's login endpoint and the deployment's own directory.
+        Assert.Contains("environment().authentication.loginEndpoint", settings["AzureAd__Instance"].GetString());
+        Assert.Contains("tenant().tenantId", settings["AzureAd__TenantId"].GetString());
+
+        var main = _infra.Main.GetProperty("parameters");
+        foreach (var name in new[] { "azureAdClientId", "azureAdTenantId", "azureAdInstance", "azureAdAudience", "entraRealmName" })
+            Assert.Equal("", main.GetProperty(name).GetProperty("defaultValue").GetString());
+        Assert.Equal("{}", main.GetProperty("entraClientsJson").GetProperty("defaultValue").GetString());
+    }
+
+    [Fact]
+    public void Entra_ID_client_mappings_become_one_setting_per_application_and_field()
+    {
+        var api = AppSettingsResource();
+        var mapping = api.Template.GetProperty("variables").GetProperty(EntraClientSettingsVariable).GetString()!;
+
+        Assert.StartsWith("[reduce(items(if(variables('entraOn'), parameters('entraClients'), createObject()))", mapping);
+        foreach (var field in new[] { nameof(EntraClient.TenantId), nameof(EntraClient.Teams), nameof(EntraClient.Roles), nameof(EntraClient.DisplayName) })
+            Assert.Contains($"format('Auth__Entra__Clients__{{0}}__{field}', lambdaVariables('client').key)", mapping);
+        // main.bicep passes the azd environment's JSON text as the object.
+        Assert.Equal("[json(if(empty(parameters('entraClientsJson')), '{}', parameters('entraClientsJson')))]",
+            api.Deployment!.Json.GetProperty("properties").GetProperty("parameters").GetProperty("entraClients").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void Parameters_file_takes_the_Entra_ID_settings_from_the_azd_environment()
+    {
+        using var file = JsonDocument.Parse(File.ReadAllText(Path.Combine(_infra.RepoRoot, "infra", "main.parameters.json")));
+        var supplied = file.RootElement.GetProperty("parameters").EnumerateObject()
+            .ToDictionary(p => p.Name, p => p.Value.GetProperty("value").ToString());
+
+        Assert.Equal("${ENTRA_API_CLIENT_ID=}", supplied["azureAdClientId"]);
+        Assert.Equal("${ENTRA_TENANT_ID=}", supplied["azureAdTenantId"]);
+        Assert.Equal("${ENTRA_INSTANCE=}", supplied["azureAdInstance"]);
+        Assert.Equal("${ENTRA_AUDIENCE=}", supplied["azureAdAudience"]);
+        Assert.Equal("${ENTRA_REALM_NAME=}", supplied["entraRealmName"]);
+        Assert.Equal("${ENTRA_CLIENTS={}}", supplied["entraClientsJson"]);
+    }
+
+    [Fact]
+    public void The_expression_reader_splits_only_top_level_arguments()
+    {
+        Assert.Equal(["'a,b'", "f(x, y)", "'it''s'"], ArmExpression.Call("createObject('a,b', f(x, y), 'it''s')", "createObject"));
+        Assert.Equal("it's", ArmExpression.StringLiteral("'it''s'"));
+        Assert.Null(ArmExpression.StringLiteral("parameters('x')"));
+        Assert.Null(ArmExpression.Call("union(a, b) ", "createObject"));
+    }
+}
+
+/// <summary>Just enough of ARM's expression syntax to read the arguments of a function call and string literals.</summary>
+public static class ArmExpression
+{
+    /// <summary>The top-level arguments of <c>name(a, b, …)</c> when <paramref name="expression"/> is exactly that call, else null.</summary>
+    public static List<string>? Call(string expression, string name)
+    {
+        expression = expression.Trim();
+        if (!expression.StartsWith(name + "(", StringComparison.Ordinal) || !expression.EndsWith(')')) return null;
+        var body = expression[(name.Length + 1)..^1];
+        var args = new List<string>();
+        int depth = 0, start = 0;
+        var quoted = false;
+        for (var i = 0; i < body.Length; i++)
+        {
+            var c = body[i];
+            if (quoted)
+            {
+                // '' is an escaped quote inside a string literal.
+                if (c == '\'' && i + 1 < body.Length && body[i + 1] == '\'') i++;
+                else if (c == '\'') quoted = false;
+            }
+            else if (c == '\'') quoted = true;
+            else if (c is '(' or '[') depth++;
+            else if (c is ')' or ']') { if (--depth < 0) return null; }
+            else if (c == ',' && depth == 0)
+            {
+                args.Add(body[start..i].Trim());
+                start = i + 1;
+            }
+        }
+        if (depth != 0 || quoted) return null;
+        args.Add(body[start..].Trim());
+        return args;
+    }
+
+    /// <summary>The text of a string literal <c>'…'</c>, or null for any other expression.</summary>
+    public static string? StringLiteral(string expression) =>
+        expression.Length >= 2 && expression[0] == '\'' && expression[^1] == '\'' && !expression[1..^1].Replace("''", "", StringComparison.Ordinal).Contains('\'')
+            ? expression[1..^1].Replace("''", "'", StringComparison.Ordinal)
+            : null;
 }

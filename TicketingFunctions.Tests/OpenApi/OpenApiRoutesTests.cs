@@ -77,4 +77,25 @@ public sealed partial class OpenApiRoutesTests
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    [Fact]
+    public void Every_authenticated_operation_accepts_both_bearer_flavours_realm_and_Entra_ID()
+    {
+        var schemes = Contract.Document["components"]!["securitySchemes"]!.AsObject();
+        Assert.Equal(["bearerAuth", "entraBearer"], schemes.Select(s => s.Key).Order());
+        Assert.Contains("realmname: entra", schemes["entraBearer"]!["description"]!.GetValue<string>());
+
+        var authenticated = 0;
+        foreach (var (path, item) in Contract.Document["paths"]!.AsObject())
+        foreach (var (method, operation) in item!.AsObject().Where(p => OpenApiContract.HttpMethods.Contains(p.Key)))
+        {
+            var security = operation!["security"]!.AsArray();
+            if (security.Count == 0) continue;
+            authenticated++;
+            // Alternatives: either requirement alone satisfies the operation.
+            Assert.True(security.Select(r => string.Join(",", r!.AsObject().Select(p => p.Key))).Order().SequenceEqual(["bearerAuth", "entraBearer"]),
+                $"{method.ToUpperInvariant()} {path}: security must offer bearerAuth and entraBearer as alternatives");
+        }
+        Assert.True(authenticated >= 5);
+    }
 }

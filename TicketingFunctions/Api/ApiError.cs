@@ -54,6 +54,9 @@ public sealed record ApiError(
     public static ApiError PermissionDenied(string operation) =>
         new(ApiErrorKind.PermissionDenied, $"You do not have the required permissions to {operation}");
 
+    public static readonly ApiError ApplicationNotMapped =
+        new(ApiErrorKind.PermissionDenied, "The calling application is not mapped to a ticketing tenant");
+
     public static ApiError RouteTargetNotFound(string message) => new(ApiErrorKind.RouteTargetNotFound, message);
 
     public static ApiError PayloadTooLarge(long maxBytes) =>

@@ -18,6 +18,15 @@ public sealed record Caller(
     string? Issuer = null,
     string? Subject = null)
 {
-    /// <summary>The identity recorded as <c>submittedBy</c>: the email, else the username.</summary>
-    public string SubmittedBy => string.IsNullOrEmpty(Email) ? Username : Email;
+    /// <summary>A name for an application, which has no email: an Entra ID client's configured display name, else its id.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>
+    /// An Entra ID application with a valid token that no <c>Auth__Entra__Clients__*</c> entry maps to a tenant: it is
+    /// refused with 401 USER_PERMISSION_FAILURE before any tenant is looked at.
+    /// </summary>
+    public bool IsUnmappedApplication { get; init; }
+
+    /// <summary>The identity recorded as <c>submittedBy</c>: the email, else the display name, else the username.</summary>
+    public string SubmittedBy => !string.IsNullOrEmpty(Email) ? Email : DisplayName ?? Username;
 }

@@ -12,7 +12,8 @@ namespace TicketingFunctions.Auth;
 /// <summary>
 /// Registers the "Bearer" scheme for Keycloak-style realm issuers. Each allowed realm gets its own
 /// JwtBearer scheme (its issuer, its signing keys from its OpenID metadata); "Bearer" forwards to the
-/// realm named by the <c>realmname</c> header. Realms that are not allowed go to a scheme that always fails.
+/// realm named by the <c>realmname</c> header, or to the Entra ID scheme (<see cref="EntraAuthentication"/>) when the
+/// header names the Entra realm and Entra is configured. Realms that are not allowed go to a scheme that always fails.
 /// </summary>
 public static class RealmAuthentication
 {
@@ -39,14 +40,17 @@ public static class RealmAuthentication
         var options = section.Get<AuthOptions>() ?? new AuthOptions();
         var devKey = DevSigningKey.FromOptions(options);
         var realms = ParseRealms(options.AllowedRealms);
+        var entra = EntraAuthentication.DirectoryFrom(configuration, realms);
+        services.Configure<EntraOptions>(configuration.GetSection(EntraOptions.SectionName));
 
         services.AddSingleton<ValidatedTokenCache>();
+        services.AddSingleton<EntraCallerFactory>();
 
         // No default scheme: the authentication middleware that WebApplication adds would otherwise validate the
         // token of every request before the function runs. Functions authenticate through RequestAuthenticator,
         // which names the "Bearer" scheme and skips validation for a token it has validated recently.
         var builder = services.AddAuthentication()
-            .AddPolicyScheme(Scheme, "Realm bearer token", o => o.ForwardDefaultSelector = context => SelectScheme(context, options, realms))
+            .AddPolicyScheme(Scheme, "Realm bearer token", o => o.ForwardDefaultSelector = context => SelectScheme(context, options, realms, entra))
             .AddScheme<AuthenticationSchemeOptions, RefusedRealmHandler>(RefusedScheme, null);
 
         // AddAuthentication brings data protection, whose hosted service loads (or creates) the key ring under
@@ -57,6 +61,7 @@ public static class RealmAuthentication
 
         foreach (var realm in realms)
             builder.AddJwtBearer(SchemeForRealm(realm), o => ConfigureRealm(o, options, realm, devKey));
+        if (entra is not null) builder.AddEntra(configuration, entra);
 
         return services;
     }
@@ -105,11 +110,14 @@ public static class RealmAuthentication
         }
     }
 
-    private static string SelectScheme(HttpContext context, AuthOptions options, IReadOnlyList<string> realms)
+    private static string SelectScheme(HttpContext context, AuthOptions options, IReadOnlyList<string> realms, EntraAuthentication.Directory? entra)
     {
         var header = context.Request.Headers[RealmHeader].ToString();
         if (header.Length > 0)
+        {
+            if (entra is not null && string.Equals(header, entra.RealmName, StringComparison.Ordinal)) return EntraAuthentication.Scheme;
             return realms.Contains(header, StringComparer.Ordinal) ? SchemeForRealm(header) : RefusedScheme;
+        }
 
         // No realmname header: pick the realm by the token's (not yet trusted) issuer, so the token is still
         // validated before the missing header is reported; the chosen scheme then validates everything.
@@ -123,6 +131,7 @@ public static class RealmAuthentication
         catch (ArgumentException) { return RefusedScheme; }
         foreach (var realm in realms)
             if (string.Equals(IssuerFor(options, realm), issuer, StringComparison.Ordinal)) return SchemeForRealm(realm);
+        if (entra is not null && string.Equals(entra.Issuer, issuer, StringComparison.Ordinal)) return EntraAuthentication.Scheme;
         return RefusedScheme;
     }
 }

@@ -10,7 +10,8 @@ namespace TicketingFunctions.Auth;
 /// Validates the request's bearer token through the "Bearer" scheme, giving the caller or null. A token that
 /// validated recently for the same realm header is answered from <see cref="ValidatedTokenCache"/> until it expires.
 /// </summary>
-public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, ValidatedTokenCache cache, ILogger<RequestAuthenticator> logger)
+public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, ValidatedTokenCache cache, EntraCallerFactory entraCallers,
+    ILogger<RequestAuthenticator> logger)
 {
     private const string BearerPrefix = "Bearer ";
     private readonly string _teamsClaim = string.IsNullOrEmpty(options.Value.TeamsClaim) ? "teams" : options.Value.TeamsClaim;
@@ -30,9 +31,17 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
             LogRefused(logger, result.Failure?.GetType().Name ?? "no token");
             return null;
         }
-        var realm = RealmAuthentication.RealmOfScheme(result.Ticket.AuthenticationScheme);
-        if (realm is null) return null;
-        var caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
+        Caller caller;
+        if (result.Ticket.AuthenticationScheme == EntraAuthentication.Scheme)
+        {
+            caller = entraCallers.FromPrincipal(result.Principal);
+        }
+        else
+        {
+            var realm = RealmAuthentication.RealmOfScheme(result.Ticket.AuthenticationScheme);
+            if (realm is null) return null;
+            caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
+        }
         if (key is { } miss && ExpiresAt(result) is { } expiresAt) cache.Add(miss, caller, expiresAt);
         return caller;
     }

@@ -16,6 +16,8 @@ public static class LoggingDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Warning",
+        // Identity.Web routes Microsoft.IdentityModel's log into ILogger: several Information lines per validated Entra ID token.
+        ["Logging:LogLevel:Microsoft.IdentityModel"] = "Warning",
     };
 
     /// <summary>Puts the defaults below every configuration source already added.</summary>

@@ -51,6 +51,29 @@ param corsAllowedOrigins string = ''
 // preflights and adds the CORS headers, so the app never sees a preflight.
 var allowedOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
+@description('Entra ID: the API\'s application (client) id. Empty leaves Entra ID callers off (no AzureAd settings).')
+param azureAdClientId string = ''
+@description('Entra ID: the directory (tenant) id of the API\'s registration; empty means the deployment\'s own tenant.')
+param azureAdTenantId string = ''
+@description('Entra ID: the login instance; empty means this cloud\'s login endpoint.')
+param azureAdInstance string = ''
+@description('Entra ID: the one accepted audience instead of the client id; leave empty for Entra ID tokens.')
+param azureAdAudience string = ''
+@description('Entra ID: the realmname header value that selects Entra ID tokens; empty means "entra".')
+param entraRealmName string = ''
+@description('Entra ID callers by client id or object id: { "<id>": { "tenantId": "...", "teams": "a,b", "roles": "ticket_agent", "displayName": "..." } }.')
+param entraClients object = {}
+
+var entraOn = !empty(azureAdClientId)
+
+// Auth__Entra__Clients__<id>__* for each mapped application (TicketingFunctions.Auth.EntraOptions).
+var entraClientSettings = reduce(items(entraOn ? entraClients : {}), {}, (settings, client) => union(settings, {
+  'Auth__Entra__Clients__${client.key}__TenantId': client.value.tenantId
+  'Auth__Entra__Clients__${client.key}__Teams': client.value.?teams ?? ''
+  'Auth__Entra__Clients__${client.key}__Roles': client.value.?roles ?? ''
+  'Auth__Entra__Clients__${client.key}__DisplayName': client.value.?displayName ?? ''
+}))
+
 @secure()
 @description('HMAC key of list continuation tokens (TicketList__ContinuationTokenKey): base64 of at least 32 bytes.')
 param ticketListContinuationTokenKey string
@@ -122,10 +145,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
   }
 
-  // Every setting is spelled out here (no union()) so that the compiled template lists the names.
+  // Every fixed setting is spelled out here so that the compiled template lists the names; only the per-application
+  // Entra ID mappings, whose names depend on the parameters, are merged in.
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    properties: union({
       // Functions host storage, identity-based.
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -156,7 +180,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 
       // TicketingFunctions.Tickets.Listing.TicketListOptions: one key for every instance.
       TicketList__ContinuationTokenKey: ticketListContinuationTokenKey
-    }
+
+      // Microsoft.Identity.Web's AzureAd section and TicketingFunctions.Auth.EntraOptions: all empty (Entra ID off)
+      // unless azureAdClientId is given.
+      AzureAd__Instance: entraOn ? (empty(azureAdInstance) ? environment().authentication.loginEndpoint : azureAdInstance) : ''
+      AzureAd__TenantId: entraOn ? (empty(azureAdTenantId) ? tenant().tenantId : azureAdTenantId) : ''
+      AzureAd__ClientId: azureAdClientId
+      AzureAd__Audience: entraOn ? azureAdAudience : ''
+      Auth__Entra__RealmName: entraOn ? entraRealmName : ''
+    }, entraClientSettings)
   }
 }
 

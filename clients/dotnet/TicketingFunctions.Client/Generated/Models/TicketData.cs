@@ -39,7 +39,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string OfferId { get; set; }
 #endif
-        /// <summary>The token&apos;s `email`, else `preferred_username`.</summary>
+        /// <summary>The token&apos;s `email`, else `preferred_username`; for an Entra ID application its configured display name, else the id it is mapped by.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? SubmittedBy { get; set; }

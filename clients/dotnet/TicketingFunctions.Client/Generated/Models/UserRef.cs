@@ -12,7 +12,7 @@ namespace TicketingFunctions.Client.Models
     public partial class UserRef : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The token&apos;s `given_name`.</summary>
+        /// <summary>The token&apos;s `given_name`; for an Entra ID application its display name, else the id it is mapped by.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? FirstName { get; set; }
@@ -20,7 +20,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string FirstName { get; set; }
 #endif
-        /// <summary>The token&apos;s `family_name`.</summary>
+        /// <summary>The token&apos;s `family_name`; null for an Entra ID application.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? LastName { get; set; }
@@ -28,7 +28,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string LastName { get; set; }
 #endif
-        /// <summary>The token&apos;s `preferred_username`, else `email`.</summary>
+        /// <summary>The token&apos;s `preferred_username`, else `email`; for an Entra ID application its client id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Username { get; set; }
