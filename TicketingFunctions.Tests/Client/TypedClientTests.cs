@@ -80,6 +80,31 @@ public abstract class TypedClientTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_a_ticket_along_its_discovered_workflow_with_an_assignee_and_watchers()
+    {
+        Client = TicketingClientFactory.Create(new Uri(Api.BaseAddress, "/api"), TestApi.Tenant, TestApi.Realm,
+            _ => Task.FromResult(Api.Token(roles: "ticket_agent")),
+            transport: new OpenApiConformance.Handler(OpenApiContract.Instance, OpenApiConformance.Recorder) { InnerHandler = new SocketsHttpHandler() });
+        var hardware = Assert.Single((await Client.V2.Ticketing.TicketType.GetAsync())!, t => t.Id == "16910");
+        var next = Assert.Single(hardware.Workflow!.Transitions!, t => t.From == hardware.InitialStatus!.Type).To;
+
+        var created = await CreateAsync(CreateTicketRequests.Create("23629", "New laptop", new Dictionary<string, object> { [TitleField] = "Need a laptop" }));
+        var updated = await Client.V2.Ticketing.Ticket.Update[created!.ObjectId].PatchAsync(new UpdateTicketRequest
+        {
+            Etag = created.Ticket!.Etag.ToString(),
+            StatusType = next,
+            Assignee = new Assignee { Username = "agent.smith" },
+            TicketBody = new UpdateTicketRequest_ticketBody { CcWatchers = ["lead@example.com"] },
+        });
+
+        Assert.Equal(("In Progress", StatusCategory.InProgressCategory), (updated!.Ticket!.StatusType, updated.Ticket.StatusCategory));
+        Assert.Equal("agent.smith", updated.Ticket.Assignee!.Username);
+        Assert.Equal(["lead@example.com"], updated.Ticket.Data!.CcWatchers!);
+        Assert.Equal(TicketMetric_name.Time_to_first_response_seconds, Assert.Single(updated.Ticket.Metrics!).Name);
+        Assert.Null(updated.Ticket.ResolvedAt);
+    }
+
+    [Fact]
     public async Task A_field_the_ticket_type_lacks_is_a_typed_validation_error_keyed_by_the_field()
     {
         const string unknownField = "00000000-0000-4000-8000-000000000001";

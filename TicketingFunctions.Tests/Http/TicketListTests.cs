@@ -100,7 +100,7 @@ public abstract class TicketListTests(IApiHosts hosts) : IAsyncLifetime
         "itemTypeId=16911",
         "itemTypeId=16910&itemTypeId=16912&teamId=james",
         "status_type=Pending%20Approval",
-        "status_category=Done",
+        "status_category=Done%20Category",
         "submittedBy=me",
         "submittedBy=other%40example.com",
         "createdFrom=2025-07-10",
@@ -121,7 +121,7 @@ public abstract class TicketListTests(IApiHosts hosts) : IAsyncLifetime
         var tickets = new List<Ticket>
         {
             await Api.PutTicketAsync(TestApi.Tenant, "CTC", "james", "16910", summary: "New Laptop", createdAt: "2025-07-09T23:59:59.999Z", updatedAt: "2025-07-12T10:00:00.000Z"),
-            await Api.PutTicketAsync(TestApi.Tenant, "CTC", "james", "16910", summary: "Dock for the laptop", statusType: "Closed", statusCategory: "Done", createdAt: "2025-07-10T00:00:00.000Z"),
+            await Api.PutTicketAsync(TestApi.Tenant, "CTC", "james", "16910", summary: "Dock for the laptop", statusType: "Closed", statusCategory: "Done Category", createdAt: "2025-07-10T00:00:00.000Z"),
             await Api.PutTicketAsync(TestApi.Tenant, "REQ", "james", "16911", summary: "VPN down", submittedBy: "other@example.com", createdAt: "2025-07-10T12:00:00.000Z"),
             await Api.PutTicketAsync(TestApi.Tenant, "REQ", "facilities", "16911", summary: "Printer jam", createdAt: "2025-07-10T12:00:00.001Z", updatedAt: "2025-07-12T00:00:00.000Z"),
             await Api.PutTicketAsync(TestApi.Tenant, "PMT", "facilities", "16912", summary: "Pay the laptop vendor", statusType: "Pending Approval", submittedBy: "other@example.com", createdAt: "2025-07-11T00:00:00.000Z"),

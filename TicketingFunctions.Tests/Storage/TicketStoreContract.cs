@@ -158,6 +158,44 @@ public abstract partial class TicketStoreContract
     }
 
     [Fact]
+    public async Task Work_state_reads_back_status_assignee_resolved_at_metrics_and_clock_times_but_no_clock_state()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var original = NewTicket(tenant, "REQ-0001") with
+        {
+            Slas = [new TicketSla { Name = "Time to first response", TargetAt = "2025-07-10T16:34:56.737Z", State = TicketSla.Running }],
+        };
+        await store.CreateTicketAsync(original, default);
+
+        var worked = original with
+        {
+            Etag = Guid.NewGuid().ToString(),
+            Version = 2,
+            StatusType = "Resolved",
+            StatusCategory = "Done Category",
+            Assignee = new Assignee("agent.smith"),
+            ResolvedAt = "2025-07-11T08:00:00.000Z",
+            Metrics = [new(TicketMetric.TimeToFirstResponse, 60), new(TicketMetric.TimeToResolution, 70_000)],
+            Slas = [original.Slas[0] with { StoppedAt = "2025-07-10T12:35:56.737Z", State = TicketSla.Met }],
+        };
+        await store.ReplaceTicketAsync(worked, original.Etag, default);
+
+        var read = (await store.GetTicketAsync(tenant, "REQ-0001", default))!;
+        Assert.Equal(("Resolved", "Done Category", "2025-07-11T08:00:00.000Z"), (read.StatusType, read.StatusCategory, read.ResolvedAt));
+        Assert.Equal(new Assignee("agent.smith"), read.Assignee);
+        Assert.Equal(worked.Metrics, read.Metrics);
+        // The state depends on when the ticket is read, so it is computed then and never stored.
+        Assert.Equal([worked.Slas[0] with { State = null }], read.Slas);
+
+        var unassigned = read with { Etag = Guid.NewGuid().ToString(), Version = 3, Assignee = null, ResolvedAt = null };
+        await store.ReplaceTicketAsync(unassigned, worked.Etag, default);
+        var again = (await store.GetTicketAsync(tenant, "REQ-0001", default))!;
+        Assert.Null(again.Assignee);
+        Assert.Null(again.ResolvedAt);
+    }
+
+    [Fact]
     public async Task Editing_a_read_ticket_does_not_change_the_stored_one()
     {
         var store = await CreateStoreAsync();

@@ -38,7 +38,7 @@ public sealed class ListedTicketJsonTests
             DeletedSeq = random.Next(2) == 0 ? -1 : i,
             Attachments = random.Next(2) == 0 ? [] : new JsonObject { ["a.txt"] = new JsonObject { ["size"] = 12, ["name"] = Text() } },
             TicketRelation = random.Next(2) == 0 ? null : new JsonObject { ["parent"] = Text() },
-            Metrics = random.Next(2) == 0 ? [] : new JsonArray(new JsonObject { ["name"] = "ttr", ["value"] = 3 }),
+            Metrics = random.Next(2) == 0 ? [] : [new TicketMetric(TicketMetric.TimeToResolution, 3)],
             IsSupportRequest = random.Next(2) == 0,
         };
     }
@@ -129,7 +129,7 @@ public sealed class ListedTicketJsonTests
 
         await store.CreateTicketAsync(TicketListApi.NewTicket(tenant, "CTC-0002", "james", "16910", createdAt: "2025-07-11T00:00:00.000Z") with
         {
-            Slas = new JsonArray(new JsonObject { ["name"] = "Resolution", ["target_at"] = "2025-07-12T00:00:00.000Z" }),
+            Slas = [new TicketSla { Name = "Resolution", TargetAt = "2025-07-12T00:00:00.000Z" }],
         }, default);
         var clocked = await store.ListTicketsAsync(new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, 25), default);
 

@@ -133,7 +133,7 @@ public sealed class TicketUpdateValidatorTests
             """, "*");
 
         Assert.Equal(["If-Match", "source", "extra", "etag", "summary", "nope", "offerId"], errors.Keys);
-        Assert.Equal(["Field extra can't be updated; an update takes etag, summary, ticketBody, attachments and ticketRelation"], errors["extra"]);
+        Assert.Equal(["Field extra can't be updated; an update takes etag, summary, ticketBody, attachments, ticketRelation, status_type and assignee"], errors["extra"]);
         Assert.Equal(["Field nope is not defined for ticket type Hardware Request"], errors["nope"]);
     }
 

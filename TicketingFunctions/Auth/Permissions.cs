@@ -8,6 +8,7 @@ public static class Permissions
     public const string ReadScope = "tickets:read";
     public const string WriteScope = "tickets:write";
     public const string TenantAdmin = "tenant_admin";
+    public const string TicketAgent = "ticket_agent";
 
     /// <summary>Realm roles that may create and update tickets.</summary>
     public static readonly IReadOnlyList<string> WriteRoles = ["ticket_agent", "ticket_user", TenantAdmin];
@@ -25,6 +26,10 @@ public static class Permissions
     /// <summary>Deleting needs the write scope and an agent or admin role: a ticket's requester can't make it vanish.</summary>
     public static bool CanDelete(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, DeleteRoles);
+
+    /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
+    public static bool CanAssign(Caller caller) =>
+        caller.Roles.Contains(TicketAgent) || caller.Roles.Contains(TenantAdmin);
 
     public static bool CanUseTeam(Caller caller, string teamId) =>
         caller.Roles.Contains(TenantAdmin) || caller.Teams.Contains(teamId);

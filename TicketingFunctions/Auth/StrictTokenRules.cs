@@ -24,18 +24,20 @@ public static class StrictTokenRules
         return null;
     }
 
-    // The segment was already decoded and parsed by the handler; this only reads its top-level member names again.
+    private static readonly JsonDocumentOptions RefuseDuplicates = new() { AllowDuplicateProperties = false };
+
+    // The segment was already decoded and parsed by the handler; System.Text.Json parses it again, refusing any member
+    // named twice at any depth.
     private static bool RepeatsAMember(string encodedSegment)
     {
-        var reader = new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(encodedSegment));
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        try
         {
-            if (!names.Add(reader.GetString()!)) return true;
-            reader.Read();
-            reader.Skip();
+            using var _ = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(encodedSegment), RefuseDuplicates);
+            return false;
         }
-        return false;
+        catch (JsonException)
+        {
+            return true;
+        }
     }
 }

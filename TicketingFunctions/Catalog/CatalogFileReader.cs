@@ -18,9 +18,13 @@ public static class CatalogFileReader
             if (!Guid.TryParseExact(tenant.TenantId, "D", out _))
                 throw new InvalidDataException($"Catalog file {path}: tenantId '{tenant.TenantId}' is not a UUID.");
             foreach (var type in tenant.TicketTypes ?? [])
-            foreach (var field in type.Fields ?? [])
-                if (!FieldTypes.IsKnown(field.Type))
-                    throw new InvalidDataException($"Catalog file {path}: field {field.Id} of type {type.Id} has unknown type '{field.Type}'.");
+            {
+                foreach (var field in type.Fields ?? [])
+                    if (!FieldTypes.IsKnown(field.Type))
+                        throw new InvalidDataException($"Catalog file {path}: field {field.Id} of type {type.Id} has unknown type '{field.Type}'.");
+                if (WorkflowDefinitionRules.Problems(type) is { Count: > 0 } problems)
+                    throw new InvalidDataException($"Catalog file {path}: ticket type {type.Id}: {string.Join("; ", problems)}.");
+            }
         }
         return file;
     }

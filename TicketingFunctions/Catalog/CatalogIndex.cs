@@ -4,6 +4,8 @@ namespace TicketingFunctions.Catalog;
 public sealed class CatalogIndex
 {
     public TenantCatalog Catalog { get; }
+    /// <summary>The catalog's ticket types in their effective form (<see cref="TicketType.Effective"/>), in catalog order.</summary>
+    public IReadOnlyList<TicketType> TicketTypes { get; }
     private readonly Dictionary<string, TicketType> _types;
     private readonly Dictionary<string, Offer> _offers;
     private readonly HashSet<string> _teams;
@@ -14,13 +16,17 @@ public sealed class CatalogIndex
         Catalog = catalog;
         _types = new(StringComparer.Ordinal);
         _fieldsByType = new(StringComparer.Ordinal);
-        foreach (var type in catalog.TicketTypes ?? [])
+        var types = new List<TicketType>(catalog.TicketTypes?.Count ?? 0);
+        foreach (var stored in catalog.TicketTypes ?? [])
         {
+            var type = stored.Effective();
+            types.Add(type);
             _types[type.Id] = type;
             var fields = new Dictionary<string, FieldDefinition>(StringComparer.OrdinalIgnoreCase);
             foreach (var field in type.Fields ?? []) fields[field.Id] = field;
             _fieldsByType[type.Id] = fields;
         }
+        TicketTypes = types;
         _offers = (catalog.Offers ?? []).ToDictionary(o => o.Id, StringComparer.Ordinal);
         _teams = (catalog.Teams ?? []).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
     }

@@ -26,7 +26,21 @@ public sealed record TicketType(
     [property: JsonPropertyName("prefix")] string Prefix,
     [property: JsonPropertyName("allowedRoles")] IReadOnlyList<string> AllowedRoles,
     [property: JsonPropertyName("initialStatus")] TicketStatus? InitialStatus,
-    [property: JsonPropertyName("fields")] IReadOnlyList<FieldDefinition> Fields);
+    [property: JsonPropertyName("fields")] IReadOnlyList<FieldDefinition> Fields,
+    [property: JsonPropertyName("workflow")] Workflow? Workflow = null,
+    [property: JsonPropertyName("slaPolicies")] IReadOnlyList<SlaPolicy>? SlaPolicies = null)
+{
+    /// <summary>
+    /// The type as tickets use it: its own workflow or <see cref="Catalog.Workflow.Default"/>, its initial status or the
+    /// workflow's first, and its SLA policies or none. Discovery answers this form, so clients never guess a default.
+    /// </summary>
+    public TicketType Effective()
+    {
+        // A stored catalog bypasses the loader's checks; a workflow without statuses could not place any ticket.
+        var workflow = Workflow is { Statuses.Count: > 0 } ? Workflow : Catalog.Workflow.Default;
+        return this with { Workflow = workflow, InitialStatus = InitialStatus ?? workflow.Statuses[0], SlaPolicies = SlaPolicies ?? [] };
+    }
+}
 
 public sealed record TicketStatus(
     [property: JsonPropertyName("type")] string Type,

@@ -11,7 +11,7 @@ public sealed class CatalogQueryService(TenantGate gate)
     {
         var catalog = await EnterAsync(caller, headers, cancellationToken);
         if (catalog.Error is not null) return catalog.Error;
-        return new Outcome<IReadOnlyList<TicketType>>(catalog.Value!.Catalog.TicketTypes ?? [], null);
+        return new Outcome<IReadOnlyList<TicketType>>(catalog.Value!.TicketTypes, null);
     }
 
     public async Task<Outcome<IReadOnlyList<Offer>>> ListOffersAsync(Caller caller, RequestHeaders headers, CancellationToken cancellationToken)

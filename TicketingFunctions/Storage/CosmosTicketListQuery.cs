@@ -66,6 +66,13 @@ public static class CosmosTicketListQuery
                     // A number parameter: deleted_seq is a number in the document.
                     sql.Append(Path(TicketField.DeletedSeq)).Append(" > ").Append(Parameter(deleted.Since));
                     break;
+                case MissingFilter missing:
+                    sql.Append($"(NOT IS_DEFINED({Path(missing.Field)}) OR IS_NULL({Path(missing.Field)}))");
+                    break;
+                case SlaBreachedFilter breached:
+                    // A plain comparison on the stored field; a null or missing sla_breach_at compares as undefined: not listed.
+                    sql.Append(Path(TicketField.SlaBreachAt)).Append(" < ").Append(Parameter(breached.Now));
+                    break;
                 default:
                     throw new NotSupportedException($"No Cosmos DB translation for {filter.GetType().Name}.");
             }

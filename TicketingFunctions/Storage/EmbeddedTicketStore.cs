@@ -55,6 +55,8 @@ public sealed class EmbeddedTicketStore : ITicketStore
 
         public static StoredTicket From(Ticket ticket)
         {
+            // As in Cosmos DB (StoreJson): an SLA's state depends on when it is read, so it is never stored.
+            if (ticket.Slas.Any(s => s.State is not null)) ticket = ticket with { Slas = [.. ticket.Slas.Select(s => s with { State = null })] };
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             int historyStart;

@@ -9,12 +9,16 @@ namespace TicketingFunctions.Storage;
 /// JSON for documents a store writes. It differs from the API's <see cref="Api.ApiJsonContext"/> in one way: members
 /// that are stored but never answered (<c>[JsonIgnore]</c> on the type, so no response or schema can show them) are
 /// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>change_history</c>.
+/// The opposite also happens: an SLA clock's <c>state</c>, which every answer shows, is left out of stored documents.
 /// A store that serializes tickets (the Cosmos DB store's CosmosSerializer) must use <see cref="Options"/> or
 /// <see cref="AddStoredOnlyMembers"/>.
 /// </summary>
 public static class StoreJson
 {
     public const string HistoryProperty = "change_history";
+    public const string SlaStateProperty = "state";
+    /// <summary>Stored only: <see cref="Tickets.SlaClocks.BreachAt"/> of the ticket's clocks, for a query of breached tickets.</summary>
+    public const string SlaBreachAtProperty = "sla_breach_at";
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -39,11 +43,23 @@ public static class StoreJson
     /// <summary>The contract modifier: adds <c>change_history</c> to <see cref="Ticket"/>.</summary>
     public static void AddStoredOnlyMembers(JsonTypeInfo info)
     {
+        if (info.Type == typeof(TicketSla) && info.Kind == JsonTypeInfoKind.Object)
+        {
+            // An SLA's state depends on the time it is read; stored, it would go stale (and mislead a query).
+            foreach (var property in info.Properties)
+                if (property.Name == SlaStateProperty) property.ShouldSerialize = static (_, _) => false;
+            return;
+        }
         if (info.Type != typeof(Ticket) || info.Kind != JsonTypeInfoKind.Object) return;
         if (info.Properties.Any(p => p.Name == HistoryProperty)) return;
         var history = info.CreateJsonPropertyInfo(typeof(IReadOnlyList<TicketHistoryEntry>), HistoryProperty);
         history.Get = ticket => ((Ticket)ticket).History;
         history.Set = (ticket, value) => SetHistory((Ticket)ticket, (IReadOnlyList<TicketHistoryEntry>?)value ?? Array.Empty<TicketHistoryEntry>());
         info.Properties.Add(history);
+
+        // Derived from the clocks on every write and never read back (it has no setter): a plain field to query on.
+        var breachAt = info.CreateJsonPropertyInfo(typeof(string), SlaBreachAtProperty);
+        breachAt.Get = ticket => SlaClocks.BreachAt(((Ticket)ticket).Slas);
+        info.Properties.Add(breachAt);
     }
 }

@@ -84,7 +84,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
                     if (existing is { State: IdempotencyRecord.Completed, Ticket: { } first })
                     {
                         logger.LogInformation("Replayed ticket {ObjectId} for a repeated idempotency key", first.ObjectId);
-                        return new CreatedTicket(first, Replayed: true);
+                        return new CreatedTicket(SlaClocks.Observe(first, time.GetUtcNow()), Replayed: true);
                     }
                     return ApiError.IdempotencyInProgress;
                 }
@@ -122,7 +122,7 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             using var created = logger.BeginScope(new LogScope("ObjectId", ticket.ObjectId));
             LogCreated(logger, ticket.ObjectId, type.Id, request.TeamId);
             if (claim is not null) await CompleteAsync(claim with { State = IdempotencyRecord.Completed, Ticket = ticket });
-            return new CreatedTicket(ticket, Replayed: false);
+            return new CreatedTicket(SlaClocks.Observe(ticket, time.GetUtcNow()), Replayed: false);
         }
         catch (StoreUnavailableException ex)
         {

@@ -136,7 +136,8 @@ public static class FieldValueValidator
     /// <summary>The longest address SMTP can carry (RFC 5321: a 256-octet path less its angle brackets) and the longest local part.</summary>
     public const int MaxEmailLength = 254, MaxEmailLocalPartLength = 64;
 
-    private static bool IsEmail(string text)
+    /// <summary>The email rule of email fields, shared with <see cref="WatcherList"/>.</summary>
+    internal static bool IsEmail(string text)
     {
         if (text.Length > MaxEmailLength) return false;
         var at = text.LastIndexOf('@');

@@ -22,11 +22,15 @@ public sealed record Ticket
     [JsonPropertyName("version")] public int Version { get; init; } = 1;
     [JsonPropertyName("status_type")] public required string StatusType { get; init; }
     [JsonPropertyName("status_category")] public required string StatusCategory { get; init; }
+    /// <summary>Who works the ticket; null when nobody is assigned.</summary>
+    [JsonPropertyName("assignee"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public Assignee? Assignee { get; init; }
     [JsonPropertyName("created_at")] public required string CreatedAt { get; init; }
     [JsonPropertyName("updated_at")] public required string UpdatedAt { get; init; }
+    /// <summary>When the ticket last entered the Done category; null while it is not done.</summary>
+    [JsonPropertyName("resolved_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? ResolvedAt { get; init; }
     [JsonPropertyName("id_serial")] public long IdSerial { get; init; }
-    [JsonPropertyName("metrics")] public JsonArray Metrics { get; init; } = [];
-    [JsonPropertyName("slas")] public JsonArray Slas { get; init; } = [];
+    [JsonPropertyName("metrics")] public IReadOnlyList<TicketMetric> Metrics { get; init; } = [];
+    [JsonPropertyName("slas")] public IReadOnlyList<TicketSla> Slas { get; init; } = [];
     [JsonPropertyName("source")] public required string Source { get; init; }
     [JsonPropertyName("type")] public required string CatalogType { get; init; }
     [JsonPropertyName("module")] public required string Module { get; init; }
@@ -52,3 +56,5 @@ public sealed record Ticket
 public sealed record LookupProps(
     [property: JsonPropertyName("teamId")] string TeamId,
     [property: JsonPropertyName("itemTypeId")] string ItemTypeId);
+
+public sealed record Assignee([property: JsonPropertyName("username")] string Username);

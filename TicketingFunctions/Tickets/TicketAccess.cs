@@ -53,7 +53,7 @@ public sealed class TicketAccessor(TenantGate gate, ITicketStore store)
         {
             // The type left the catalog: only a tenant admin may still open the ticket (its fields are then unknown).
             if (!caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.Forbidden;
-            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []);
+            type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []).Effective();
         }
         else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
 

@@ -38,7 +38,8 @@ public sealed class TicketDeletionService(
 
             // A number lost to a race below leaves a gap in the sequence, never a repeat.
             var seq = await store.NextDeletionSeqAsync(current.TenantId, cancellationToken);
-            var deleted = Deleted(current, caller, seq, time.GetUtcNow());
+            var now = time.GetUtcNow();
+            var deleted = Deleted(current, caller, seq, now);
             var split = HistoryCompaction.Compact(deleted.History, historyOptions.Value);
             if (split.Archive.Count > 0)
                 await store.AppendHistoryArchiveAsync(current.TenantId, current.Id, split.Archive, cancellationToken);
@@ -53,7 +54,7 @@ public sealed class TicketDeletionService(
                 return ApiError.EtagMismatch;
             }
             logger.LogInformation("Deleted ticket {ObjectId} as deletion {DeletedSeq}", current.ObjectId, seq);
-            return deleted;
+            return SlaClocks.Observe(deleted, now);
         }
         catch (StoreUnavailableException ex)
         {

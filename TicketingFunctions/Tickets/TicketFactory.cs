@@ -16,8 +16,9 @@ public static class TicketFactory
         var data = new JsonObject();
         foreach (var (key, value) in input.Values) data[key] = value;
         data[TicketValidator.OfferIdKey] = input.OfferId;
-        data["ccWatchers"] = new JsonArray();
-        data["toWatchers"] = new JsonArray();
+        // Watchers sent in ticketBody are among the values already; a ticket without them has empty lists.
+        if (!data.ContainsKey(WatcherList.Cc)) data[WatcherList.Cc] = new JsonArray();
+        if (!data.ContainsKey(WatcherList.To)) data[WatcherList.To] = new JsonArray();
         data["submittedBy"] = caller.SubmittedBy;
         data["lastUpdatedBy"] = LastUpdatedBy(caller);
 
@@ -37,6 +38,7 @@ public static class TicketFactory
             StatusCategory = status.Category,
             CreatedAt = timestamp,
             UpdatedAt = timestamp,
+            Slas = SlaClocks.Start(type.SlaPolicies, status.Category, now),
             IdSerial = number.Serial,
             Source = input.Source,
             CatalogType = context.CatalogType,

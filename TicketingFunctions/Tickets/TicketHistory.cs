@@ -37,7 +37,7 @@ public static class TicketHistory
 
     /// <summary>Keys of <c>data</c> the system maintains; they are not changes a client made.</summary>
     public static readonly IReadOnlySet<string> SystemDataKeys =
-        new HashSet<string>(["ccWatchers", "toWatchers", "submittedBy", "lastUpdatedBy"], StringComparer.Ordinal);
+        new HashSet<string>(["submittedBy", "lastUpdatedBy"], StringComparer.Ordinal);
 
     /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_scratch;
@@ -56,6 +56,8 @@ public static class TicketHistory
             foreach (var (key, value) in ticket.Data)
             {
                 if (SystemDataKeys.Contains(key) || value is null) continue;
+                if (WatcherList.IsKey(key) && value is JsonArray { Count: 0 }) continue; // nobody was named
+
                 keys.Add(key);
                 value.WriteTo(writer);
             }

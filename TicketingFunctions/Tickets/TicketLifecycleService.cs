@@ -41,7 +41,7 @@ public sealed class TicketLifecycleService(
             var includeDeleted = DeletedTickets.ParseIncludeDeleted(request.IncludeDeleted, queryErrors);
             var access = await tickets.OpenAsync(caller, request.Headers, request.ObjectId, TicketOperation.Read, "read ticket", cancellationToken,
                 queryErrors, includeDeleted);
-            return access.Error is not null ? access.Error : access.Value!.Ticket;
+            return access.Error is not null ? access.Error : SlaClocks.Observe(access.Value!.Ticket, time.GetUtcNow());
         });
 
     public Task<Outcome<TicketHistoryView>> HistoryAsync(Caller caller, TicketHistoryRequest request, CancellationToken cancellationToken) =>
@@ -81,24 +81,31 @@ public sealed class TicketLifecycleService(
             if (read.Error is not null) return read.Error;
             TicketUpdate? update;
             using (var body = read.Value!)
+            {
+                // Assigning is a permission of its own: refused before the body's details are looked at.
+                if (WorkUpdateValidator.Assigns(body.RootElement) && !Permissions.CanAssign(caller)) return ApiError.PermissionDenied("assign ticket");
                 update = TicketUpdateValidator.Validate(body.RootElement, request.IfMatch, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
-            if (update is null) return ApiError.Invalid(errors);
+                var work = WorkUpdateValidator.Validate(body.RootElement, current, type, caller, errors);
+                if (update is not null) update = update with { Work = work };
+            }
+            if (update is null || errors.Count > 0) return ApiError.Invalid(errors);
 
             if (update.Etag is null) return ApiError.EtagRequired;
             if (!string.Equals(update.Etag, current.Etag, StringComparison.Ordinal)) return ApiError.EtagMismatch;
 
             // Attachments and relation are checked against the stores only now, for a current etag.
+            var now = time.GetUtcNow();
             ResolvedLinks? links = null;
             var toLink = new List<string>();
             if (update.AttachmentLinks.Count > 0 || update.RelationSent)
             {
-                links = await TicketLinks.ResolveForUpdateAsync(store, attachments, caller, catalog, current, update, time.GetUtcNow(), errors, toLink,
+                links = await TicketLinks.ResolveForUpdateAsync(store, attachments, caller, catalog, current, update, now, errors, toLink,
                     cancellationToken);
                 if (links is null) return ApiError.Invalid(errors);
             }
 
-            var revision = TicketUpdater.Apply(current, update, caller, time.GetUtcNow(), links);
-            if (revision is null) return current; // nothing changes: nothing is written, the etag stays valid
+            var revision = TicketUpdater.Apply(current, update, caller, now, links);
+            if (revision is null) return SlaClocks.Observe(current, now); // nothing changes: nothing is written, the etag stays valid
             // Linked to this ticket before it names them: a lost race below leaves them linked to it, which a retry accepts.
             if (!await AttachmentLinks.LinkAsync(attachments, current.TenantId, current.Id, toLink, errors, cancellationToken)) return ApiError.Invalid(errors);
 
@@ -120,7 +127,7 @@ public sealed class TicketLifecycleService(
             }
             logger.LogInformation("Updated ticket {ObjectId} to version {Version}; {Archived} history entries archived",
                 current.ObjectId, updated.Version, split.Archive.Count);
-            return updated;
+            return SlaClocks.Observe(updated, now);
         });
 
     /// <summary>The checks every operation on an existing ticket shares, up to its access (403).</summary>

@@ -19,6 +19,9 @@ public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<K
     public bool RelationSent { get; init; }
 
     public RelationRequest? Relation { get; init; }
+
+    /// <summary><c>status_type</c> and <c>assignee</c>, validated by <see cref="WorkUpdateValidator"/>; null leaves both as they are.</summary>
+    public WorkUpdate? Work { get; init; }
 }
 
 /// <summary>
@@ -50,9 +53,10 @@ public static class TicketUpdateValidator
                 case "ticketBody": Take(ref ticketBody, property, "body", errors); break;
                 case Attachments.AttachmentLinks.Key: Take(ref attachments, property, Attachments.AttachmentLinks.Key, errors); break;
                 case TicketRelations.Key: Take(ref relation, property, TicketRelations.Key, errors); break;
+                case var work when WorkUpdateValidator.IsKey(work): break; // validated by WorkUpdateValidator
                 default:
                     if (!errors.ContainsKey(property.Name))
-                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary, ticketBody, attachments and ticketRelation");
+                        errors.Add(property.Name, $"Field {property.Name} can't be updated; an update takes etag, summary, ticketBody, attachments, ticketRelation, status_type and assignee");
                     break;
             }
         }
@@ -101,6 +105,12 @@ public static class TicketUpdateValidator
                 var currentOffer = current.Data[TicketValidator.OfferIdKey] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
                 if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != currentOffer)
                     errors.Add(TicketValidator.OfferIdKey, "Field offerId can't be changed");
+                continue;
+            }
+            if (WatcherList.IsKey(property.Name))
+            {
+                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
+                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
                 continue;
             }
 

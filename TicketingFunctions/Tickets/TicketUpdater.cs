@@ -34,6 +34,7 @@ public static class TicketUpdater
             else data[key] = value.DeepClone();
         }
         if (links is not null) TicketLinkChanges.Add(current, links, changes);
+        var worked = update.Work is { } work ? WorkUpdateApplier.Apply(current, work, now, changes) : current;
         if (changes.Count == 0) return null;
 
         data["lastUpdatedBy"] = TicketFactory.LastUpdatedBy(caller);
@@ -47,7 +48,7 @@ public static class TicketUpdater
             Timestamp = timestamp,
             Changes = changes,
         };
-        var ticket = current with
+        var ticket = worked with
         {
             Etag = Guid.NewGuid().ToString(),
             Summary = summary,

@@ -91,6 +91,12 @@ public static class TicketValidator
                 offerId = ValidateOffer(property.Value, catalog, type, errors);
                 continue;
             }
+            if (WatcherList.IsKey(property.Name))
+            {
+                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
+                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
+                continue;
+            }
 
             var field = catalog.FindField(type, property.Name);
             if (field is null)

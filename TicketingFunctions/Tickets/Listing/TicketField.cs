@@ -41,9 +41,12 @@ public sealed class TicketField
     public static readonly TicketField DeletedSeq = new(10, "deleted_seq", t => DeletedSeqText(t.DeletedSeq));
     /// <summary>The display id of the ticket this one relates to (issue 17's <c>ticket_relation</c>), or null.</summary>
     public static readonly TicketField RelatedTo = new(11, "ticket_relation.objectId", t => StringValue(t.TicketRelation?[TicketRelations.ObjectIdKey]));
+    public static readonly TicketField Assignee = new(12, "assignee.username", t => t.Assignee?.Username);
+    /// <summary>Stored only (<see cref="Storage.StoreJson.SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
+    public static readonly TicketField SlaBreachAt = new(13, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

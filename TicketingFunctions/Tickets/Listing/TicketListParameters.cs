@@ -28,6 +28,13 @@ public sealed record TicketListParameters
     public const string RelatedToParameter = "relatedTo";
     public const string IncludeDeletedParameter = DeletedTickets.IncludeDeletedParameter;
     public const string DeletedSinceParameter = "deletedSince";
+    public const string AssigneeParameter = "assignee";
+    public const string SlaParameter = "sla";
+
+    /// <summary><c>assignee=none</c>: tickets nobody is assigned to.</summary>
+    public const string None = "none";
+    /// <summary><c>sla=breached</c>: tickets with a breached SLA clock.</summary>
+    public const string Breached = "breached";
 
     /// <summary><c>submittedBy=me</c>: the caller's own tickets.</summary>
     public const string Me = "me";
@@ -44,7 +51,7 @@ public sealed record TicketListParameters
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
         PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
-        DeletedSinceParameter,
+        DeletedSinceParameter, AssigneeParameter, SlaParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -69,6 +76,9 @@ public sealed record TicketListParameters
     public bool IncludeDeleted { get; init; }
     /// <summary>A deletion number (0 for all): only tickets deleted after it, in deletion order (tenant admins only).</summary>
     public long? DeletedSince { get; init; }
+    /// <summary>As sent: <see cref="Me"/>, <see cref="None"/> or a username.</summary>
+    public string? Assignee { get; init; }
+    public bool SlaBreached { get; init; }
 
     /// <summary>
     /// The filters as sent, written unambiguously: with <see cref="TicketListQuery.Canonical"/> what a continuation
@@ -96,6 +106,7 @@ public sealed record TicketListParameters
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
                          (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
                          (DeletedSinceParameter, DeletedSince?.ToString(CultureInfo.InvariantCulture)),
+                         (AssigneeParameter, Assignee), (SlaParameter, SlaBreached ? Breached : null),
                      })
                 Values(name, value is null ? [] : [value]);
             writer.WriteEndArray();
@@ -117,7 +128,7 @@ public sealed record TicketListParameters
             TeamIds = Many(values, TeamIdParameter, errors),
             ItemTypeIds = Many(values, ItemTypeIdParameter, errors),
             StatusType = One(values, StatusTypeParameter, errors),
-            StatusCategory = One(values, StatusCategoryParameter, errors),
+            StatusCategory = OneOfText(values, StatusCategoryParameter, errors, Catalog.StatusCategories.All),
             SubmittedBy = One(values, SubmittedByParameter, errors),
             CreatedFrom = Timestamp(values, CreatedFromParameter, errors),
             CreatedTo = Timestamp(values, CreatedToParameter, errors),
@@ -131,6 +142,8 @@ public sealed record TicketListParameters
             RelatedTo = One(values, RelatedToParameter, errors),
             IncludeDeleted = OneOf(values, IncludeDeletedParameter, errors, ("true", true), ("false", false)) ?? false,
             DeletedSince = DeletedSinceOf(values, errors),
+            Assignee = One(values, AssigneeParameter, errors),
+            SlaBreached = OneOf(values, SlaParameter, errors, (Breached, true)) ?? false,
         }.CheckRanges(errors);
     }
 
@@ -180,6 +193,14 @@ public sealed record TicketListParameters
             return false;
         }
         return true;
+    }
+
+    private static string? OneOfText(Dictionary<string, StringValues> values, string name, ValidationErrors errors, IReadOnlyList<string> allowed)
+    {
+        var sent = One(values, name, errors);
+        if (sent is null || allowed.Contains(sent, StringComparer.Ordinal)) return sent;
+        errors.Add(name, $"Query parameter {name} must be one of: {string.Join(", ", allowed)}");
+        return null;
     }
 
     private static T? OneOf<T>(Dictionary<string, StringValues> values, string name, ValidationErrors errors, params (string Text, T Value)[] allowed) where T : struct

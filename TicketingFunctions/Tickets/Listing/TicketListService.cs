@@ -20,7 +20,7 @@ public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? Con
 /// headers and query parameters 400 → tenant 404 → permission 401 → continuation token 400. The listing holds exactly
 /// the tickets the caller could read one by one (<see cref="TicketVisibility"/>), filtered.
 /// </summary>
-public sealed class TicketListService(TenantGate gate, ITicketStore store, ContinuationTokens tokens, ILogger<TicketListService> logger)
+public sealed class TicketListService(TenantGate gate, ITicketStore store, ContinuationTokens tokens, TimeProvider time, ILogger<TicketListService> logger)
 {
     public async Task<Outcome<TicketListResult>> ListAsync(Caller caller, TicketListRequest request, CancellationToken cancellationToken)
     {
@@ -35,7 +35,8 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
         if (!Permissions.CanRead(caller)) return ApiError.PermissionDenied("list tickets");
         if (parameters.DeletedSince is not null && !caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.PermissionDenied("list deleted tickets");
 
-        var query = BuildQuery(caller, catalog, parameters);
+        var now = time.GetUtcNow();
+        var query = BuildQuery(caller, catalog, parameters, now);
         byte[] binding = [.. query.Canonical(), (byte)'\n', .. parameters.CanonicalFilters()];
         if (parameters.ContinuationToken is { } token)
         {
@@ -54,7 +55,11 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
         {
             var page = await store.ListTicketsAsync(query, cancellationToken);
             var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
-            return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
+            // A page the store hands over as JSON has no SLA clocks (ListedTicketJson.HasClocks): nothing in it depends on the
+            // time of reading, so its bytes are the answer.
+            if (page.Json is not null) return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
+            // Each ticket's SLA states as of this request, as a read answers them.
+            return new TicketListResult([.. page.Tickets.Select(t => SlaClocks.Observe(t, now))], next, parameters.IncludeData);
         }
         catch (StoreUnavailableException ex)
         {
@@ -64,7 +69,7 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
     }
 
     /// <summary>The caller's visibility first, then the requested filters, in a fixed order (the token binds to it).</summary>
-    private static TicketListQuery BuildQuery(Caller caller, Catalog.CatalogIndex catalog, TicketListParameters parameters)
+    private static TicketListQuery BuildQuery(Caller caller, Catalog.CatalogIndex catalog, TicketListParameters parameters, DateTimeOffset now)
     {
         var filters = new List<TicketFilter>();
         if (TicketVisibility.Teams(caller, parameters.TeamIds) is { } teams) filters.Add(teams);
@@ -77,6 +82,14 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
         if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
+        if (parameters.Assignee is { } assignee)
+            filters.Add(assignee switch
+            {
+                TicketListParameters.None => new MissingFilter(TicketField.Assignee),
+                TicketListParameters.Me => new AnyOfFilter(TicketField.Assignee, [caller.Username]),
+                _ => new AnyOfFilter(TicketField.Assignee, [assignee]),
+            });
+        if (parameters.SlaBreached) filters.Add(new SlaBreachedFilter(TicketFactory.Timestamp(now)));
         if (parameters.RelatedTo is { } target) filters.Add(new AnyOfFilter(TicketField.RelatedTo, [target]));
         // Deleted tickets are gone from the API, as on a read: only a tenant admin who asks lists them too, and a sync
         // client's deletedSince (admins only, checked above) lists nothing else, oldest deletion first.

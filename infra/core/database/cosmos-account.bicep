@@ -173,6 +173,16 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/updated_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
+          [
+            { path: '/assignee/username', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/assignee/username', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
         ]
       }
     }

@@ -39,7 +39,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>`offerId` plus one key per field of the ticket type: the field&apos;s UUID → its value. Required fieldsmust be present and non-empty; a field left out takes its valid `defaultValue`. Value rules by fieldtype: text (maxLength), textarea and richtext (string), number (min/max), date (ISO-8601 string;`&quot;&quot;` is never a date), select (one of options), multiselect (array of options), checkbox (boolean),email. Keys that are not fields of the ticket type are rejected by key.</summary>
+        /// <summary>`offerId` plus one key per field of the ticket type: the field&apos;s UUID → its value. Required fieldsmust be present and non-empty; a field left out takes its valid `defaultValue`. Value rules by fieldtype: text (maxLength), textarea and richtext (string), number (min/max), date (ISO-8601 string;`&quot;&quot;` is never a date), select (one of options), multiselect (array of options), checkbox (boolean),email. Keys that are not fields of the ticket type are rejected by key. `ccWatchers` and `toWatchers`(optional) name who watches the ticket.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.TicketBody? TicketBody { get; set; }

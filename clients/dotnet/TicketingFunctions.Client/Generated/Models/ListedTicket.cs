@@ -13,6 +13,14 @@ namespace TicketingFunctions.Client.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ListedTicket : IParsable
     {
+        /// <summary>Who works the ticket; null when nobody is assigned.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.Assignee? Assignee { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.Assignee Assignee { get; set; }
+#endif
         /// <summary>Attachment id → its metadata.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -49,13 +57,13 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.ListedTicket_lookup_props LookupProps { get; set; }
 #endif
-        /// <summary>Reserved by the contract: always `[]` so far.</summary>
+        /// <summary>The metrics property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Metrics { get; set; }
+        public List<global::TicketingFunctions.Client.Models.TicketMetric>? Metrics { get; set; }
 #nullable restore
 #else
-        public UntypedNode Metrics { get; set; }
+        public List<global::TicketingFunctions.Client.Models.TicketMetric> Metrics { get; set; }
 #endif
         /// <summary>The module property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -81,13 +89,15 @@ namespace TicketingFunctions.Client.Models
 #else
         public string ObjectId { get; set; }
 #endif
-        /// <summary>Reserved by the contract: always `[]` so far.</summary>
+        /// <summary>When the ticket last entered the Done category; null while it is not done.</summary>
+        public DateTimeOffset? ResolvedAt { get; set; }
+        /// <summary>SLA clocks, their `state` as of the request.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public UntypedNode? Slas { get; set; }
+        public List<global::TicketingFunctions.Client.Models.TicketSla>? Slas { get; set; }
 #nullable restore
 #else
-        public UntypedNode Slas { get; set; }
+        public List<global::TicketingFunctions.Client.Models.TicketSla> Slas { get; set; }
 #endif
         /// <summary>The source property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -97,15 +107,9 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Source { get; set; }
 #endif
-        /// <summary>The status_category property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? StatusCategory { get; set; }
-#nullable restore
-#else
-        public string StatusCategory { get; set; }
-#endif
-        /// <summary>The status_type property</summary>
+        /// <summary>The status&apos;s category. To-do, then In Progress, then Done is the order SLA policies count in.</summary>
+        public global::TicketingFunctions.Client.Models.StatusCategory? StatusCategory { get; set; }
+        /// <summary>A status of the type&apos;s workflow.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? StatusType { get; set; }
@@ -155,6 +159,7 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "assignee", n => { Assignee = n.GetObjectValue<global::TicketingFunctions.Client.Models.Assignee>(global::TicketingFunctions.Client.Models.Assignee.CreateFromDiscriminatorValue); } },
                 { "attachments", n => { Attachments = n.GetObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_attachments>(global::TicketingFunctions.Client.Models.ListedTicket_attachments.CreateFromDiscriminatorValue); } },
                 { "created_at", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "data", n => { Data = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketData>(global::TicketingFunctions.Client.Models.TicketData.CreateFromDiscriminatorValue); } },
@@ -164,13 +169,14 @@ namespace TicketingFunctions.Client.Models
                 { "id_serial", n => { IdSerial = n.GetIntValue(); } },
                 { "is_support_request", n => { IsSupportRequest = n.GetBoolValue(); } },
                 { "lookup_props", n => { LookupProps = n.GetObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_lookup_props>(global::TicketingFunctions.Client.Models.ListedTicket_lookup_props.CreateFromDiscriminatorValue); } },
-                { "metrics", n => { Metrics = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "metrics", n => { Metrics = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketMetric>(global::TicketingFunctions.Client.Models.TicketMetric.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "module", n => { Module = n.GetStringValue(); } },
                 { "moved_to", n => { MovedTo = n.GetStringValue(); } },
                 { "object_id", n => { ObjectId = n.GetStringValue(); } },
-                { "slas", n => { Slas = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
+                { "resolved_at", n => { ResolvedAt = n.GetDateTimeOffsetValue(); } },
+                { "slas", n => { Slas = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketSla>(global::TicketingFunctions.Client.Models.TicketSla.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "source", n => { Source = n.GetStringValue(); } },
-                { "status_category", n => { StatusCategory = n.GetStringValue(); } },
+                { "status_category", n => { StatusCategory = n.GetEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>(); } },
                 { "status_type", n => { StatusType = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "tenant_id", n => { TenantId = n.GetGuidValue(); } },
@@ -187,6 +193,7 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Assignee>("assignee", Assignee);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_attachments>("attachments", Attachments);
             writer.WriteDateTimeOffsetValue("created_at", CreatedAt);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketData>("data", Data);
@@ -196,13 +203,14 @@ namespace TicketingFunctions.Client.Models
             writer.WriteIntValue("id_serial", IdSerial);
             writer.WriteBoolValue("is_support_request", IsSupportRequest);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.ListedTicket_lookup_props>("lookup_props", LookupProps);
-            writer.WriteObjectValue<UntypedNode>("metrics", Metrics);
+            writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketMetric>("metrics", Metrics);
             writer.WriteStringValue("module", Module);
             writer.WriteStringValue("moved_to", MovedTo);
             writer.WriteStringValue("object_id", ObjectId);
-            writer.WriteObjectValue<UntypedNode>("slas", Slas);
+            writer.WriteDateTimeOffsetValue("resolved_at", ResolvedAt);
+            writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketSla>("slas", Slas);
             writer.WriteStringValue("source", Source);
-            writer.WriteStringValue("status_category", StatusCategory);
+            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>("status_category", StatusCategory);
             writer.WriteStringValue("status_type", StatusType);
             writer.WriteStringValue("summary", Summary);
             writer.WriteGuidValue("tenant_id", TenantId);

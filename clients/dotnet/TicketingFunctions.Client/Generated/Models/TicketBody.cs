@@ -8,13 +8,21 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// `offerId` plus one key per field of the ticket type: the field&apos;s UUID → its value. Required fieldsmust be present and non-empty; a field left out takes its valid `defaultValue`. Value rules by fieldtype: text (maxLength), textarea and richtext (string), number (min/max), date (ISO-8601 string;`&quot;&quot;` is never a date), select (one of options), multiselect (array of options), checkbox (boolean),email. Keys that are not fields of the ticket type are rejected by key.
+    /// `offerId` plus one key per field of the ticket type: the field&apos;s UUID → its value. Required fieldsmust be present and non-empty; a field left out takes its valid `defaultValue`. Value rules by fieldtype: text (maxLength), textarea and richtext (string), number (min/max), date (ISO-8601 string;`&quot;&quot;` is never a date), select (one of options), multiselect (array of options), checkbox (boolean),email. Keys that are not fields of the ticket type are rejected by key. `ccWatchers` and `toWatchers`(optional) name who watches the ticket.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketBody : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? CcWatchers { get; set; }
+#nullable restore
+#else
+        public List<string> CcWatchers { get; set; }
+#endif
         /// <summary>The service catalog offer (`GET /v2/ticketing/tenant/sc/offers`); its `item_type` must equal the path&apos;s `itemTypeId`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -22,6 +30,14 @@ namespace TicketingFunctions.Client.Models
 #nullable restore
 #else
         public string OfferId { get; set; }
+#endif
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? ToWatchers { get; set; }
+#nullable restore
+#else
+        public List<string> ToWatchers { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.TicketBody"/> and sets the default values.
@@ -48,7 +64,9 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "ccWatchers", n => { CcWatchers = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "offerId", n => { OfferId = n.GetStringValue(); } },
+                { "toWatchers", n => { ToWatchers = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
@@ -58,7 +76,9 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfPrimitiveValues<string>("ccWatchers", CcWatchers);
             writer.WriteStringValue("offerId", OfferId);
+            writer.WriteCollectionOfPrimitiveValues<string>("toWatchers", ToWatchers);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

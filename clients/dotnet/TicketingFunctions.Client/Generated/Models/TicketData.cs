@@ -15,7 +15,7 @@ namespace TicketingFunctions.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The ccWatchers property</summary>
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? CcWatchers { get; set; }
@@ -47,7 +47,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string SubmittedBy { get; set; }
 #endif
-        /// <summary>The toWatchers property</summary>
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public List<string>? ToWatchers { get; set; }

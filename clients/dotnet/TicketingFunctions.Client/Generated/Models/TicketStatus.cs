@@ -12,14 +12,8 @@ namespace TicketingFunctions.Client.Models
     public partial class TicketStatus : IParsable
     #pragma warning restore CS1591
     {
-        /// <summary>The category property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Category { get; set; }
-#nullable restore
-#else
-        public string Category { get; set; }
-#endif
+        /// <summary>The status&apos;s category. To-do, then In Progress, then Done is the order SLA policies count in.</summary>
+        public global::TicketingFunctions.Client.Models.StatusCategory? Category { get; set; }
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -46,7 +40,7 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "category", n => { Category = n.GetStringValue(); } },
+                { "category", n => { Category = n.GetEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
             };
         }
@@ -57,7 +51,7 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("category", Category);
+            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>("category", Category);
             writer.WriteStringValue("type", Type);
         }
     }

@@ -36,7 +36,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Id { get; set; }
 #endif
-        /// <summary>The status of a new ticket; null means Open / To-do Category.</summary>
+        /// <summary>The status of a new ticket; one of the workflow&apos;s statuses (the catalog loader refuses any other).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.TicketStatus? InitialStatus { get; set; }
@@ -59,6 +59,22 @@ namespace TicketingFunctions.Client.Models
 #nullable restore
 #else
         public string Prefix { get; set; }
+#endif
+        /// <summary>The slaPolicies property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::TicketingFunctions.Client.Models.SlaPolicy>? SlaPolicies { get; set; }
+#nullable restore
+#else
+        public List<global::TicketingFunctions.Client.Models.SlaPolicy> SlaPolicies { get; set; }
+#endif
+        /// <summary>The type&apos;s statuses and the moves between them. A type without a workflow of its own has the default one:Open (To-do) → In Progress (In Progress) → Resolved (Done) → Closed (Done), and Resolved → Open reopens.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.Workflow? Workflow { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.Workflow Workflow { get; set; }
 #endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -84,6 +100,8 @@ namespace TicketingFunctions.Client.Models
                 { "initialStatus", n => { InitialStatus = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketStatus>(global::TicketingFunctions.Client.Models.TicketStatus.CreateFromDiscriminatorValue); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "prefix", n => { Prefix = n.GetStringValue(); } },
+                { "slaPolicies", n => { SlaPolicies = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.SlaPolicy>(global::TicketingFunctions.Client.Models.SlaPolicy.CreateFromDiscriminatorValue)?.AsList(); } },
+                { "workflow", n => { Workflow = n.GetObjectValue<global::TicketingFunctions.Client.Models.Workflow>(global::TicketingFunctions.Client.Models.Workflow.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -99,6 +117,8 @@ namespace TicketingFunctions.Client.Models
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketStatus>("initialStatus", InitialStatus);
             writer.WriteStringValue("name", Name);
             writer.WriteStringValue("prefix", Prefix);
+            writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.SlaPolicy>("slaPolicies", SlaPolicies);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Workflow>("workflow", Workflow);
         }
     }
 }

@@ -13,6 +13,14 @@ namespace TicketingFunctions.Client.Models
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UpdateTicketRequest : IParsable
     {
+        /// <summary>Who works the ticket, or `null` to clear it. Needs `ticket_agent` or `tenant_admin` (else 401).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.Assignee? Assignee { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.Assignee Assignee { get; set; }
+#endif
         /// <summary>Upload id → `{}` or `{&quot;description&quot;: …}` to link it (or change the description of one linked), `null` to unlink it. Ids not sent stay as they are.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -29,6 +37,14 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Etag { get; set; }
 #endif
+        /// <summary>The status to move to, along a transition of the type&apos;s workflow that one of the caller&apos;s roles may take. Sending the current status changes nothing.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? StatusType { get; set; }
+#nullable restore
+#else
+        public string StatusType { get; set; }
+#endif
         /// <summary>The summary property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -37,7 +53,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Summary { get; set; }
 #endif
-        /// <summary>Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its current value.</summary>
+        /// <summary>Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its currentvalue. `ccWatchers` / `toWatchers` replace the watcher lists (`null` empties them).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody? TicketBody { get; set; }
@@ -71,8 +87,10 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "assignee", n => { Assignee = n.GetObjectValue<global::TicketingFunctions.Client.Models.Assignee>(global::TicketingFunctions.Client.Models.Assignee.CreateFromDiscriminatorValue); } },
                 { "attachments", n => { Attachments = n.GetObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments>(global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments.CreateFromDiscriminatorValue); } },
                 { "etag", n => { Etag = n.GetStringValue(); } },
+                { "status_type", n => { StatusType = n.GetStringValue(); } },
                 { "summary", n => { Summary = n.GetStringValue(); } },
                 { "ticketBody", n => { TicketBody = n.GetObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>(global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody.CreateFromDiscriminatorValue); } },
                 { "ticketRelation", n => { TicketRelation = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>(global::TicketingFunctions.Client.Models.TicketRelationRequest.CreateFromDiscriminatorValue); } },
@@ -85,8 +103,10 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Assignee>("assignee", Assignee);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_attachments>("attachments", Attachments);
             writer.WriteStringValue("etag", Etag);
+            writer.WriteStringValue("status_type", StatusType);
             writer.WriteStringValue("summary", Summary);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody>("ticketBody", TicketBody);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketRelationRequest>("ticketRelation", TicketRelation);

@@ -8,13 +8,29 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its current value.
+    /// Field UUID → new value (`null` clears an optional field). `offerId` may be sent only with its currentvalue. `ccWatchers` / `toWatchers` replace the watcher lists (`null` empties them).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class UpdateTicketRequest_ticketBody : IAdditionalDataHolder, IParsable
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? CcWatchers { get; set; }
+#nullable restore
+#else
+        public List<string> CcWatchers { get; set; }
+#endif
+        /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? ToWatchers { get; set; }
+#nullable restore
+#else
+        public List<string> ToWatchers { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.Models.UpdateTicketRequest_ticketBody"/> and sets the default values.
         /// </summary>
@@ -40,6 +56,8 @@ namespace TicketingFunctions.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "ccWatchers", n => { CcWatchers = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "toWatchers", n => { ToWatchers = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
         /// <summary>
@@ -49,6 +67,8 @@ namespace TicketingFunctions.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteCollectionOfPrimitiveValues<string>("ccWatchers", CcWatchers);
+            writer.WriteCollectionOfPrimitiveValues<string>("toWatchers", ToWatchers);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -34,7 +34,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.TicketType
         {
         }
         /// <summary>
-        /// Every ticket type of the tenant, with its fields. A field&apos;s `id` is the key to send in `ticketBody`when creating a ticket, and its `defaultValue` (always present, null when none) is used when the fieldis left out.**Needs** scope `tickets:read` or `tickets:write`; no particular role.
+        /// Every ticket type of the tenant, with its fields. A field&apos;s `id` is the key to send in `ticketBody`when creating a ticket, and its `defaultValue` (always present, null when none) is used when the fieldis left out. `workflow` lists the type&apos;s statuses and the transitions an update&apos;s `status_type` may take(a type without a workflow of its own shows the default one), `initialStatus` the status of a new ticket,and `slaPolicies` the clocks each new ticket starts with.**Needs** scope `tickets:read` or `tickets:write`; no particular role.
         /// </summary>
         /// <returns>A List&lt;global::TicketingFunctions.Client.Models.TicketType&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -66,7 +66,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.TicketType
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Every ticket type of the tenant, with its fields. A field&apos;s `id` is the key to send in `ticketBody`when creating a ticket, and its `defaultValue` (always present, null when none) is used when the fieldis left out.**Needs** scope `tickets:read` or `tickets:write`; no particular role.
+        /// Every ticket type of the tenant, with its fields. A field&apos;s `id` is the key to send in `ticketBody`when creating a ticket, and its `defaultValue` (always present, null when none) is used when the fieldis left out. `workflow` lists the type&apos;s statuses and the transitions an update&apos;s `status_type` may take(a type without a workflow of its own shows the default one), `initialStatus` the status of a new ticket,and `slaPolicies` the clocks each new ticket starts with.**Needs** scope `tickets:read` or `tickets:write`; no particular role.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
+        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
+        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
         {
         }
         /// <summary>
@@ -98,6 +98,16 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ListRequestBuilderGetQueryParameters 
         {
+            /// <summary>Only tickets assigned to this username; `me` means the caller (the token&apos;s `preferred_username`), `none` tickets nobody is assigned to.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("assignee")]
+            public string? Assignee { get; set; }
+#nullable restore
+#else
+            [QueryParameter("assignee")]
+            public string Assignee { get; set; }
+#endif
             /// <summary>The previous page&apos;s `continuationToken`, for the next page. At most 4096 characters.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -180,19 +190,15 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             [QueryParameter("relatedTo")]
             public string RelatedTo { get; set; }
 #endif
+            /// <summary>`breached`: only tickets with an SLA clock whose state is `breached` as of the request (running past its target, or stopped after it).</summary>
+            [QueryParameter("sla")]
+            public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetSlaQueryParameterType? Sla { get; set; }
             /// <summary>The sort field.</summary>
             [QueryParameter("sort")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetSortQueryParameterType? Sort { get; set; }
-            /// <summary>Only tickets with this `status_category` (exact).</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
+            /// <summary>Only tickets with this `status_category`.</summary>
             [QueryParameter("status_category")]
-            public string? StatusCategory { get; set; }
-#nullable restore
-#else
-            [QueryParameter("status_category")]
-            public string StatusCategory { get; set; }
-#endif
+            public global::TicketingFunctions.Client.Models.StatusCategory? StatusCategory { get; set; }
             /// <summary>Only tickets with this `status_type` (exact).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
