@@ -27,8 +27,8 @@ public sealed class CreateTicketFunction(RequestAuthenticator authenticator, Cre
 
         var (ticket, replayed) = outcome.Value!;
         (string, string)[] headers = replayed
-            ? [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket)), (IdempotencyKeys.ReplayedHeader, "true")]
-            : [(HeaderNames.ETag, $"\"{ticket.Etag}\""), (HeaderNames.Location, LocationOf(req, ticket))];
+            ? [HttpResults.ETag(ticket), (HeaderNames.Location, LocationOf(req, ticket)), (IdempotencyKeys.ReplayedHeader, "true")]
+            : [HttpResults.ETag(ticket), (HeaderNames.Location, LocationOf(req, ticket))];
         return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse, headers);
     });
 

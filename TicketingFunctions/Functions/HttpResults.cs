@@ -16,6 +16,9 @@ public static class HttpResults
     public static IActionResult Json<T>(int status, T value, JsonTypeInfo<T> typeInfo, params (string Name, string Value)[] headers) =>
         new JsonBodyResult<T>(status, value, typeInfo, headers);
 
+    /// <summary>The ticket's etag as the ETag header sends it: quoted, as If-Match takes it back.</summary>
+    public static (string Name, string Value) ETag(Tickets.Ticket ticket) => (HeaderNames.ETag, $"\"{ticket.Etag}\"");
+
     /// <summary>A JSON body written by <paramref name="write"/> (e.g. from bytes a store holds), buffered as <see cref="Json"/>'s is.</summary>
     public static IActionResult JsonWrittenBy(int status, Action<IBufferWriter<byte>> write) => new WrittenJsonResult(status, write);
 

@@ -25,6 +25,6 @@ public sealed class TicketDeletionFunction(RequestAuthenticator authenticator, T
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
         return HttpResults.Json(200, new DeleteTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.DeleteTicketResponse,
-            (HeaderNames.ETag, $"\"{ticket.Etag}\""));
+            HttpResults.ETag(ticket));
     });
 }

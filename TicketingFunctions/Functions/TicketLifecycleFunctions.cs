@@ -24,7 +24,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var outcome = await service.ReadAsync(caller, new TicketRequest(RequestHeaders.From(req), objectId, includeDeleted), cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
-        return HttpResults.Json(200, new ReadTicketResponse(ticket), ApiJsonContext.Default.ReadTicketResponse, ETag(ticket));
+        return HttpResults.Json(200, new ReadTicketResponse(ticket), ApiJsonContext.Default.ReadTicketResponse, HttpResults.ETag(ticket));
     });
 
     [Function("UpdateTicket")]
@@ -41,7 +41,7 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var outcome = await service.UpdateAsync(caller, request, cancellationToken);
         if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
         var ticket = outcome.Value!;
-        return HttpResults.Json(200, new UpdateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.UpdateTicketResponse, ETag(ticket));
+        return HttpResults.Json(200, new UpdateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.UpdateTicketResponse, HttpResults.ETag(ticket));
     });
 
     [Function("GetTicketHistory")]
@@ -62,6 +62,4 @@ public sealed class TicketLifecycleFunctions(RequestAuthenticator authenticator,
         var view = outcome.Value!;
         return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries, view.NextAfter), ApiJsonContext.Default.TicketHistoryResponse);
     });
-
-    private static (string, string) ETag(Ticket ticket) => (HeaderNames.ETag, $"\"{ticket.Etag}\"");
 }
