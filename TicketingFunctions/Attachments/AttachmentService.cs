@@ -8,22 +8,18 @@ using TicketingFunctions.Tickets;
 namespace TicketingFunctions.Attachments;
 
 /// <summary>An upload request as the function read it.</summary>
-public sealed record UploadRequest(RequestHeaders Headers, string? ContentType, string? Filename, long? ContentLength, Stream Body);
-
-/// <summary>A download request: the ticket and the attachment on it.</summary>
-public sealed record DownloadRequest(RequestHeaders Headers, string ObjectId, string AttachmentId);
+public sealed record UploadRequest(string? ContentType, string? Filename, long? ContentLength, Stream Body);
 
 /// <summary>The bytes of a linked attachment and how to serve them.</summary>
 public sealed record AttachmentDownload(string Filename, string ContentType, long Size, Stream Content);
 
 /// <summary>
-/// Uploads and downloads. Upload checks, first failure wins: token (in the function) → headers 400 → tenant 404 → scope
-/// and write role 401 → a declared length over the limit 413 → the body's form (Content-Type, x-filename, multipart) 400
+/// Uploads and downloads. Upload checks, first failure wins: the request pipeline's (token → headers 400 → tenant 404 →
+/// scope and write role 401) → a declared length over the limit 413 → the body's form (Content-Type, x-filename, multipart) 400
 /// → empty 400 → bytes over the limit while streaming 413, a body that stops arriving 408. Download: read's checks on the ticket, then 404 unless the
 /// attachment is linked to it.
 /// </summary>
 public sealed class AttachmentService(
-    TenantGate gate,
     TicketAccessor tickets,
     IAttachmentStore store,
     IOptions<AttachmentOptions> options,
@@ -34,12 +30,9 @@ public sealed class AttachmentService(
     public static readonly IReadOnlySet<string> ActiveContentTypes =
         new HashSet<string>(["text/html", "image/svg+xml", "application/xhtml+xml"], StringComparer.OrdinalIgnoreCase);
 
-    public async Task<Outcome<AttachmentRecord>> UploadAsync(Caller caller, UploadRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<AttachmentRecord>> UploadAsync(CheckedCaller checkedCaller, UploadRequest request, CancellationToken cancellationToken)
     {
-        var entered = await gate.EnterAsync(caller, request.Headers, new ValidationErrors(), cancellationToken);
-        if (entered.Error is not null) return entered.Error;
-        if (!Permissions.CanWrite(caller)) return ApiError.PermissionDenied("upload attachment");
-
+        var caller = checkedCaller.Caller;
         var maxBytes = options.Value.MaxBytes;
         if (request.ContentLength > maxBytes + MultipartAllowance(request.ContentType)) return ApiError.AttachmentTooLarge(maxBytes);
 
@@ -87,31 +80,18 @@ public sealed class AttachmentService(
             errors.Add("body", "The request body is not well framed (its chunks or its length)");
             return ApiError.Invalid(errors);
         }
-        catch (StoreUnavailableException ex)
-        {
-            logger.LogWarning("Attachment store unavailable during an upload; retry after {RetryAfter}", ex.RetryAfter);
-            return ApiError.Unavailable(ex.RetryAfter);
-        }
     }
 
-    public async Task<Outcome<AttachmentDownload>> DownloadAsync(Caller caller, DownloadRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<AttachmentDownload>> DownloadAsync(CheckedCaller caller, string objectId, string attachmentId, CancellationToken cancellationToken)
     {
-        try
-        {
-            var access = await tickets.OpenAsync(caller, request.Headers, request.ObjectId, TicketOperation.Read, "read ticket", cancellationToken);
-            if (access.Error is not null) return access.Error;
-            var ticket = access.Value!.Ticket;
-            if (AttachmentLinks.Linked(ticket, request.AttachmentId) is not { } linked) return ApiError.AttachmentNotFound;
+        var access = await tickets.OpenAsync(caller, objectId, cancellationToken);
+        if (access.Error is not null) return access.Error;
+        var ticket = access.Value!.Ticket;
+        if (AttachmentLinks.Linked(ticket, attachmentId) is not { } linked) return ApiError.AttachmentNotFound;
 
-            var content = await store.OpenReadAsync(ticket.TenantId, request.AttachmentId, ticket.Id, cancellationToken);
-            if (content is null) return ApiError.AttachmentNotFound;
-            return new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            logger.LogWarning("Store unavailable during a download; retry after {RetryAfter}", ex.RetryAfter);
-            return ApiError.Unavailable(ex.RetryAfter);
-        }
+        var content = await store.OpenReadAsync(ticket.TenantId, attachmentId, ticket.Id, cancellationToken);
+        if (content is null) return ApiError.AttachmentNotFound;
+        return new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
     }
 
     /// <summary>The stored type, except that pages a browser would run are served as <c>application/octet-stream</c>.</summary>

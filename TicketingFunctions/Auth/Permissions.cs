@@ -2,16 +2,35 @@ using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Auth;
 
-/// <summary>The product's authorization rules, in one place.</summary>
+/// <summary>
+/// The product's authorization rules, in one place, each by name: no other code reads a role to decide what a caller
+/// may do (a test scans for it). An Entra ID application gets its roles from its mapping, so the same rules apply.
+/// </summary>
 public static class Permissions
 {
     public const string ReadScope = "tickets:read";
     public const string WriteScope = "tickets:write";
     public const string TenantAdmin = "tenant_admin";
     public const string TicketAgent = "ticket_agent";
+    public const string TicketUser = "ticket_user";
 
     /// <summary>Realm roles that may create and update tickets.</summary>
-    public static readonly IReadOnlyList<string> WriteRoles = ["ticket_agent", "ticket_user", TenantAdmin];
+    public static readonly IReadOnlyList<string> WriteRoles = [TicketAgent, TicketUser, TenantAdmin];
+
+    /// <summary>Realm roles that may delete tickets.</summary>
+    public static readonly IReadOnlyList<string> DeleteRoles = [TicketAgent, TenantAdmin];
+
+    /// <summary>The agents' roles: those who work a queue (assign, write internal notes).</summary>
+    public static readonly IReadOnlyList<string> AgentRoles = [TicketAgent, TenantAdmin];
+
+    /// <summary>Whether the caller has what <paramref name="permission"/> names.</summary>
+    public static bool Allows(Caller caller, Permission permission) => permission switch
+    {
+        Permission.Read => CanRead(caller),
+        Permission.Write => CanWrite(caller),
+        Permission.Delete => CanDelete(caller),
+        _ => false,
+    };
 
     public static bool CanRead(Caller caller) =>
         caller.Scopes.Contains(ReadScope) || caller.Scopes.Contains(WriteScope);
@@ -20,22 +39,32 @@ public static class Permissions
     public static bool CanWrite(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, WriteRoles);
 
-    /// <summary>Realm roles that may delete tickets.</summary>
-    public static readonly IReadOnlyList<string> DeleteRoles = ["ticket_agent", TenantAdmin];
-
     /// <summary>Deleting needs the write scope and an agent or admin role: a ticket's requester can't make it vanish.</summary>
     public static bool CanDelete(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, DeleteRoles);
 
     /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
-    public static bool CanAssign(Caller caller) =>
-        caller.Roles.Contains(TicketAgent) || caller.Roles.Contains(TenantAdmin);
+    public static bool CanAssign(Caller caller) => HasAny(caller.Roles, AgentRoles);
+
+    /// <summary>Writing an internal note (seen by agents only) is for agents and tenant admins, as assigning is.</summary>
+    public static bool CanWriteInternal(Caller caller) => HasAny(caller.Roles, AgentRoles);
+
+    /// <summary>Deleted tickets (read with includeDeleted, listed, or paged by deletedSince) are for tenant admins only.</summary>
+    public static bool CanSeeDeleted(Caller caller) => IsTenantAdmin(caller);
+
+    /// <summary>Every team's and every ticket type's tickets, without a filter: a tenant admin's view.</summary>
+    public static bool CanSeeWholeTenant(Caller caller) => IsTenantAdmin(caller);
+
+    /// <summary>A ticket whose type has left the catalog (its fields unknown) may still be opened by a tenant admin.</summary>
+    public static bool CanUseRetiredTicketType(Caller caller) => IsTenantAdmin(caller);
 
     public static bool CanUseTeam(Caller caller, string teamId) =>
-        caller.Roles.Contains(TenantAdmin) || caller.Teams.Contains(teamId);
+        IsTenantAdmin(caller) || caller.Teams.Contains(teamId);
 
     public static bool CanUseTicketType(Caller caller, TicketType type) =>
-        caller.Roles.Contains(TenantAdmin) || HasAny(caller.Roles, type.AllowedRoles);
+        IsTenantAdmin(caller) || HasAny(caller.Roles, type.AllowedRoles);
+
+    private static bool IsTenantAdmin(Caller caller) => caller.Roles.Contains(TenantAdmin);
 
     // A loop rather than roles.Any(set.Contains): no delegate per call on every request.
     private static bool HasAny(IReadOnlySet<string> set, IReadOnlyList<string> roles)

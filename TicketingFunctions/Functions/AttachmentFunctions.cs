@@ -9,42 +9,36 @@ using TicketingFunctions.Auth;
 namespace TicketingFunctions.Functions;
 
 /// <summary>Upload of a file (raw or multipart/form-data, streamed) and download of one linked to a ticket.</summary>
-public sealed class AttachmentFunctions(RequestAuthenticator authenticator, AttachmentService service, RequestGuard guard)
+public sealed class AttachmentFunctions(AttachmentService service, RequestPipeline pipeline)
 {
     [Function("UploadAttachment")]
     public Task<IActionResult> Upload(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.UploadAttachment)] HttpRequest req,
-        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
-        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
-
-        string? filename = req.Headers.TryGetValue(UploadBody.FilenameHeader, out var name) ? name.ToString() : null;
-        var request = new UploadRequest(RequestHeaders.From(req), req.ContentType, filename, req.ContentLength, req.Body);
-        var outcome = await service.UploadAsync(caller, request, cancellationToken);
-        return outcome.Error is not null
-            ? HttpResults.Error(outcome.Error, req)
-            : HttpResults.Json(200, AttachmentResponse.Of(outcome.Value!), ApiJsonContext.Default.AttachmentResponse);
-    });
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Write, "upload attachment", async caller =>
+        {
+            string? filename = req.Headers.TryGetValue(UploadBody.FilenameHeader, out var name) ? name.ToString() : null;
+            var request = new UploadRequest(req.ContentType, filename, req.ContentLength, req.Body);
+            var outcome = await service.UploadAsync(caller, request, cancellationToken);
+            return outcome.Error is not null
+                ? HttpResults.Error(outcome.Error, req)
+                : HttpResults.Json(200, AttachmentResponse.Of(outcome.Value!), ApiJsonContext.Default.AttachmentResponse);
+        }, cancellationToken);
 
     [Function("DownloadAttachment")]
     public Task<IActionResult> Download(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TicketAttachment)] HttpRequest req,
         string objectId,
         string attachmentId,
-        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
-        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
-
-        var outcome = await service.DownloadAsync(caller, new DownloadRequest(RequestHeaders.From(req), objectId, attachmentId), cancellationToken);
-        if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
-        var download = outcome.Value!;
-        var disposition = new ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(download.Filename);
-        return HttpResults.Stream(200, download.ContentType, download.Size, download.Content,
-            (HeaderNames.ContentDisposition, disposition.ToString()),
-            (HeaderNames.XContentTypeOptions, "nosniff"),
-            (HeaderNames.CacheControl, "no-store"));
-    });
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Read, "read ticket", async caller =>
+        {
+            var outcome = await service.DownloadAsync(caller, objectId, attachmentId, cancellationToken);
+            if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
+            var download = outcome.Value!;
+            var disposition = new ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(download.Filename);
+            return HttpResults.Stream(200, download.ContentType, download.Size, download.Content,
+                (HeaderNames.ContentDisposition, disposition.ToString()),
+                (HeaderNames.XContentTypeOptions, "nosniff"),
+                (HeaderNames.CacheControl, "no-store"));
+        }, cancellationToken, objectId);
 }

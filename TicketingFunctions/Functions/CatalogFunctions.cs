@@ -7,31 +7,17 @@ using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Functions;
 
-public sealed class CatalogFunctions(RequestAuthenticator authenticator, CatalogQueryService service, RequestGuard guard)
+public sealed class CatalogFunctions(CatalogQueryService service, RequestPipeline pipeline)
 {
     [Function("ListTicketTypes")]
     public Task<IActionResult> ListTicketTypes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TicketTypes)] HttpRequest req,
-        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
-        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
-        var outcome = await service.ListTicketTypesAsync(caller, RequestHeaders.From(req), cancellationToken);
-        return outcome.Error is not null
-            ? HttpResults.Error(outcome.Error, req)
-            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.IReadOnlyListTicketType);
-    });
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Read, "read the catalog", caller =>
+            Task.FromResult(HttpResults.Json(200, service.ListTicketTypes(caller), ApiJsonContext.Default.IReadOnlyListTicketType)), cancellationToken);
 
     [Function("ListOffers")]
     public Task<IActionResult> ListOffers(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Offers)] HttpRequest req,
-        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
-        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
-        var outcome = await service.ListOffersAsync(caller, RequestHeaders.From(req), cancellationToken);
-        return outcome.Error is not null
-            ? HttpResults.Error(outcome.Error, req)
-            : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.IReadOnlyListOffer);
-    });
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Read, "read the catalog", caller =>
+            Task.FromResult(HttpResults.Json(200, service.ListOffers(caller), ApiJsonContext.Default.IReadOnlyListOffer)), cancellationToken);
 }

@@ -19,6 +19,33 @@ public static class HttpResults
     /// <summary>The ticket's etag as the ETag header sends it: quoted, as If-Match takes it back.</summary>
     public static (string Name, string Value) ETag(Tickets.Ticket ticket) => (HeaderNames.ETag, $"\"{ticket.Etag}\"");
 
+    /// <summary>
+    /// The etag of an If-Match header, quoted (<c>"…"</c>, as <see cref="ETag"/> sends it) or not. Only one strong etag
+    /// is accepted: <c>*</c> would skip the concurrency check, and a weak etag never matches under If-Match.
+    /// </summary>
+    public static IfMatch ParseIfMatch(string? header)
+    {
+        if (header is null) return IfMatch.Absent;
+        var text = header.Trim();
+        string? problem = null;
+        if (text.Length == 0) problem = "Header If-Match must not be empty";
+        else if (text == "*") problem = "Header If-Match must name the ticket's etag; * is not accepted";
+        else if (text.StartsWith("W/", StringComparison.Ordinal)) problem = "Header If-Match must be a strong etag; a weak one (W/) never matches";
+        else if (text.Contains(',')) problem = "Header If-Match must name exactly one etag";
+        else if (text[0] == '"')
+        {
+            if (text.Length < 2 || text[^1] != '"' || text[1..^1].Contains('"')) problem = "Header If-Match is not a well-formed etag";
+            else if (text[1..^1].Trim().Length == 0) problem = "Header If-Match must not be empty";
+            else text = text[1..^1];
+        }
+        else if (text.Contains('"')) problem = "Header If-Match is not a well-formed etag";
+        return problem is null ? new IfMatch(text, null) : new IfMatch(null, problem);
+    }
+
+    /// <summary>The request's If-Match header, read by <see cref="ParseIfMatch"/>.</summary>
+    public static IfMatch IfMatchOf(HttpRequest request) =>
+        ParseIfMatch(request.Headers.TryGetValue(HeaderNames.IfMatch, out var values) ? values.ToString() : null);
+
     /// <summary>A JSON body written by <paramref name="write"/> (e.g. from bytes a store holds), buffered as <see cref="Json"/>'s is.</summary>
     public static IActionResult JsonWrittenBy(int status, Action<IBufferWriter<byte>> write) => new WrittenJsonResult(status, write);
 

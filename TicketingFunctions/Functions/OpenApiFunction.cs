@@ -6,15 +6,15 @@ using TicketingFunctions.OpenApi;
 namespace TicketingFunctions.Functions;
 
 /// <summary>Serves the API's OpenAPI description, anonymously, as YAML (as written) and JSON (converted once).</summary>
-public sealed class OpenApiFunction(OpenApiDescription description, RequestGuard guard)
+public sealed class OpenApiFunction(OpenApiDescription description, RequestPipeline pipeline)
 {
     [Function("GetOpenApiYaml")]
     public Task<IActionResult> Yaml(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApiYaml)] HttpRequest req) =>
-        guard.GuardAsync(req, () => Task.FromResult(HttpResults.Bytes(200, "application/yaml; charset=utf-8", description.Yaml)));
+        pipeline.RunAnonymousAsync(req, () => HttpResults.Bytes(200, "application/yaml; charset=utf-8", description.Yaml));
 
     [Function("GetOpenApiJson")]
     public Task<IActionResult> Json(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.OpenApiJson)] HttpRequest req) =>
-        guard.GuardAsync(req, () => Task.FromResult(HttpResults.Bytes(200, "application/json; charset=utf-8", description.Json)));
+        pipeline.RunAnonymousAsync(req, () => HttpResults.Bytes(200, "application/json; charset=utf-8", description.Json));
 }

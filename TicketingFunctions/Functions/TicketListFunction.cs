@@ -8,22 +8,21 @@ using TicketingFunctions.Tickets.Listing;
 namespace TicketingFunctions.Functions;
 
 /// <summary>A tenant's tickets, filtered and sorted, one page at a time.</summary>
-public sealed class TicketListFunction(RequestAuthenticator authenticator, TicketListService service, RequestGuard guard)
+public sealed class TicketListFunction(TicketListService service, RequestPipeline pipeline)
 {
     [Function("ListTickets")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.TicketList)] HttpRequest req,
-        CancellationToken cancellationToken) => guard.GuardAsync(req, async () =>
-    {
-        var caller = await authenticator.AuthenticateAsync(req.HttpContext);
-        if (caller is null) return HttpResults.Error(ApiError.Unauthenticated(), req);
-
-        var outcome = await service.ListAsync(caller, new TicketListRequest(RequestHeaders.From(req), req.Query), cancellationToken);
-        if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
-        var page = outcome.Value!;
-        if (page.Json is { } json)
-            return HttpResults.JsonWrittenBy(200, body => TicketListJson.WritePage(body, json, page.IncludeData, page.ContinuationToken));
-        return HttpResults.Json(200, new TicketListResponse(page.Tickets, page.ContinuationToken),
-            page.IncludeData ? TicketListJson.WithData : TicketListJson.WithoutData);
-    });
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Read, "list tickets",
+        (_, errors) => TicketListParameters.Parse(req.Query, errors),
+        async (caller, parameters) =>
+        {
+            var outcome = await service.ListAsync(caller, parameters, cancellationToken);
+            if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
+            var page = outcome.Value!;
+            if (page.Json is { } json)
+                return HttpResults.JsonWrittenBy(200, body => TicketListJson.WritePage(body, json, page.IncludeData, page.ContinuationToken));
+            return HttpResults.Json(200, new TicketListResponse(page.Tickets, page.ContinuationToken),
+                page.IncludeData ? TicketListJson.WithData : TicketListJson.WithoutData);
+        }, cancellationToken);
 }

@@ -31,8 +31,8 @@ public static class BrowserCors
             .WithOrigins([.. origins])
             .WithMethods("GET", "POST", "PATCH")
             .WithHeaders("Authorization", "Content-Type", RequestHeaders.TenantIdHeader, RequestHeaders.RealmHeader, RequestHeaders.IsSupportRequestHeader,
-                RequestGuard.CorrelationHeader, IdempotencyKeys.Header, "If-Match")
-            .WithExposedHeaders("ETag", "Location", "Retry-After", "WWW-Authenticate", IdempotencyKeys.ReplayedHeader, RequestGuard.CorrelationHeader)
+                RequestPipeline.CorrelationHeader, IdempotencyKeys.Header, "If-Match")
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "WWW-Authenticate", IdempotencyKeys.ReplayedHeader, RequestPipeline.CorrelationHeader)
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
     }
 

@@ -38,12 +38,13 @@ public static class ServiceRegistration
         services.AddSingleton<CatalogQueryService>();
         services.AddSingleton<CreateTicketService>();
         services.AddSingleton<TicketAccessor>();
+        services.AddSingleton<RevisionSaver>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
         services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
-        services.AddSingleton<RequestGuard>();
+        services.AddSingleton<RequestPipeline>();
         services.AddSingleton<OpenApiDescription>();
         return services;
     }

@@ -37,10 +37,10 @@ public static class StandaloneHost
     {
         var app = builder.Build();
         // Every answer the app gives carries a correlation id, also routing's own 404 and 405 and CORS preflights;
-        // RequestGuard reuses it for the functions (under the Functions host it makes its own).
+        // RequestPipeline reuses it for the functions (under the Functions host it makes its own).
         app.Use(next => context =>
         {
-            context.Response.Headers[Functions.RequestGuard.CorrelationHeader] = Functions.RequestGuard.CorrelationIdOf(context.Request);
+            context.Response.Headers[Functions.RequestPipeline.CorrelationHeader] = Functions.RequestPipeline.CorrelationIdOf(context.Request);
             return next(context);
         });
         app.UseBrowserCors();

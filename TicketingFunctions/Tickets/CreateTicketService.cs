@@ -7,22 +7,25 @@ using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets;
 
-/// <summary>The create request as the function read it.</summary>
-public sealed record CreateTicketRequest(RequestHeaders Headers, string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
+/// <summary>The create request as the function read it (<see cref="CreateTicketService.Check"/> checks its query and Idempotency-Key).</summary>
+public sealed record CreateTicketRequest(string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
     long? ContentLength = null, string? IdempotencyKey = null, string? ContentType = null);
 
 /// <summary>A created ticket, or the first response's ticket replayed for a repeated Idempotency-Key.</summary>
 public sealed record CreatedTicket(Ticket Ticket, bool Replayed);
 
-/// <summary>Creates tickets, applying the contract's checks in its order: the first failure wins.</summary>
-public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader bodies, ITicketStore store, IAttachmentStore attachments, TimeProvider time,
+/// <summary>
+/// Creates tickets, after the request pipeline's checks (token, headers and <see cref="Check"/>'s query, tenant, write
+/// permission), in the contract's order, the first failure winning: team and item type 404 → team and type 403 → body.
+/// </summary>
+public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketStore store, IAttachmentStore attachments, TimeProvider time,
     ILogger<CreateTicketService> logger)
 {
     public static readonly IReadOnlyList<string> CatalogTypes = ["template", "agent", "user"];
 
-    public async Task<Outcome<CreatedTicket>> CreateAsync(Caller caller, CreateTicketRequest request, CancellationToken cancellationToken)
+    /// <summary>The query parameters and Idempotency-Key, checked with the headers (one 400 for all of them).</summary>
+    public static CreateTicketRequest Check(CreateTicketRequest request, Caller caller, ValidationErrors requestErrors)
     {
-        var requestErrors = new ValidationErrors();
         if (string.IsNullOrWhiteSpace(request.CatalogType)) requestErrors.Add("type", "Query parameter type is required");
         else if (!CatalogTypes.Contains(request.CatalogType, StringComparer.Ordinal))
             requestErrors.Add("type", $"Query parameter type must be one of: {string.Join(", ", CatalogTypes)}");
@@ -33,14 +36,12 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
             requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
         else if (request.IdempotencyKey is not null && caller.Subject is null)
             requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} needs a token with a subject (sub): keys belong to the caller's identity");
+        return request;
+    }
 
-        using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
-        var entered = await gate.EnterAsync(caller, request.Headers, requestErrors, cancellationToken);
-        if (entered.Error is not null) return entered.Error;
-        var catalog = entered.Value!;
-
-        if (!Permissions.CanWrite(caller)) return ApiError.PermissionDenied("create ticket");
-
+    public async Task<Outcome<CreatedTicket>> CreateAsync(CheckedCaller checkedCaller, CreateTicketRequest request, CancellationToken cancellationToken)
+    {
+        var (caller, catalog, headers) = checkedCaller;
         var type = catalog.FindType(request.ItemTypeId);
         if (!catalog.HasTeam(request.TeamId)) return ApiError.RouteTargetNotFound($"Team {request.TeamId} not found");
         if (type is null) return ApiError.RouteTargetNotFound($"Item type {request.ItemTypeId} not found");
@@ -56,79 +57,71 @@ public sealed partial class CreateTicketService(TenantGate gate, JsonBodyReader 
         {
             validated = TicketValidator.Validate(body.RootElement, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
             if (validated is not null && request.IdempotencyKey is not null)
-                requestHash = IdempotencyKeys.RequestHash(request, body.RootElement);
+                requestHash = IdempotencyKeys.RequestHash(request, headers.SupportRequest, body.RootElement);
         }
         if (validated is null) return ApiError.Invalid(errors);
 
+        IdempotencyRecord? claim = null;
+        if (request.IdempotencyKey is not null)
+        {
+            var now = time.GetUtcNow();
+            claim = new IdempotencyRecord
+            {
+                Id = IdempotencyKeys.RecordId(caller, request.IdempotencyKey),
+                TenantId = caller.TenantId!,
+                RequestHash = requestHash!,
+                State = IdempotencyRecord.Pending,
+                CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
+                ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
+                Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
+            };
+            var existing = await store.ClaimIdempotencyKeyAsync(claim,
+                held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
+            if (existing is not null)
+            {
+                if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;
+                if (existing is { State: IdempotencyRecord.Completed, Ticket: { } first })
+                {
+                    logger.LogInformation("Replayed ticket {ObjectId} for a repeated idempotency key", first.ObjectId);
+                    return new CreatedTicket(SlaClocks.Observe(first, time.GetUtcNow()), Replayed: true);
+                }
+                return ApiError.IdempotencyInProgress;
+            }
+        }
+
+        Ticket ticket;
         try
         {
-            IdempotencyRecord? claim = null;
-            if (request.IdempotencyKey is not null)
+            // After the idempotency claim: a replay must not re-check uploads the first request already linked.
+            var toLink = new List<string>();
+            var linked = await TicketLinks.ResolveForCreateAsync(store, attachments, caller, catalog, validated, time.GetUtcNow(), errors, toLink,
+                cancellationToken);
+            if (linked is null)
             {
-                var now = time.GetUtcNow();
-                claim = new IdempotencyRecord
-                {
-                    Id = IdempotencyKeys.RecordId(caller, request.IdempotencyKey),
-                    TenantId = caller.TenantId!,
-                    RequestHash = requestHash!,
-                    State = IdempotencyRecord.Pending,
-                    CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
-                    ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
-                    Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
-                };
-                var existing = await store.ClaimIdempotencyKeyAsync(claim,
-                    held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
-                if (existing is not null)
-                {
-                    if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;
-                    if (existing is { State: IdempotencyRecord.Completed, Ticket: { } first })
-                    {
-                        logger.LogInformation("Replayed ticket {ObjectId} for a repeated idempotency key", first.ObjectId);
-                        return new CreatedTicket(SlaClocks.Observe(first, time.GetUtcNow()), Replayed: true);
-                    }
-                    return ApiError.IdempotencyInProgress;
-                }
+                if (claim is not null) await ReleaseAsync(claim);
+                return ApiError.Invalid(errors);
             }
-
-            Ticket ticket;
-            try
+            var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
+            var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, headers.SupportRequest);
+            ticket = TicketFactory.Create(linked, context, type, caller, number, time.GetUtcNow());
+            // Linked before the ticket is written, so a ticket never names an upload that could still be swept.
+            if (!await AttachmentLinks.LinkAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken))
             {
-                // After the idempotency claim: a replay must not re-check uploads the first request already linked.
-                var toLink = new List<string>();
-                var linked = await TicketLinks.ResolveForCreateAsync(store, attachments, caller, catalog, validated, time.GetUtcNow(), errors, toLink,
-                    cancellationToken);
-                if (linked is null)
-                {
-                    if (claim is not null) await ReleaseAsync(claim);
-                    return ApiError.Invalid(errors);
-                }
-                var number = await store.NextDisplayNumberAsync(caller.TenantId!, type.Prefix, cancellationToken);
-                var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, request.Headers.SupportRequest);
-                ticket = TicketFactory.Create(linked, context, type, caller, number, time.GetUtcNow());
-                // Linked before the ticket is written, so a ticket never names an upload that could still be swept.
-                if (!await AttachmentLinks.LinkAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken))
-                {
-                    if (claim is not null) await ReleaseAsync(claim);
-                    return ApiError.Invalid(errors);
-                }
-                await store.CreateTicketAsync(ticket, cancellationToken);
+                if (claim is not null) await ReleaseAsync(claim);
+                return ApiError.Invalid(errors);
             }
-            catch when (claim is not null)
-            {
-                await ReleaseAsync(claim);
-                throw;
-            }
-
-            using var created = logger.BeginScope(new LogScope("ObjectId", ticket.ObjectId));
-            LogCreated(logger, ticket.ObjectId, type.Id, request.TeamId);
-            if (claim is not null) await CompleteAsync(claim with { State = IdempotencyRecord.Completed, Ticket = ticket });
-            return new CreatedTicket(SlaClocks.Observe(ticket, time.GetUtcNow()), Replayed: false);
+            await store.CreateTicketAsync(ticket, cancellationToken);
         }
-        catch (StoreUnavailableException ex)
+        catch when (claim is not null)
         {
-            logger.LogWarning("Store unavailable while creating a ticket; retry after {RetryAfter}", ex.RetryAfter);
-            return ApiError.Unavailable(ex.RetryAfter);
+            await ReleaseAsync(claim);
+            throw;
         }
+
+        using var created = logger.BeginScope(new LogScope("ObjectId", ticket.ObjectId));
+        LogCreated(logger, ticket.ObjectId, type.Id, request.TeamId);
+        if (claim is not null) await CompleteAsync(claim with { State = IdempotencyRecord.Completed, Ticket = ticket });
+        return new CreatedTicket(SlaClocks.Observe(ticket, time.GetUtcNow()), Replayed: false);
     }
 
     public const int MaxModuleLength = 64;

@@ -31,8 +31,8 @@ public static class IdempotencyKeys
     /// What makes two requests "the same": the route, the query parameters that matter (by name, so their order in
     /// the URL doesn't), the support flag and the body as parsed (so whitespace and escaping don't matter either).
     /// </summary>
-    public static string RequestHash(CreateTicketRequest request, JsonElement body) =>
-        Hex($"{request.TeamId}\n{request.ItemTypeId}\n{request.CatalogType}\n{request.Module}\n{request.Headers.SupportRequest}\n{Minified(body)}");
+    public static string RequestHash(CreateTicketRequest request, bool supportRequest, JsonElement body) =>
+        Hex($"{request.TeamId}\n{request.ItemTypeId}\n{request.CatalogType}\n{request.Module}\n{supportRequest}\n{Minified(body)}");
 
     private static string Minified(JsonElement body)
     {

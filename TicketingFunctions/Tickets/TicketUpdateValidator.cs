@@ -25,18 +25,18 @@ public sealed record TicketUpdate(string? Etag, string? Summary, IReadOnlyList<K
 }
 
 /// <summary>
-/// Validates a PATCH body <c>{"etag"?, "summary"?, "ticketBody"?: {…}}</c> against the ticket and its type, with
-/// create's rules and messages (<see cref="FieldValueValidator"/>). Reports every failure at once, keyed like create.
+/// Validates a PATCH body <c>{"etag"?, "summary"?, "ticketBody"?: {…}}</c> against the ticket and its type: its
+/// envelope here, its <c>ticketBody</c> with create's rules and messages (<see cref="TicketBodyValidator"/>,
+/// <see cref="TicketBodyMode.Update"/>). Reports every failure at once, keyed like create.
 /// </summary>
 public static class TicketUpdateValidator
 {
     public const string EtagKey = "etag";
-    public const string IfMatchKey = "If-Match";
 
-    public static TicketUpdate? Validate(JsonElement body, string? ifMatch, Ticket current, CatalogIndex catalog, TicketType type, ValidationErrors errors,
+    /// <param name="headerEtag">The If-Match header's etag (<see cref="IfMatch"/>), its problem already among <paramref name="errors"/>.</param>
+    public static TicketUpdate? Validate(JsonElement body, string? headerEtag, Ticket current, CatalogIndex catalog, TicketType type, ValidationErrors errors,
         int maxTicketBodyKeys = int.MaxValue)
     {
-        var headerEtag = ParseIfMatch(ifMatch, errors);
         if (body.ValueKind != JsonValueKind.Object)
         {
             errors.Add("body", "Request body must be a JSON object");
@@ -70,9 +70,8 @@ public static class TicketUpdateValidator
         IReadOnlyList<KeyValuePair<string, JsonNode?>> fields = [];
         if (ticketBody is { } tb)
         {
-            if (tb.ValueKind != JsonValueKind.Object) errors.Add("body", "Field ticketBody must be an object");
-            else if (tb.EnumerateObject().Count() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
-            else fields = ValidateTicketBody(tb, current, catalog, type, errors);
+            var currentOffer = current.Data[TicketBodyValidator.OfferIdKey] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            fields = TicketBodyValidator.Validate(tb, TicketBodyMode.Update, catalog, type, currentOffer, errors, maxTicketBodyKeys, out _) ?? [];
         }
 
         var links = attachments is { } a ? Attachments.AttachmentLinks.Parse(a, allowRemove: true, errors) : [];
@@ -85,59 +84,6 @@ public static class TicketUpdateValidator
             RelationSent = relation is not null,
             Relation = relationRequest,
         };
-    }
-
-    private static List<KeyValuePair<string, JsonNode?>> ValidateTicketBody(
-        JsonElement ticketBody, Ticket current, CatalogIndex catalog, TicketType type, ValidationErrors errors)
-    {
-        var values = new List<KeyValuePair<string, JsonNode?>>();
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var fieldErrors = new List<string>();
-        var offerSeen = false;
-
-        foreach (var property in ticketBody.EnumerateObject())
-        {
-            if (property.Name == TicketValidator.OfferIdKey)
-            {
-                if (offerSeen) { errors.Add(TicketValidator.OfferIdKey, "Field offerId is given more than once"); continue; }
-                offerSeen = true;
-                // The offer fixes the ticket's type; sending the current one back is not a change.
-                var currentOffer = current.Data[TicketValidator.OfferIdKey] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-                if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != currentOffer)
-                    errors.Add(TicketValidator.OfferIdKey, "Field offerId can't be changed");
-                continue;
-            }
-            if (WatcherList.IsKey(property.Name))
-            {
-                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
-                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
-                continue;
-            }
-
-            var field = catalog.FindField(type, property.Name);
-            if (field is null)
-            {
-                errors.Add(property.Name, $"Field {property.Name} is not defined for ticket type {type.Name}");
-                continue;
-            }
-            if (!seen.Add(field.Id))
-            {
-                errors.Add(field.Id, $"Field {field.Name} is given more than once");
-                continue;
-            }
-            if (JsonShape.HasDuplicateKeys(property.Value))
-            {
-                errors.Add(field.Id, $"Field {field.Name} repeats a key");
-                continue;
-            }
-
-            fieldErrors.Clear();
-            // A JSON null passes only for optional fields (it clears them); required ones get "Field X is required".
-            var value = FieldValueValidator.Validate(field, property.Value, fieldErrors);
-            if (fieldErrors.Count > 0) errors.AddAll(field.Id, fieldErrors);
-            else values.Add(new(field.Id, value));
-        }
-        return values;
     }
 
     private static void Take(ref JsonElement? slot, JsonProperty property, string key, ValidationErrors errors)
@@ -161,31 +107,5 @@ public static class TicketUpdateValidator
                 errors.Add(EtagKey, "Field etag must be a string");
                 return null;
         }
-    }
-
-    /// <summary>
-    /// The etag of an If-Match header, quoted (<c>"…"</c>, as the ETag header sends it) or not. Only one strong etag
-    /// is accepted: <c>*</c> would skip the concurrency check, and a weak etag never matches under If-Match.
-    /// </summary>
-    public static string? ParseIfMatch(string? header, ValidationErrors errors)
-    {
-        if (header is null) return null;
-        var text = header.Trim();
-        string? problem = null;
-        if (text.Length == 0) problem = "Header If-Match must not be empty";
-        else if (text == "*") problem = "Header If-Match must name the ticket's etag; * is not accepted";
-        else if (text.StartsWith("W/", StringComparison.Ordinal)) problem = "Header If-Match must be a strong etag; a weak one (W/) never matches";
-        else if (text.Contains(',')) problem = "Header If-Match must name exactly one etag";
-        else if (text[0] == '"')
-        {
-            if (text.Length < 2 || text[^1] != '"' || text[1..^1].Contains('"')) problem = "Header If-Match is not a well-formed etag";
-            else if (text[1..^1].Trim().Length == 0) problem = "Header If-Match must not be empty";
-            else text = text[1..^1];
-        }
-        else if (text.Contains('"')) problem = "Header If-Match is not a well-formed etag";
-
-        if (problem is null) return text;
-        errors.Add(IfMatchKey, problem);
-        return null;
     }
 }

@@ -3,16 +3,14 @@ using TicketingFunctions.Auth;
 
 namespace TicketingFunctions.Tickets;
 
-/// <summary>Applies a validated update to a ticket: the next revision and its history entry.</summary>
+/// <summary>Applies a validated update to a ticket: the next revision (<see cref="TicketRevision"/>) and its history entry.</summary>
 public static class TicketUpdater
 {
     public sealed record Revision(Ticket Ticket, TicketHistoryEntry Entry);
 
     /// <summary>
-    /// The ticket after <paramref name="update"/>, or null when it changes nothing (nothing to write). A revision has a
-    /// new etag, version + 1, <c>updated_at</c> = now, <c>data.lastUpdatedBy</c> = the caller, and one more history
-    /// entry listing each changed key's old and new value. A cleared field is removed from <c>data</c>; absent and
-    /// null count as the same value.
+    /// The ticket after <paramref name="update"/>, or null when it changes nothing (nothing to write). A cleared field
+    /// is removed from <c>data</c>; absent and null count as the same value.
     /// </summary>
     public static Revision? Apply(Ticket current, TicketUpdate update, Caller caller, DateTimeOffset now, ResolvedLinks? links = null)
     {
@@ -37,28 +35,13 @@ public static class TicketUpdater
         var worked = update.Work is { } work ? WorkUpdateApplier.Apply(current, work, now, changes) : current;
         if (changes.Count == 0) return null;
 
-        data["lastUpdatedBy"] = TicketFactory.LastUpdatedBy(caller);
-        var timestamp = TicketFactory.Timestamp(now);
-        var version = current.Version + 1;
-        var entry = new TicketHistoryEntry
+        var changed = worked with
         {
-            Version = version,
-            Action = TicketHistory.Updated,
-            Username = caller.Username,
-            Timestamp = timestamp,
-            Changes = changes,
-        };
-        var ticket = worked with
-        {
-            Etag = Guid.NewGuid().ToString(),
             Summary = summary,
-            Data = data,
             Attachments = links?.Attachments ?? current.Attachments,
             TicketRelation = links is null ? current.TicketRelation : links.Relation,
-            Version = version,
-            UpdatedAt = timestamp,
-            History = [.. current.History, entry],
         };
+        var (ticket, entry) = TicketRevision.Next(current, changed, data, TicketHistory.Updated, changes, caller, now);
         return new Revision(ticket, entry);
     }
 }

@@ -21,11 +21,14 @@ public sealed record ValidatedTicket(
     public JsonObject? TicketRelation { get; init; }
 }
 
-/// <summary>Validates a create-ticket body against the tenant's catalog. Reports every failure at once.</summary>
+/// <summary>
+/// Validates a create-ticket body against the tenant's catalog: its envelope here, its <c>ticketBody</c> by
+/// <see cref="TicketBodyValidator"/> (<see cref="TicketBodyMode.Create"/>). Reports every failure at once.
+/// </summary>
 public static class TicketValidator
 {
     public const int SummaryMaxLength = 255;
-    public const string OfferIdKey = "offerId";
+    public const string OfferIdKey = TicketBodyValidator.OfferIdKey;
 
     public static ValidatedTicket? Validate(JsonElement body, CatalogIndex catalog, TicketType type, ValidationErrors errors, int maxTicketBodyKeys = int.MaxValue)
     {
@@ -63,103 +66,13 @@ public static class TicketValidator
         string? offerId = null;
         List<KeyValuePair<string, JsonNode?>>? values = null;
         if (ticketBody is null) errors.Add("body", "Field ticketBody is required");
-        else if (ticketBody.Value.ValueKind != JsonValueKind.Object) errors.Add("body", "Field ticketBody must be an object");
-        else if (ticketBody.Value.GetPropertyCount() > maxTicketBodyKeys) errors.Add("body", $"Field ticketBody has more than {maxTicketBodyKeys} keys");
-        else values = ValidateTicketBody(ticketBody.Value, catalog, type, errors, out offerId);
+        else values = TicketBodyValidator.Validate(ticketBody.Value, TicketBodyMode.Create, catalog, type, null, errors, maxTicketBodyKeys, out offerId);
 
         if (errors.Count > 0) return null;
         return new ValidatedTicket(sourceText!, summaryText!, offerId!, values!, links!, relation);
     }
 
     internal static string OutOfRange(string name) => $"Field {name} holds a number outside the range of a double";
-
-    private static List<KeyValuePair<string, JsonNode?>> ValidateTicketBody(
-        JsonElement ticketBody, CatalogIndex catalog, TicketType type, ValidationErrors errors, out string? offerId)
-    {
-        offerId = null;
-        var values = new List<KeyValuePair<string, JsonNode?>>(type.Fields?.Count ?? 0);
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var fieldErrors = new List<string>();
-        var offerSeen = false;
-
-        foreach (var property in ticketBody.EnumerateObject())
-        {
-            if (property.Name == OfferIdKey)
-            {
-                if (offerSeen) { errors.Add(OfferIdKey, "Field offerId is given more than once"); continue; }
-                offerSeen = true;
-                offerId = ValidateOffer(property.Value, catalog, type, errors);
-                continue;
-            }
-            if (WatcherList.IsKey(property.Name))
-            {
-                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
-                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
-                continue;
-            }
-
-            var field = catalog.FindField(type, property.Name);
-            if (field is null)
-            {
-                errors.Add(property.Name, $"Field {property.Name} is not defined for ticket type {type.Name}");
-                continue;
-            }
-            if (!seen.Add(field.Id))
-            {
-                errors.Add(field.Id, $"Field {field.Name} is given more than once");
-                continue;
-            }
-
-            fieldErrors.Clear();
-            var value = FieldValueValidator.Validate(field, property.Value, fieldErrors);
-            if (fieldErrors.Count > 0) errors.AddAll(field.Id, fieldErrors);
-            else values.Add(new(field.Id, value));
-        }
-
-        if (!offerSeen) errors.Add(OfferIdKey, "Field offerId is required");
-
-        foreach (var field in type.Fields ?? [])
-        {
-            if (seen.Contains(field.Id)) continue;
-            if (TryDefault(field, out var defaultValue))
-                values.Add(new(field.Id, defaultValue));
-            else if (field.Required)
-                errors.Add(field.Id, FieldValueValidator.RequiredMessage(field));
-        }
-        return values;
-    }
-
-    private static string? ValidateOffer(JsonElement value, CatalogIndex catalog, TicketType type, ValidationErrors errors)
-    {
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
-        {
-            errors.Add(OfferIdKey, value.ValueKind == JsonValueKind.String ? "Field offerId is required" : "Field offerId must be a string");
-            return null;
-        }
-        var id = value.GetString()!;
-        var offer = catalog.FindOffer(id);
-        if (offer is null)
-        {
-            errors.Add(OfferIdKey, $"Offer {id} does not exist");
-            return null;
-        }
-        if (offer.ItemType != type.Id)
-        {
-            errors.Add(OfferIdKey, $"Offer {id} is for item type {offer.ItemType}, not {type.Id}");
-            return null;
-        }
-        return id;
-    }
-
-    /// <summary>A field left out takes its defaultValue, when that default is itself valid.</summary>
-    private static bool TryDefault(FieldDefinition field, out JsonNode? value)
-    {
-        value = null;
-        if (field.DefaultValue is not { } element || element.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return false;
-        var errors = new List<string>();
-        value = FieldValueValidator.Validate(field, element, errors);
-        return errors.Count == 0 && value is not null;
-    }
 
     private static bool Take(ref JsonElement? slot, JsonProperty property, ValidationErrors errors, string? key = null)
     {

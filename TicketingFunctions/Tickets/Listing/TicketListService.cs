@@ -1,13 +1,8 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets.Listing;
-
-/// <summary>A list request as the function read it.</summary>
-public sealed record TicketListRequest(RequestHeaders Headers, IEnumerable<KeyValuePair<string, StringValues>> Query);
 
 /// <summary>A page of the listing, as the API answers it; <see cref="Json"/> is <see cref="TicketPage.Json"/>, when the store gave it.</summary>
 public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? ContinuationToken, bool IncludeData)
@@ -16,24 +11,16 @@ public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? Con
 }
 
 /// <summary>
-/// Lists a tenant's tickets, with the read's order of checks (the first failure wins): token (in the function) →
-/// headers and query parameters 400 → tenant 404 → permission 401 → continuation token 400. The listing holds exactly
-/// the tickets the caller could read one by one (<see cref="TicketVisibility"/>), filtered.
+/// Lists a tenant's tickets. After the request pipeline's checks (token, headers and <see cref="TicketListParameters"/>
+/// 400, tenant 404, read permission 401), the first failure winning: deletedSince permission 401 → continuation token
+/// 400. The listing holds exactly the tickets the caller could read one by one (<see cref="TicketVisibility"/>), filtered.
 /// </summary>
-public sealed class TicketListService(TenantGate gate, ITicketStore store, ContinuationTokens tokens, TimeProvider time, ILogger<TicketListService> logger)
+public sealed class TicketListService(ITicketStore store, ContinuationTokens tokens, TimeProvider time)
 {
-    public async Task<Outcome<TicketListResult>> ListAsync(Caller caller, TicketListRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<TicketListResult>> ListAsync(CheckedCaller checkedCaller, TicketListParameters parameters, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        var parameters = TicketListParameters.Parse(request.Query, errors);
-
-        using var scope = logger.BeginScope(new LogScope("TenantId", caller.TenantId ?? ""));
-        var entered = await gate.EnterAsync(caller, request.Headers, errors, cancellationToken);
-        if (entered.Error is not null) return entered.Error;
-        var catalog = entered.Value!;
-
-        if (!Permissions.CanRead(caller)) return ApiError.PermissionDenied("list tickets");
-        if (parameters.DeletedSince is not null && !caller.Roles.Contains(Permissions.TenantAdmin)) return ApiError.PermissionDenied("list deleted tickets");
+        var (caller, catalog, _) = checkedCaller;
+        if (parameters.DeletedSince is not null && !Permissions.CanSeeDeleted(caller)) return ApiError.PermissionDenied("list deleted tickets");
 
         var now = time.GetUtcNow();
         var query = BuildQuery(caller, catalog, parameters, now);
@@ -43,6 +30,7 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             var position = tokens.Unprotect(binding, token);
             if (position is null)
             {
+                var errors = new ValidationErrors();
                 errors.Add(TicketListParameters.ContinuationTokenParameter,
                     "Query parameter continuationToken is not a continuation token of this listing (same tenant, filters, sort and order)");
                 return ApiError.Invalid(errors, "The request headers or query parameters are invalid");
@@ -51,21 +39,13 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
         }
 
         if (query.MatchesNothing) return new TicketListResult([], null, parameters.IncludeData);
-        try
-        {
-            var page = await store.ListTicketsAsync(query, cancellationToken);
-            var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
-            // A page the store hands over as JSON has no SLA clocks (ListedTicketJson.HasClocks): nothing in it depends on the
-            // time of reading, so its bytes are the answer.
-            if (page.Json is not null) return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
-            // Each ticket's SLA states as of this request, as a read answers them.
-            return new TicketListResult([.. page.Tickets.Select(t => SlaClocks.Observe(t, now))], next, parameters.IncludeData);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            logger.LogWarning("Store unavailable while listing tickets; retry after {RetryAfter}", ex.RetryAfter);
-            return ApiError.Unavailable(ex.RetryAfter);
-        }
+        var page = await store.ListTicketsAsync(query, cancellationToken);
+        var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
+        // A page the store hands over as JSON has no SLA clocks (ListedTicketJson.HasClocks): nothing in it depends on the
+        // time of reading, so its bytes are the answer.
+        if (page.Json is not null) return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
+        // Each ticket's SLA states as of this request, as a read answers them.
+        return new TicketListResult([.. page.Tickets.Select(t => SlaClocks.Observe(t, now))], next, parameters.IncludeData);
     }
 
     /// <summary>The caller's visibility first, then the requested filters, in a fixed order (the token binds to it).</summary>
@@ -98,7 +78,7 @@ public sealed class TicketListService(TenantGate gate, ITicketStore store, Conti
             {
                 IncludeData = parameters.IncludeData,
             };
-        if (!(parameters.IncludeDeleted && caller.Roles.Contains(Permissions.TenantAdmin))) filters.Add(NotDeletedFilter.Instance);
+        if (!(parameters.IncludeDeleted && Permissions.CanSeeDeleted(caller))) filters.Add(NotDeletedFilter.Instance);
         return new TicketListQuery(caller.TenantId!, filters, parameters.Sort, parameters.Descending, parameters.PageSize)
         {
             IncludeData = parameters.IncludeData,

@@ -17,7 +17,7 @@ public static class TicketVisibility
     /// </summary>
     public static AnyOfFilter? Teams(Caller caller, IReadOnlyList<string> requested)
     {
-        if (IsAdmin(caller)) return requested.Count == 0 ? null : new AnyOfFilter(TicketField.TeamId, requested);
+        if (Permissions.CanSeeWholeTenant(caller)) return requested.Count == 0 ? null : new AnyOfFilter(TicketField.TeamId, requested);
         var visible = requested.Count == 0 ? caller.Teams : requested.Where(t => Permissions.CanUseTeam(caller, t));
         return new AnyOfFilter(TicketField.TeamId, visible);
     }
@@ -25,11 +25,9 @@ public static class TicketVisibility
     /// <summary>The type filter, in the same way: the catalog's types the caller's roles allow.</summary>
     public static AnyOfFilter? Types(Caller caller, CatalogIndex catalog, IReadOnlyList<string> requested)
     {
-        if (IsAdmin(caller)) return requested.Count == 0 ? null : new AnyOfFilter(TicketField.ItemTypeId, requested);
+        if (Permissions.CanSeeWholeTenant(caller)) return requested.Count == 0 ? null : new AnyOfFilter(TicketField.ItemTypeId, requested);
         var allowed = (catalog.Catalog.TicketTypes ?? []).Where(t => Permissions.CanUseTicketType(caller, t)).Select(t => t.Id);
         var visible = requested.Count == 0 ? allowed : allowed.Intersect(requested, StringComparer.Ordinal);
         return new AnyOfFilter(TicketField.ItemTypeId, visible);
     }
-
-    private static bool IsAdmin(Caller caller) => caller.Roles.Contains(Permissions.TenantAdmin);
 }

@@ -1,0 +1,12 @@
+namespace TicketingFunctions.Auth;
+
+/// <summary>What an operation needs of its caller before anything of the tenant is looked at (<see cref="Permissions.Allows"/>).</summary>
+public enum Permission
+{
+    /// <summary>Read scope (or write scope): <see cref="Permissions.CanRead"/>.</summary>
+    Read,
+    /// <summary>Write scope and a write role: <see cref="Permissions.CanWrite"/>.</summary>
+    Write,
+    /// <summary>Write scope and <c>ticket_agent</c> or <c>tenant_admin</c>: <see cref="Permissions.CanDelete"/>.</summary>
+    Delete,
+}
