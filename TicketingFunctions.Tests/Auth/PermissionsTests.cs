@@ -45,4 +45,35 @@ public sealed class PermissionsTests
         Assert.True(Permissions.CanUseTicketType(Caller(roles: "ticket_agent"), Payment));
         Assert.True(Permissions.CanUseTicketType(Caller(roles: "tenant_admin"), Payment));
     }
+
+    [Theory]
+    [InlineData("ticket_agent", true)]
+    [InlineData("tenant_admin", true)]
+    [InlineData("ticket_user", false)]
+    [InlineData("", false)]
+    public void Agents_and_tenant_admins_assign_and_write_internal_notes(string roles, bool expected)
+    {
+        Assert.Equal(expected, Permissions.CanAssign(Caller(roles, "tickets:write")));
+        Assert.Equal(expected, Permissions.CanWriteInternal(Caller(roles, "tickets:write")));
+    }
+
+    [Theory]
+    [InlineData("tenant_admin", true)]
+    [InlineData("ticket_agent", false)]
+    [InlineData("ticket_user", false)]
+    public void Only_tenant_admins_see_deleted_tickets_the_whole_tenant_and_retired_types(string roles, bool expected)
+    {
+        Assert.Equal(expected, Permissions.CanSeeDeleted(Caller(roles)));
+        Assert.Equal(expected, Permissions.CanSeeWholeTenant(Caller(roles)));
+        Assert.Equal(expected, Permissions.CanUseRetiredTicketType(Caller(roles)));
+    }
+
+    [Theory]
+    [InlineData("ticket_user", "tickets:read", Permission.Read, true)]
+    [InlineData("ticket_user", "tickets:read", Permission.Write, false)]
+    [InlineData("ticket_user", "tickets:write", Permission.Write, true)]
+    [InlineData("ticket_user", "tickets:write", Permission.Delete, false)]
+    [InlineData("ticket_agent", "tickets:write", Permission.Delete, true)]
+    public void Allows_is_the_named_rule_of_each_permission(string roles, string scopes, Permission permission, bool expected) =>
+        Assert.Equal(expected, Permissions.Allows(Caller(roles, scopes), permission));
 }

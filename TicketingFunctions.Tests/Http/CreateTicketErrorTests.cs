@@ -280,6 +280,15 @@ public abstract class CreateTicketErrorTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_repeated_inside_a_field_value_is_refused_on_create_as_on_update()
+    {
+        var response = await Send(Api.Token(),
+            """{"source":"api","summary":"s","ticketBody":{"offerId":"23629","ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53":{"k":1,"k":2}},"attachments":{},"ticketRelation":null}""");
+        await AssertError(response, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
+        Assert.Equal(["Field Title repeats a key"], (await response.JsonAsync()).Reasons(Bodies.TitleField));
+    }
+
+    [Fact]
     public async Task Duplicate_keys_are_refused_by_key()
     {
         var response = await Send(Api.Token(),

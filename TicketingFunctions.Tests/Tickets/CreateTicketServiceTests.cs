@@ -18,13 +18,15 @@ public sealed class CreateTicketServiceTests
     private readonly Mock<ITicketStore> _store = new(MockBehavior.Strict);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 7, 10, 12, 34, 56, 737, TimeSpan.Zero));
     private readonly CreateTicketService _service;
+    private readonly CatalogIndex _catalog;
 
     public CreateTicketServiceTests()
     {
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new CreateTicketService(new TenantGate(catalogs), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object,
+        _catalog = catalogs.GetAsync(TestApi.Tenant, default).GetAwaiter().GetResult()!;
+        _service = new CreateTicketService(new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object,
             new Mock<IAttachmentStore>(MockBehavior.Strict).Object, _time, NullLogger<CreateTicketService>.Instance);
     }
 
@@ -32,9 +34,20 @@ public sealed class CreateTicketServiceTests
         new HashSet<string> { "ticket_user" }, new HashSet<string> { "tickets:write" }, new HashSet<string> { "james" },
         Issuer: "http://localhost:7071/realms/demo", Subject: "jdoe-subject");
 
-    private Task<Outcome<CreatedTicket>> Create(string body = Bodies.ContractExample, string? idempotencyKey = null) =>
-        _service.CreateAsync(User, new CreateTicketRequest(new RequestHeaders(TestApi.Tenant, "demo", "false"), "james", "16910", "template", "ticketing",
-            new MemoryStream(Encoding.UTF8.GetBytes(body)), IdempotencyKey: idempotencyKey, ContentType: "application/json"), default);
+    // The store's unavailability is the request pipeline's to answer (503); mapped here as the pipeline maps it.
+    private async Task<Outcome<CreatedTicket>> Create(string body = Bodies.ContractExample, string? idempotencyKey = null)
+    {
+        try
+        {
+            return await _service.CreateAsync(new CheckedCaller(User, _catalog, new RequestHeaders(TestApi.Tenant, "demo", "false")),
+                new CreateTicketRequest("james", "16910", "template", "ticketing", new MemoryStream(Encoding.UTF8.GetBytes(body)),
+                    IdempotencyKey: idempotencyKey, ContentType: "application/json"), default);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            return ApiError.Unavailable(ex.RetryAfter);
+        }
+    }
 
     [Fact]
     public async Task A_failed_create_releases_its_idempotency_key()

@@ -8,6 +8,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Attachments;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
+using TicketingFunctions.Functions;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tests.Storage;
@@ -24,14 +25,19 @@ public sealed class TicketLifecycleServiceTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 7, 11, 8, 0, 0, 123, TimeSpan.Zero));
     private readonly TicketHistoryOptions _history = new();
     private readonly TicketLifecycleService _service;
+    private readonly CatalogIndex _catalog;
+
+    private CheckedCaller Checked(Caller caller) => new(caller, _catalog, Headers);
 
     public TicketLifecycleServiceTests()
     {
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
-        _service = new TicketLifecycleService(new TicketAccessor(new TenantGate(catalogs), _store.Object), new JsonBodyReader(Options.Create(new RequestLimits())),
-            _store.Object, _attachments.Object, _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
+        _catalog = catalogs.GetAsync(TestApi.Tenant, default).GetAwaiter().GetResult()!;
+        _service = new TicketLifecycleService(new TicketAccessor(_store.Object), new JsonBodyReader(Options.Create(new RequestLimits())),
+            _store.Object, _attachments.Object, new RevisionSaver(_store.Object, Options.Create(_history), NullLogger<RevisionSaver>.Instance),
+            _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
     }
 
     private static readonly Caller Agent = new(TestApi.Tenant, "demo", "agent.smith", "smith@example.com", "Agent", "Smith",
@@ -53,7 +59,7 @@ public sealed class TicketLifecycleServiceTests
         _store.Setup(s => s.GetTicketAsync(TestApi.Tenant, ticket.ObjectId, It.IsAny<CancellationToken>())).ReturnsAsync(ticket);
 
     private Task<Outcome<Ticket>> Update(string body, string? ifMatch = null, Caller? caller = null) =>
-        _service.UpdateAsync(caller ?? Agent, new UpdateTicketRequest(Headers, "CTC-0007", ifMatch, new MemoryStream(Encoding.UTF8.GetBytes(body)), ContentType: "application/json"), default);
+        _service.UpdateAsync(Checked(caller ?? Agent), new UpdateTicketRequest("CTC-0007", HttpResults.ParseIfMatch(ifMatch), new MemoryStream(Encoding.UTF8.GetBytes(body)), ContentType: "application/json"), default);
 
     private void VerifyOnlyTheseCalls()
     {
@@ -245,7 +251,7 @@ public sealed class TicketLifecycleServiceTests
     {
         Returns(Stored() with { TenantId = TestApi.OtherTenant });
 
-        var read = await _service.ReadAsync(Agent, new TicketRequest(Headers, "CTC-0007"), default);
+        var read = await _service.ReadAsync(Checked(Agent), "CTC-0007", false, default);
 
         Assert.Equal(ApiErrorKind.TicketNotFound, read.Error!.Kind);
         Assert.Equal("Ticket not found", read.Error.Message);
@@ -257,8 +263,8 @@ public sealed class TicketLifecycleServiceTests
         Returns(Stored() with { LookupProps = new LookupProps("james", "gone") });
         var admin = Agent with { Roles = new HashSet<string> { "tenant_admin" } };
 
-        var agent = await _service.ReadAsync(Agent, new TicketRequest(Headers, "CTC-0007"), default);
-        var asAdmin = await _service.ReadAsync(admin, new TicketRequest(Headers, "CTC-0007"), default);
+        var agent = await _service.ReadAsync(Checked(Agent), "CTC-0007", false, default);
+        var asAdmin = await _service.ReadAsync(Checked(admin), "CTC-0007", false, default);
 
         Assert.Equal(ApiErrorKind.Forbidden, agent.Error!.Kind);
         Assert.Null(asAdmin.Error);
@@ -271,7 +277,7 @@ public sealed class TicketLifecycleServiceTests
     {
         Returns(Stored(version: 3));
 
-        var outcome = await _service.HistoryAsync(Agent, new TicketHistoryRequest(Headers, "CTC-0007"), default);
+        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, new ValidationErrors()), default);
 
         Assert.Equal([1, 2, 3], outcome.Value!.Entries.Select(e => e.Version));
         _store.Verify(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0007", It.IsAny<CancellationToken>()), Times.Once);
@@ -288,7 +294,7 @@ public sealed class TicketLifecycleServiceTests
         IReadOnlyList<TicketHistoryEntry> archive = [.. Enumerable.Range(1, 5).Select(v => TicketStoreContract.Entry(v, TicketHistory.Updated, ("summary", null, "\"archived\"")))];
         _store.Setup(s => s.GetHistoryArchiveAsync(TestApi.Tenant, current.Id, 0, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(archive);
 
-        var outcome = await _service.HistoryAsync(Agent, new TicketHistoryRequest(Headers, "CTC-0007"), default);
+        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, new ValidationErrors()), default);
 
         var entries = outcome.Value!.Entries;
         Assert.Equal([1, 2, 3, 4, 5, 6], entries.Select(e => e.Version));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tests.Storage;
+using TicketingFunctions.Functions;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Tests.Tickets;
@@ -25,7 +26,7 @@ public sealed class TicketUpdateValidatorTests
     private static (TicketUpdate? Update, ValidationErrors Errors) Check(string body, string? ifMatch = null)
     {
         var errors = new ValidationErrors();
-        var update = TicketUpdateValidator.Validate(JsonDocument.Parse(body).RootElement, ifMatch, Current, Catalog, Hardware, errors);
+        var update = TicketUpdateValidator.Validate(JsonDocument.Parse(body).RootElement, HttpResults.ParseIfMatch(ifMatch).CheckInto(errors), Current, Catalog, Hardware, errors);
         Assert.Equal(update is null, errors.Count > 0);
         return (update, errors);
     }
@@ -38,7 +39,7 @@ public sealed class TicketUpdateValidatorTests
     public void If_match_may_be_quoted_or_not(string header, string etag)
     {
         var errors = new ValidationErrors();
-        Assert.Equal(etag, TicketUpdateValidator.ParseIfMatch(header, errors));
+        Assert.Equal(etag, HttpResults.ParseIfMatch(header).CheckInto(errors));
         Assert.Empty(errors);
     }
 
@@ -53,7 +54,7 @@ public sealed class TicketUpdateValidatorTests
     public void Malformed_if_match_is_an_error_keyed_by_the_header(string header)
     {
         var errors = new ValidationErrors();
-        Assert.Null(TicketUpdateValidator.ParseIfMatch(header, errors));
+        Assert.Null(HttpResults.ParseIfMatch(header).CheckInto(errors));
         Assert.Equal(["If-Match"], errors.Keys);
     }
 
@@ -61,7 +62,7 @@ public sealed class TicketUpdateValidatorTests
     public void No_if_match_is_no_etag_and_no_error()
     {
         var errors = new ValidationErrors();
-        Assert.Null(TicketUpdateValidator.ParseIfMatch(null, errors));
+        Assert.Null(HttpResults.ParseIfMatch(null).CheckInto(errors));
         Assert.Empty(errors);
     }
 
