@@ -43,35 +43,3 @@ public static class AttachmentStoreRegistration
         return services;
     }
 }
-
-/// <summary>With <c>Attachments__CreateIfNotExists=true</c> (Azurite), creates the container before the host serves requests.</summary>
-public sealed class AttachmentContainerStartup(BlobContainerClient container) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-}
-
-/// <summary>Locally, what the lifecycle rule does in Azure: once at start and then hourly, deletes pending uploads older than a day.</summary>
-public sealed class PendingUploadSweeper(LocalFolderAttachmentStore store, TimeProvider time, ILogger<PendingUploadSweeper> logger) : BackgroundService
-{
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var deleted = await store.SweepAsync(stoppingToken);
-                if (deleted > 0) logger.LogInformation("Deleted {Count} attachment uploads never linked to a ticket", deleted);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Sweeping unlinked attachment uploads failed: {ExceptionType}", ex.GetType().Name);
-            }
-            try { await Task.Delay(Interval, time, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
-}
