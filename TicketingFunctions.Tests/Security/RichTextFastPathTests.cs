@@ -61,6 +61,59 @@ public sealed class RichTextFastPathTests
         Assert.Equal(Reference.Sanitize(html), RichTextSanitizer.Sanitize(html));
     }
 
+    /// <summary>
+    /// Markup that is easy to get wrong: entities, comments, CDATA, attributes, nested and misnested tags, unicode,
+    /// whitespace, '&lt;' and '&gt;' in text, plain text with '&amp;'. With the phishing corpus, each input is also tried
+    /// inside a paragraph, a list item and an inline tag, and after simple markup.
+    /// </summary>
+    private static readonly string[] TrickyMarkup =
+    [
+        "a &amp; b", "a & b", "AT&T", "&", "&&", "&;", "&#", "&#x;", "&#60;p&#62;", "&lt;p&gt;", "&nbsp;", "&NotARealEntity;", "&amp", "&copy", "&#128512;", "&#xD800;",
+        "<!-- comment -->", "<!---->", "<!-- <p>x</p> -->", "<!--", "<![CDATA[<p>x</p>]]>", "<!DOCTYPE html>", "<?xml version=\"1.0\"?>",
+        "<p title=\"t\">x</p>", "<p title='t'>x</p>", "<p title=t>x</p>", "<p title>x</p>", "<p dir=\"rtl\" lang=\"ar\">x</p>", "<p onclick=alert(1)>x</p>",
+        "<a href=\"https://example.com/?a=1&b=2\">x</a>", "<a href=\"javascript:alert(1)\">x</a>", "<a href=\" https://example.com\">x</a>", "<img src=\"https://example.com/a.png\" alt=\"a\">",
+        "<p><b><i>x</i></b></p>", "<b><i>x</b></i>", "<p><p>x</p></p>", "<p><div>x</div></p>", "<ul><li>a<li>b</ul>", "<li>x</li>", "<ol><p>x</p></ol>", "<table><tr><td>x</td></tr></table>",
+        "<td>x</td>", "<tr>x</tr>", "<p>x", "x</p>", "</p>", "<p>x</b></p>", "<br></br>", "</br>", "<br/>", "<br />", "<hr>", "<p/>", "<b/>x",
+        "<P>x</P>", "<p >x</p>", "< p>x</p>", "<p\n>x</p>", "<p\t>x</p>", "<pre>\nx</pre>", "<pre>x</pre>", "<textarea>\nx</textarea>", "<code>a < b</code>",
+        "1 < 2", "2 > 1", "a <b c", "<", ">", "<>", "</>", "<<p>>x<</p>>", "<3", "<-", "a<b>c", "x <= y >= z",
+        "é ü ß", "😀", "\u00a0", "\u200b", "\u2028", "\ufeff", "\u0000", "\u0001", "\u007f", "\u0085", "عربي", "漢字", "e\u0301",
+        " ", "  x  ", "\n", "\r\n", "\r", "\t", "\u000c", "<p> </p>", "<p>\n</p>", "<p>\r\n</p>", "<p>  x  </p>",
+        "<script>alert(1)</script>", "<style>p{}</style>", "<noscript><p>x</p></noscript>", "<template><p>x</p></template>", "<math><mi>x</mi></math>", "<svg><p>x</p></svg>",
+        "<xmp><p>x</p></xmp>", "<plaintext><p>x", "<title>x</title>", "<body><p>x</p></body>", "<html><p>x</p></html>", "<head></head><p>x</p>",
+        "\"quotes\" and 'apostrophes'", "x=1; y=2", "a/b\\c", "`backtick`", "{{template}}", "${x}",
+    ];
+
+    public static TheoryData<string> MarkupCorpus()
+    {
+        var inputs = new List<string>(TrickyMarkup);
+        foreach (var row in Http.RichTextPolicyTests.PhishingCorpus) inputs.Add((string)row[0]);
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+            distinct.UnionWith([input, "<p>" + input + "</p>", "<ul><li>" + input + "</li></ul>", "<b>" + input + "</b>", "<p>simple</p>" + input, input + "<br>"]);
+        var data = new TheoryData<string>();
+        foreach (var html in distinct) data.Add(html);
+        return data;
+    }
+
+    /// <summary>
+    /// The differential test: over the whole corpus, what is stored is byte for byte what the full sanitizer gives, for
+    /// every input the fast path could see as markup (one with '&lt;' or '&amp;'); text with neither is stored verbatim,
+    /// by design (clients encode it when rendering).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(MarkupCorpus))]
+    public void On_the_markup_corpus_the_fast_path_gives_what_the_sanitizer_gives(string html)
+    {
+        var stored = RichTextSanitizer.Sanitize(html);
+        if (html.IndexOfAny(['<', '&']) < 0)
+        {
+            Assert.Same(html, stored);
+            return;
+        }
+        Assert.Equal(Reference.Sanitize(html), stored, StringComparer.Ordinal);
+        if (RichTextSanitizer.IsPlainOrSimpleMarkup(html)) Assert.Same(html, stored);
+    }
+
     [Fact]
     public void A_lone_surrogate_goes_through_the_sanitizer()
     {

@@ -71,4 +71,25 @@ public sealed class EmbeddedTicketStoreTests : TicketStoreContract
         Assert.Null(second.NextPosition);
         Assert.Equal(500, rest.Calls);
     }
+
+    [Fact]
+    public async Task A_deletedSince_page_examines_only_deleted_tickets_however_many_live_ones_the_tenant_has()
+    {
+        var store = new EmbeddedTicketStore();
+        var tenant = Guid.NewGuid().ToString();
+        await PutAsync(store, tenant, 3_000);
+        var live = (await store.GetTicketAsync(tenant, "CTC-01500", default))!;
+        await store.ReplaceTicketAsync(live with { DeletedSeq = 1 }, live.Etag, default);
+
+        var counter = new CountingFilter(true);
+        var page = await store.ListTicketsAsync(new TicketListQuery(tenant, [counter, new DeletedSinceFilter(0)], TicketSort.DeletedSeq, false, 25), default);
+
+        Assert.Equal("CTC-01500", Assert.Single(page.Tickets).ObjectId);
+        Assert.Null(page.NextPosition);
+        Assert.Equal(1, counter.Calls);   // the 2,999 live tickets are not in the deletion order at all
+
+        // Restored, it leaves the deletion order again.
+        await store.ReplaceTicketAsync(live with { DeletedSeq = -1 }, live.Etag, default);
+        Assert.Empty((await store.ListTicketsAsync(new TicketListQuery(tenant, [new DeletedSinceFilter(0)], TicketSort.DeletedSeq, false, 25), default)).Tickets);
+    }
 }
