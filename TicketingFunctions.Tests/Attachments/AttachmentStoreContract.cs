@@ -10,8 +10,9 @@ public abstract class AttachmentStoreContract
 {
     protected abstract Task<IAttachmentStore> CreateStoreAsync();
 
-    internal static NewAttachment NewUpload(string? tenant = null, string filename = "report ü.pdf", string contentType = "application/pdf") =>
-        new(Guid.NewGuid().ToString(), tenant ?? Guid.NewGuid().ToString(), filename, contentType, "user@example.com", "2025-07-10T12:34:56.737Z");
+    internal static NewAttachment NewUpload(string? tenant = null, string filename = "report ü.pdf", string contentType = "application/pdf",
+        string owner = "owner-a", string uploadedAt = "2025-07-10T12:34:56.737Z") =>
+        new(Guid.NewGuid().ToString(), tenant ?? Guid.NewGuid().ToString(), filename, contentType, "user@example.com", uploadedAt, owner);
 
     internal static byte[] Bytes(int length)
     {
@@ -44,8 +45,28 @@ public abstract class AttachmentStoreContract
 
         Assert.Equal(record, read);
         Assert.Equal((upload.Id, upload.TenantId, "report ü.pdf", "application/pdf", 1000L, Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            "user@example.com", "2025-07-10T12:34:56.737Z", (string?)null),
-            (read!.Id, read.TenantId, read.Filename, read.ContentType, read.Size, read.Sha256, read.UploadedBy, read.UploadedAt, read.TicketId));
+            "user@example.com", "2025-07-10T12:34:56.737Z", (string?)null, "owner-a"),
+            (read!.Id, read.TenantId, read.Filename, read.ContentType, read.Size, read.Sha256, read.UploadedBy, read.UploadedAt, read.TicketId, read.Owner));
+    }
+
+    [Fact]
+    public async Task Pending_usage_counts_one_owners_unexpired_pending_uploads_in_one_tenant()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = Guid.NewGuid().ToString();
+        await store.UploadAsync(NewUpload(tenant, owner: "owner-a", uploadedAt: "2025-07-10T10:00:00.000Z"), Content(Bytes(100)), default);
+        await store.UploadAsync(NewUpload(tenant, owner: "owner-a", uploadedAt: "2025-07-10T11:00:00.000Z"), Content(Bytes(250)), default);
+        var linked = NewUpload(tenant, owner: "owner-a", uploadedAt: "2025-07-10T11:30:00.000Z");
+        await store.UploadAsync(linked, Content(Bytes(1000)), default);
+        Assert.True(await store.LinkAsync(tenant, linked.Id, Guid.NewGuid().ToString(), default));
+        await store.UploadAsync(NewUpload(tenant, owner: "owner-a", uploadedAt: "2025-07-09T09:00:00.000Z"), Content(Bytes(7)), default);   // before "since"
+        await store.UploadAsync(NewUpload(tenant, owner: "owner-b", uploadedAt: "2025-07-10T11:00:00.000Z"), Content(Bytes(9)), default);
+        await store.UploadAsync(NewUpload(owner: "owner-a", uploadedAt: "2025-07-10T11:00:00.000Z"), Content(Bytes(11)), default);   // another tenant
+
+        var usage = await store.PendingUsageAsync(tenant, "owner-a", "2025-07-10T00:00:00.000Z", default);
+
+        Assert.Equal(new PendingUsage(2, 350, "2025-07-10T10:00:00.000Z"), usage);
+        Assert.Equal(PendingUsage.None, await store.PendingUsageAsync(Guid.NewGuid().ToString(), "owner-a", "2025-07-10T00:00:00.000Z", default));
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public sealed class AttachmentHttpOnEmbeddedStore() : AttachmentHttpTests(new Em
         public Task<AttachmentRecord?> GetAsync(string tenantId, string attachmentId, CancellationToken cancellationToken) => inner.GetAsync(tenantId, attachmentId, cancellationToken);
         public Task<bool> LinkAsync(string tenantId, string attachmentId, string ticketId, CancellationToken cancellationToken) => inner.LinkAsync(tenantId, attachmentId, ticketId, cancellationToken);
         public Task<Stream?> OpenReadAsync(string tenantId, string attachmentId, string ticketId, CancellationToken cancellationToken) => inner.OpenReadAsync(tenantId, attachmentId, ticketId, cancellationToken);
+        public Task<PendingUsage> PendingUsageAsync(string tenantId, string owner, string since, CancellationToken cancellationToken) => inner.PendingUsageAsync(tenantId, owner, since, cancellationToken);
     }
 
     /// <summary>The content as the store reads it, reporting when <paramref name="threshold"/> bytes have gone through.</summary>
@@ -372,6 +373,118 @@ public abstract class AttachmentHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Api.DeleteTicketAsync(ticket.ObjectId(), Quote(ticket.Etag()))).StatusCode);
 
         await AssertError(await Api.DownloadAsync(ticket.ObjectId(), id, Api.Token(roles: "tenant_admin")), HttpStatusCode.NotFound, "TICKET_NOT_FOUND");
+    }
+
+    /// <summary>The pending uploads the default test caller (user@example.com, subject user@example.com) holds now.</summary>
+    private Task<PendingUsage> PendingOfDefaultCallerAsync() => Api.Services.GetRequiredService<IAttachmentStore>().PendingUsageAsync(TestApi.Tenant,
+        new TicketingFunctions.Auth.CallerIdentity(TicketingFunctions.Auth.RealmAuthentication.IssuerFor(Api.Auth, TestApi.Realm), "user@example.com").Key,
+        "2000-01-01T00:00:00.000Z", default);
+
+    private Task<HttpResponseMessage> UploadRawMultipartAsync(string body)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        return Api.UploadAsync(content, filename: null, contentType: "multipart/form-data; boundary=XyZ");
+    }
+
+    private const string FilePartHead = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n";
+
+    [Theory]
+    [InlineData(FilePartHead + "\r\nhello, never closed")]
+    [InlineData(FilePartHead + "\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nx\r\n--XyZ--\r\n")]
+    [InlineData(FilePartHead + "\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nx, never closed")]
+    [InlineData(FilePartHead)]
+    [InlineData("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"")]
+    [InlineData("--XyZ\r\n")]
+    public async Task An_unfinished_or_second_part_multipart_body_is_a_400_keyed_body_and_nothing_is_stored(string body)
+    {
+        var before = await PendingOfDefaultCallerAsync();
+
+        var response = await UploadRawMultipartAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = await response.JsonAsync();
+        Assert.Equal("INPUT_VALIDATION_FAILURE", json.GetProperty("code").GetString());
+        Assert.Equal(["body"], json.ReasonKeys());
+        Assert.Equal(before, await PendingOfDefaultCallerAsync());
+        // A well-formed one after it is stored: the check above saw the store.
+        Assert.Equal(HttpStatusCode.OK, (await UploadRawMultipartAsync(FilePartHead + "\r\nhello\r\n--XyZ--\r\n")).StatusCode);
+        Assert.Equal(before.Count + 1, (await PendingOfDefaultCallerAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Ownership_of_an_upload_is_the_tokens_issuer_and_subject_never_its_names()
+    {
+        // Same username, email and names as the default caller: only the subject differs.
+        var twin = Api.Token(subject: "another-subject");
+        var twinsUpload = await Api.UploadIdAsync(token: twin);
+        // A renamed caller with the default subject is still the same caller.
+        var mine = await Api.UploadIdAsync(token: Api.Token(username: "renamed", email: "renamed@example.com", subject: "user@example.com"));
+
+        var refused = await Api.CreateAsync(WithAttachments((twinsUpload, null)));
+        var linked = await Api.CreateAsync(WithAttachments((mine, null)));
+
+        Assert.Equal([NotLinkable(twinsUpload)], (await refused.JsonAsync()).Reasons("attachments"));
+        Assert.Equal(HttpStatusCode.OK, linked.StatusCode);
+        // The twin links its own.
+        Assert.Equal(HttpStatusCode.OK, (await Api.CreateAsync(WithAttachments((twinsUpload, null)), twin)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_name_of_255_emoji_is_accepted_and_256_refused()
+    {
+        var longest = await Api.UploadAsync("x"u8.ToArray(), string.Concat(Enumerable.Repeat("🙂", 255)));
+        var tooLong = await Api.UploadAsync("x"u8.ToArray(), string.Concat(Enumerable.Repeat("🙂", 256)));
+
+        Assert.Equal(HttpStatusCode.OK, longest.StatusCode);
+        Assert.Equal(["The file name must be at most 255 characters long"], (await tooLong.JsonAsync()).Reasons("x-filename"));
+    }
+
+    [Theory]
+    [InlineData("text/xml")]
+    [InlineData("application/rss+xml")]
+    [InlineData("text/xsl")]
+    [InlineData("text/javascript")]
+    [InlineData("application/javascript")]
+    [InlineData("multipart/x-mixed-replace; boundary=x")]
+    [InlineData("*/*")]
+    [InlineData("text/*")]
+    [InlineData("application/x-unknown-thing")]
+    public async Task Every_type_outside_the_allow_list_is_served_as_octet_stream(string type)
+    {
+        var id = await Api.UploadIdAsync("<x/>"u8.ToArray(), "x", type);
+        var ticket = await TicketOf(await Api.CreateAsync(WithAttachments((id, null))));
+
+        var response = await Api.DownloadAsync(ticket.ObjectId(), id);
+
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType!.ToString());
+    }
+
+    [Fact]
+    public async Task Pending_uploads_past_the_callers_count_or_bytes_quota_get_429_with_retry_after_and_linking_frees_them()
+    {
+        await using var api = await hosts.StartAsync(s =>
+        {
+            s["Attachments:MaxPendingUploads"] = "2";
+            s["Attachments:MaxPendingBytes"] = "10";
+        });
+        var first = await api.UploadIdAsync("1234"u8.ToArray());
+        await api.UploadIdAsync("5678"u8.ToArray());
+
+        var third = await api.UploadAsync("9"u8.ToArray());
+        var otherCaller = await api.UploadAsync("9"u8.ToArray(), token: api.Token(subject: "someone-else"));
+
+        Assert.Equal((HttpStatusCode)429, third.StatusCode);
+        var json = await third.JsonAsync();
+        Assert.Equal("UPLOAD_QUOTA_EXCEEDED", json.GetProperty("code").GetString());
+        var retryAfter = int.Parse(third.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 24 * 3600);
+        Assert.Equal(HttpStatusCode.OK, otherCaller.StatusCode);
+
+        // Linking one frees its share; bytes then bound the next: 4 pending + 7 > 10, declared or streamed.
+        Assert.Equal(HttpStatusCode.OK, (await api.CreateAsync(WithAttachments((first, null)))).StatusCode);
+        Assert.Equal((HttpStatusCode)429, (await api.UploadAsync("1234567"u8.ToArray())).StatusCode);
+        Assert.Equal((HttpStatusCode)429, (await api.UploadAsync(new StreamContent(new NoLengthStream("1234567"u8.ToArray())), "n.txt", "text/plain")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.UploadAsync("123456"u8.ToArray())).StatusCode);
     }
 
     /// <summary>A stream that doesn't say its length, so the client sends it chunked.</summary>

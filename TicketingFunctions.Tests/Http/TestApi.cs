@@ -46,6 +46,8 @@ public sealed class TestApi : IAsyncDisposable
         ["Auth:Audience"] = "ticketing-api",
         ["Auth:DevSigningKey"] = devKey,
         ["CosmosDb:Endpoint"] = "",
+        // A folder per host: pending uploads count against their owner's quota, so hosts (and worktrees) never share them.
+        ["Attachments:LocalPath"] = Path.Combine(Path.GetTempPath(), "ticketing-tests", Guid.NewGuid().ToString()),
     };
 
     public static Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>

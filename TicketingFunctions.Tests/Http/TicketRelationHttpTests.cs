@@ -35,6 +35,33 @@ public abstract class TicketRelationHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal(parent.ObjectId(), created.GetProperty("changes").GetProperty("ticketRelation").GetProperty("new").GetProperty("objectId").GetString());
     }
 
+    [Fact]
+    public async Task A_parent_link_that_would_close_a_cycle_is_refused_and_changes_nothing()
+    {
+        var top = await Api.CreateTicketAsync();
+        var middle = await TicketOf(await Api.CreateAsync(WithRelation(top.ObjectId(), "parent")));
+        var bottom = await TicketOf(await Api.CreateAsync(WithRelation(middle.ObjectId(), "parent")));
+
+        var direct = await Api.PatchAsync(middle.ObjectId(), Patch(middle.Etag(), $$"""
+            "ticketRelation":{"objectId":"{{middle.ObjectId()}}","type":"related"}
+            """));
+        var twoUp = await Api.PatchAsync(top.ObjectId(), Patch(top.Etag(), $$"""
+            "ticketRelation":{"objectId":"{{bottom.ObjectId()}}","type":"parent"}
+            """));
+        var oneUp = await Api.PatchAsync(top.ObjectId(), Patch(top.Etag(), $$"""
+            "ticketRelation":{"objectId":"{{middle.ObjectId()}}","type":"parent"}
+            """));
+        var notParent = await Api.PatchAsync(top.ObjectId(), Patch(top.Etag(), $$"""
+            "ticketRelation":{"objectId":"{{bottom.ObjectId()}}","type":"related"}
+            """));
+
+        Assert.Equal(HttpStatusCode.BadRequest, direct.StatusCode);
+        Assert.Equal([$"Ticket {bottom.ObjectId()} is below {top.ObjectId()} in its parent chain: this parent link would close a cycle"], (await twoUp.JsonAsync()).Reasons("ticketRelation"));
+        Assert.Equal([$"Ticket {middle.ObjectId()} is below {top.ObjectId()} in its parent chain: this parent link would close a cycle"], (await oneUp.JsonAsync()).Reasons("ticketRelation"));
+        // Another kind of relation is no parent chain.
+        Assert.Equal(HttpStatusCode.OK, notParent.StatusCode);
+    }
+
     [Theory]
     [InlineData("related")]
     [InlineData("duplicate_of")]

@@ -311,6 +311,32 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.False(plainHistory[0].GetProperty("changes").TryGetProperty("ccWatchers", out _));
     }
 
+    [Theory]
+    [InlineData("lead\u202E@example.com")]
+    [InlineData("le\u200Bad@example.com")]
+    [InlineData("\uFEFFlead@example.com")]
+    [InlineData("lead\u2066@example.com")]
+    [InlineData("lead@[192.0.2.1]")]
+    [InlineData("lead@192.0.2.1")]
+    public async Task Watchers_and_assignees_with_invisible_or_bidi_characters_or_ip_literal_domains_are_refused(string identity)
+    {
+        var watchers = await Api.CreateAsync(Bodies.Example(b =>
+        {
+            b.TicketBody()["ccWatchers"] = new System.Text.Json.Nodes.JsonArray(identity);
+            b.TicketBody()["toWatchers"] = new System.Text.Json.Nodes.JsonArray(identity);
+        }));
+        Assert.Equal(["Field ccWatchers must be an array of email addresses; at least one entry is not one"], (await watchers.JsonAsync()).Reasons("ccWatchers"));
+        Assert.Single((await watchers.JsonAsync()).Reasons("toWatchers"));
+
+        if (identity.Contains('['))   return;   // a username may hold an at-sign and digits; only the characters apply to it
+        var (objectId, etag, _) = await CreateIncidentAsync();
+        var assignee = await Api.PatchAsync(objectId, Patch(etag, $$"""
+            "assignee":{"username":{{System.Text.Json.JsonSerializer.Serialize(identity)}}}
+            """), Agent);
+        if (identity.EndsWith("192.0.2.1", StringComparison.Ordinal)) Assert.Equal(HttpStatusCode.OK, assignee.StatusCode);
+        else Assert.Equal(["Field assignee.username must not contain control, invisible or bidi characters"], (await assignee.JsonAsync()).Reasons("assignee"));
+    }
+
     [Fact]
     public async Task Invalid_watchers_are_400s_keyed_by_list_on_create_and_update()
     {

@@ -322,6 +322,9 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TeamsClaim)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.TokenCacheSize)),
         Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.MaxBytes)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.MaxPendingUploads)),
+        Setting(AttachmentOptions.SectionName, nameof(AttachmentOptions.MaxPendingBytes)),
+        Setting(AuthOptions.SectionName, nameof(AuthOptions.KeyRefreshInterval)),
     ];
 
     /// <summary>The name the per-application Entra ID settings are merged in from (infra/app/api.bicep).</summary>

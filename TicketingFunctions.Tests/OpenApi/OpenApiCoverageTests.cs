@@ -171,6 +171,19 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ],
         ["uploadAttachment 404 application/json"] = [a => a.Api.UploadAsync("x"u8.ToArray(), tenantHeader: TestApi.OtherTenant)],
         ["uploadAttachment 413 application/json"] = [a => a.Api.UploadAsync(new byte[10 * 1024 * 1024 + 1], "big.bin", "application/octet-stream")],
+        // One caller past the pending-upload quota (20 by default): its own subject, so no other case's uploads count.
+        ["uploadAttachment 429 application/json"] =
+        [
+            async a =>
+            {
+                var token = a.Api.Token(subject: "quota-" + Guid.NewGuid());
+                for (var i = 0; ; i++)
+                {
+                    var response = await a.Api.UploadAsync("x"u8.ToArray(), token: token);
+                    if ((int)response.StatusCode == 429 || i > 25) return response;
+                }
+            },
+        ],
         ["uploadAttachment 408 application/json"] =
         [
             a =>

@@ -41,7 +41,8 @@ public sealed class TicketLifecycleServiceTests
     }
 
     private static readonly Caller Agent = new(TestApi.Tenant, "demo", "agent.smith", "smith@example.com", "Agent", "Smith",
-        new HashSet<string> { "ticket_agent" }, new HashSet<string> { "tickets:read", "tickets:write" }, new HashSet<string> { "james" });
+        new HashSet<string> { "ticket_agent" }, new HashSet<string> { "tickets:read", "tickets:write" }, new HashSet<string> { "james" },
+        Issuer: "https://idp.example/realms/demo", Subject: "agent-smith-id");
 
     private static readonly RequestHeaders Headers = new(TestApi.Tenant, "demo", null);
 
@@ -126,7 +127,7 @@ public sealed class TicketLifecycleServiceTests
         var id = Guid.NewGuid().ToString();
         var order = new List<string>();
         _attachments.Setup(a => a.GetAsync(TestApi.Tenant, id, It.IsAny<CancellationToken>())).ReturnsAsync(
-            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null));
+            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null, Agent.Identity.Key));
         _attachments.Setup(a => a.LinkAsync(TestApi.Tenant, id, current.Id, It.IsAny<CancellationToken>()))
             .Callback(() => order.Add("link")).ReturnsAsync(true);
         Ticket? written = null;
@@ -152,7 +153,7 @@ public sealed class TicketLifecycleServiceTests
         Returns(current);
         var id = Guid.NewGuid().ToString();
         _attachments.Setup(a => a.GetAsync(TestApi.Tenant, id, It.IsAny<CancellationToken>())).ReturnsAsync(
-            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null));
+            new AttachmentRecord(id, TestApi.Tenant, "quote.pdf", "application/pdf", 10, new string('0', 64), "agent.smith", "2025-07-11T07:00:00.000Z", null, Agent.Identity.Key));
         _attachments.Setup(a => a.LinkAsync(TestApi.Tenant, id, current.Id, It.IsAny<CancellationToken>())).ReturnsAsync(false);
 
         var outcome = await Update("{\"etag\":\"" + current.Etag + "\",\"attachments\":{\"" + id + "\":{}}}");

@@ -32,6 +32,8 @@ public enum ApiErrorKind
     IdempotencyKeyReused,
     /// <summary>409 with Retry-After: a request with the same Idempotency-Key is still running.</summary>
     IdempotencyInProgress,
+    /// <summary>429 UPLOAD_QUOTA_EXCEEDED with Retry-After: the caller's pending uploads are at their cap.</summary>
+    UploadQuotaExceeded,
     /// <summary>503 with Retry-After: the store is throttling or unavailable.</summary>
     Unavailable,
     /// <summary>500: anything unexpected. The message never carries internals.</summary>
@@ -85,6 +87,11 @@ public sealed record ApiError(
     public static ApiError AttachmentTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The attachment is larger than {maxBytes} bytes");
 
+    public static ApiError UploadQuotaExceeded(int maxUploads, long maxBytes, TimeSpan retryAfter) =>
+        new(ApiErrorKind.UploadQuotaExceeded,
+            $"Your pending uploads are at their limit ({maxUploads} uploads, {maxBytes} bytes): link or let some expire, then retry",
+            RetryAfter: retryAfter);
+
     public static readonly ApiError DeleteEtagRequired = new(ApiErrorKind.EtagRequired,
         "A delete needs the ticket's current etag in an If-Match header");
 
@@ -120,6 +127,7 @@ public static class ErrorCodes
     public const string RequestTimeout = "REQUEST_TIMEOUT";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyInProgress = "IDEMPOTENCY_IN_PROGRESS";
+    public const string UploadQuotaExceeded = "UPLOAD_QUOTA_EXCEEDED";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string InternalError = "INTERNAL_ERROR";
 }

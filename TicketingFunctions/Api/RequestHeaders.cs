@@ -17,7 +17,7 @@ public sealed record RequestHeaders(string? TenantId, string? Realm, string? IsS
         request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
 
     /// <summary>The support flag, once <see cref="Validate"/> passed.</summary>
-    public bool SupportRequest => bool.TryParse(IsSupportRequest, out var flag) && flag;
+    public bool SupportRequest => BooleanText.TryParse(IsSupportRequest, out var flag) && flag;
 
     public void Validate(ValidationErrors errors)
     {
@@ -26,7 +26,6 @@ public sealed record RequestHeaders(string? TenantId, string? Realm, string? IsS
 
         if (string.IsNullOrWhiteSpace(Realm)) errors.Add(RealmHeader, $"Header {RealmHeader} is required");
 
-        if (IsSupportRequest is not null && !bool.TryParse(IsSupportRequest, out _))
-            errors.Add(IsSupportRequestHeader, $"Header {IsSupportRequestHeader} must be true or false");
+        BooleanText.Parse(IsSupportRequest, BooleanText.Header, IsSupportRequestHeader, errors);
     }
 }

@@ -5,7 +5,7 @@ namespace TicketingFunctions.Attachments;
 /// <summary>
 /// The name an upload is stored and downloaded under. Only the last path segment is kept (a browser may send
 /// <c>C:\fakepath\x.pdf</c>), control and format characters (e.g. a right-to-left override that disguises an extension)
-/// are removed, and surrounding spaces and dots trimmed. What remains must be 1 to <see cref="MaxLength"/> characters.
+/// are removed, and surrounding spaces and dots trimmed. What remains must be 1 to <see cref="MaxLength"/> characters (code points, as every length limit counts).
 /// </summary>
 public static class AttachmentFilename
 {
@@ -29,7 +29,7 @@ public static class AttachmentFilename
         name = kept.ToString();
         name = name.Trim().Trim('.').Trim();
         if (name.Length == 0) problem = "The file name is empty once path separators and control characters are removed";
-        else if (name.Length > MaxLength) problem = $"The file name must be at most {MaxLength} characters long";
+        else if (Tickets.TextLength.Exceeds(name, MaxLength)) problem = $"The file name must be at most {MaxLength} characters long";
         return problem is null ? name : null;
     }
 }

@@ -119,7 +119,7 @@ public static class AttachmentLinks
             var record = await store.GetAsync(caller.TenantId!, request.Id, cancellationToken);
             var linkable = record is not null && string.Equals(record.TenantId, caller.TenantId, StringComparison.Ordinal)
                 && (record.TicketId is null
-                    ? string.Equals(record.UploadedBy, caller.Username, StringComparison.Ordinal) && !HasExpired(record, now)
+                    ? caller.Identity.Owns(record.Owner) && !HasExpired(record, now)
                     : record.TicketId == current?.Id);
             if (!linkable)
             {

@@ -26,49 +26,81 @@ public sealed class AttachmentService(
     TimeProvider time,
     ILogger<AttachmentService> logger)
 {
-    /// <summary>Media types a browser would render as a page, with scripts: always served as bytes to save.</summary>
-    public static readonly IReadOnlySet<string> ActiveContentTypes =
-        new HashSet<string>(["text/html", "image/svg+xml", "application/xhtml+xml"], StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Media types served as themselves: ones no browser runs as a page (images but SVG, PDF, plain text, office
+    /// documents, archives, audio and video). Every other stored type, including all XML, HTML, script, multipart
+    /// and wildcard types, is served as <c>application/octet-stream</c>, a file to save.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ServedAsStored = new HashSet<string>(
+    [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/avif", "image/heic", "image/x-icon",
+        "application/pdf", "text/plain", "text/csv",
+        "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint", "application/rtf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet", "application/vnd.oasis.opendocument.presentation",
+        "application/zip", "application/gzip", "application/x-7z-compressed",
+        "audio/mpeg", "audio/wav", "audio/ogg", "video/mp4", "video/webm",
+    ], StringComparer.OrdinalIgnoreCase);
 
     public async Task<Outcome<AttachmentRecord>> UploadAsync(CheckedCaller checkedCaller, UploadRequest request, CancellationToken cancellationToken)
     {
         var caller = checkedCaller.Caller;
+        // Only the caller's identity (issuer + subject) owns a pending upload: a token without a subject could
+        // never link what it uploads, so it is refused before any byte is read.
+        var identity = caller.Identity;
+        if (!identity.IsKnown) return ApiError.PermissionDenied("upload attachment");
+
         var maxBytes = options.Value.MaxBytes;
         if (request.ContentLength > maxBytes + MultipartAllowance(request.ContentType)) return ApiError.AttachmentTooLarge(maxBytes);
 
         var errors = new ValidationErrors();
-        var part = await UploadBody.OpenAsync(request.ContentType, request.Filename, request.Body, errors, cancellationToken);
-        if (part is null) return ApiError.Invalid(errors);
-        var filename = AttachmentFilename.Clean(part.Filename, out var problem);
-        if (filename is null)
-        {
-            errors.Add(part.FilenameKey, problem!);
-            return ApiError.Invalid(errors);
-        }
-
-        using var content = new AttachmentContent(part.Content, maxBytes);
+        var quotaBound = false;
         try
         {
+            // The per-caller quota: counted before any byte is read, and the bytes left under it bound this upload.
+            var now = time.GetUtcNow();
+            var usage = await store.PendingUsageAsync(caller.TenantId!, identity.Key, TicketFactory.Timestamp(now - AttachmentOptions.PendingLifetime), cancellationToken);
+            var bytesLeft = options.Value.MaxPendingBytes - usage.Bytes;
+            if (usage.Count >= options.Value.MaxPendingUploads || bytesLeft <= 0 || request.ContentLength > bytesLeft + MultipartAllowance(request.ContentType))
+                return QuotaExceeded(usage, now);
+            quotaBound = bytesLeft < maxBytes;
+
+            var part = await UploadBody.OpenAsync(request.ContentType, request.Filename, request.Body, errors, cancellationToken);
+            if (part is null) return ApiError.Invalid(errors);
+            var filename = AttachmentFilename.Clean(part.Filename, out var problem);
+            if (filename is null)
+            {
+                errors.Add(part.FilenameKey, problem!);
+                return ApiError.Invalid(errors);
+            }
+
+            using var content = new AttachmentContent(part.Content, Math.Min(maxBytes, bytesLeft));
             if (!await content.HasContentAsync(cancellationToken))
             {
                 errors.Add("body", "The attachment is empty");
                 return ApiError.Invalid(errors);
             }
             var upload = new NewAttachment(Guid.NewGuid().ToString(), caller.TenantId!, filename, part.ContentType, caller.Username,
-                TicketFactory.Timestamp(time.GetUtcNow()));
+                TicketFactory.Timestamp(now), identity.Key);
+            // A malformed multipart body (no closing boundary, a second part) throws from the read before its end:
+            // the store keeps nothing.
             var record = await store.UploadAsync(upload, content, cancellationToken);
-            // The pending upload that a refused multipart body leaves is never answered, so never linked: the sweep takes it.
-            if (!await UploadBody.HasNoMorePartsAsync(part, cancellationToken))
-            {
-                errors.Add("body", "A multipart/form-data upload must have exactly one part, the file");
-                return ApiError.Invalid(errors);
-            }
             logger.LogInformation("Uploaded attachment {AttachmentId} ({Size} bytes)", record.Id, record.Size);
             return record;
         }
         catch (AttachmentTooLargeException)
         {
+            if (quotaBound) return QuotaExceeded(await store.PendingUsageAsync(caller.TenantId!, identity.Key,
+                TicketFactory.Timestamp(time.GetUtcNow() - AttachmentOptions.PendingLifetime), cancellationToken), time.GetUtcNow());
             return ApiError.AttachmentTooLarge(maxBytes);
+        }
+        catch (MalformedUploadException ex)
+        {
+            logger.LogInformation("Upload body refused: {Reason}", ex.Message);
+            errors.Add("body", ex.Message);
+            return ApiError.Invalid(errors);
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
         {
@@ -94,11 +126,22 @@ public sealed class AttachmentService(
         return new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
     }
 
-    /// <summary>The stored type, except that pages a browser would run are served as <c>application/octet-stream</c>.</summary>
+    /// <summary>The stored type when it is in <see cref="ServedAsStored"/>, else <c>application/octet-stream</c>.</summary>
     public static string ServedContentType(string stored)
     {
         var media = stored.Split(';', 2)[0].Trim();
-        return ActiveContentTypes.Contains(media) || media.Length == 0 ? UploadBody.DefaultContentType : stored;
+        return ServedAsStored.Contains(media) ? stored : UploadBody.DefaultContentType;
+    }
+
+    /// <summary>429 with Retry-After: when the caller's oldest pending upload expires (at least a second).</summary>
+    private ApiError QuotaExceeded(PendingUsage usage, DateTimeOffset now)
+    {
+        logger.LogInformation("Upload refused: the caller's {Count} pending uploads ({Bytes} bytes) are at the quota", usage.Count, usage.Bytes);
+        var wait = usage.OldestUploadedAt is { } oldest && DateTimeOffset.TryParse(oldest, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var uploadedAt)
+            ? uploadedAt + AttachmentOptions.PendingLifetime - now
+            : TimeSpan.Zero;
+        return ApiError.UploadQuotaExceeded(options.Value.MaxPendingUploads, options.Value.MaxPendingBytes, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
     }
 
     // A multipart body carries its boundaries and part headers besides the file: a little more is let in up front,

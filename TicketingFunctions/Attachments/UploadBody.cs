@@ -5,12 +5,14 @@ using TicketingFunctions.Tickets;
 namespace TicketingFunctions.Attachments;
 
 /// <summary>The file of an upload request as sent: its name, its media type and the stream of its bytes.</summary>
-public sealed record UploadPart(string? Filename, string FilenameKey, string ContentType, Stream Content, MultipartReader? Rest);
+public sealed record UploadPart(string? Filename, string FilenameKey, string ContentType, Stream Content);
 
 /// <summary>
 /// Finds the file in an upload body without reading it: either the whole body (raw bytes, named by <c>x-filename</c>,
 /// typed by <c>Content-Type</c>) or the one file part of a <c>multipart/form-data</c> body, whose section stream
-/// reads up to the next boundary. Either way the bytes are read later, once, as they arrive.
+/// reads up to the next boundary (<see cref="MultipartFileStream"/>: its end is reported only after the closing boundary
+/// and no second part). Either way the bytes are read later, once, as they arrive. The server's refusals of the
+/// transport (<see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/>: a stall, a bad chunk) pass through.
 /// </summary>
 public static class UploadBody
 {
@@ -41,7 +43,7 @@ public static class UploadBody
             {
                 section = await reader.ReadNextSectionAsync(cancellationToken);
             }
-            catch (IOException)
+            catch (IOException e) when (e is not Microsoft.AspNetCore.Http.BadHttpRequestException)
             {
                 section = null;
             }
@@ -62,7 +64,7 @@ public static class UploadBody
                 errors.Add("body", "The file part's Content-Type is not a media type");
                 return null;
             }
-            return new UploadPart(filename, "filename", Normalize(partType) ?? DefaultContentType, section.Body, reader);
+            return new UploadPart(filename, "filename", Normalize(partType) ?? DefaultContentType, new MultipartFileStream(section.Body, reader));
         }
 
         if (string.IsNullOrEmpty(filenameHeader))
@@ -79,21 +81,7 @@ public static class UploadBody
         {
             decoded = filenameHeader;
         }
-        return new UploadPart(decoded, FilenameHeader, Normalize(contentType) ?? DefaultContentType, body, null);
-    }
-
-    /// <summary>True when the multipart body has no part after the file.</summary>
-    public static async Task<bool> HasNoMorePartsAsync(UploadPart part, CancellationToken cancellationToken)
-    {
-        if (part.Rest is null) return true;
-        try
-        {
-            return await part.Rest.ReadNextSectionAsync(cancellationToken) is null;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            return false;
-        }
+        return new UploadPart(decoded, FilenameHeader, Normalize(contentType) ?? DefaultContentType, body);
     }
 
     /// <summary>The media type in lower case, with its charset if it has one; other parameters are dropped.</summary>

@@ -27,6 +27,9 @@ public sealed record Caller(
     /// </summary>
     public bool IsUnmappedApplication { get; init; }
 
+    /// <summary>Issuer and subject: the only thing compared where "the same caller" matters.</summary>
+    public CallerIdentity Identity => CallerIdentity.Of(this);
+
     /// <summary>The identity recorded as <c>submittedBy</c>: the email, else the display name, else the username.</summary>
     public string SubmittedBy => !string.IsNullOrEmpty(Email) ? Email : DisplayName ?? Username;
 }

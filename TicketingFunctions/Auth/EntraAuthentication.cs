@@ -58,7 +58,7 @@ public static class EntraAuthentication
         return new Directory(realmName, instance, tenantId!, issuer);
     }
 
-    public static AuthenticationBuilder AddEntra(this AuthenticationBuilder builder, IConfiguration configuration, Directory directory)
+    public static AuthenticationBuilder AddEntra(this AuthenticationBuilder builder, IConfiguration configuration, Directory directory, TimeSpan keyRefreshInterval)
     {
         var section = configuration.GetSection(AzureAdSection);
         builder.AddMicrosoftIdentityWebApi(
@@ -67,6 +67,8 @@ public static class EntraAuthentication
                 // As Identity.Web's own configuration-section overload does: AzureAd__Audience lands on JwtBearerOptions.
                 section.Bind(jwt);
                 ConfigureJwtBearer(jwt);
+                // A refused token asks for the keys again at most this often (AuthOptions.KeyRefreshInterval).
+                jwt.RefreshInterval = keyRefreshInterval;
             },
             identity =>
             {

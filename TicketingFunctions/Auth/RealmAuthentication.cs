@@ -61,10 +61,14 @@ public static class RealmAuthentication
 
         foreach (var realm in realms)
             builder.AddJwtBearer(SchemeForRealm(realm), o => ConfigureRealm(o, options, realm, devKey));
-        if (entra is not null) builder.AddEntra(configuration, entra);
+        if (entra is not null) builder.AddEntra(configuration, entra, KeyRefresh(options));
 
         return services;
     }
+
+    /// <summary><see cref="AuthOptions.KeyRefreshInterval"/>, held to IdentityModel's least (1 second).</summary>
+    public static TimeSpan KeyRefresh(AuthOptions options) =>
+        options.KeyRefreshInterval < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.KeyRefreshInterval;
 
     private static void ConfigureRealm(JwtBearerOptions o, AuthOptions options, string realm, SecurityKey? devKey)
     {
@@ -101,6 +105,7 @@ public static class RealmAuthentication
         else
         {
             o.MetadataAddress = issuer.TrimEnd('/') + "/.well-known/openid-configuration";
+            o.RefreshInterval = KeyRefresh(options);
             o.RequireHttpsMetadata = issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
             o.TokenValidationParameters.ValidAlgorithms =
             [

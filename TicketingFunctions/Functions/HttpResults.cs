@@ -77,6 +77,7 @@ public static class HttpResults
             ApiErrorKind.RequestTimeout => ErrorJson(408, ErrorCodes.RequestTimeout, error),
             ApiErrorKind.IdempotencyKeyReused => ErrorJson(422, ErrorCodes.IdempotencyKeyReused, error),
             ApiErrorKind.IdempotencyInProgress => ErrorJson(409, ErrorCodes.IdempotencyInProgress, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
+            ApiErrorKind.UploadQuotaExceeded => ErrorJson(429, ErrorCodes.UploadQuotaExceeded, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };

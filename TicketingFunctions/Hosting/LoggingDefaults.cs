@@ -16,8 +16,10 @@ public static class LoggingDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Warning",
-        // Identity.Web routes Microsoft.IdentityModel's log into ILogger: several Information lines per validated Entra ID token.
-        ["Logging:LogLevel:Microsoft.IdentityModel"] = "Warning",
+        // Identity.Web routes Microsoft.IdentityModel's log into ILogger: several Information lines per validated Entra ID
+        // token, and a multi-line Error (IDX10503, IDX10214…) per refused one. RequestAuthenticator already logs each
+        // refused token as one Information line, as on the realm path; a flood of bad tokens must not flood the log.
+        ["Logging:LogLevel:Microsoft.IdentityModel"] = "Critical",
     };
 
     /// <summary>Puts the defaults below every configuration source already added.</summary>

@@ -11,6 +11,15 @@ public sealed class AttachmentOptions
     /// <summary>The largest upload, in bytes; larger ones get 413.</summary>
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>
+    /// The most pending (uploaded, not yet linked) uploads one caller (issuer + subject) may have in a tenant; one more
+    /// is refused with 429 and Retry-After until the oldest expires or one is linked.
+    /// </summary>
+    public int MaxPendingUploads { get; set; } = 20;
+
+    /// <summary>The most bytes one caller's pending uploads may hold in a tenant; an upload that would pass it gets 429.</summary>
+    public long MaxPendingBytes { get; set; } = 50 * 1024 * 1024;
+
     /// <summary>The Blob service endpoint, e.g. https://myaccount.blob.core.windows.net; the app authenticates with its managed identity.</summary>
     public string? BlobServiceUri { get; set; }
 

@@ -33,6 +33,7 @@ public sealed class BlobAttachmentStore(BlobContainerClient container, ILogger<B
         public const string UploadedBy = "uploaded_by";
         public const string UploadedAt = "uploaded_at";
         public const string TicketId = "ticket_id";
+        public const string Owner = "owner";
     }
 
     public BlobContainerClient Container => container;
@@ -170,8 +171,24 @@ public sealed class BlobAttachmentStore(BlobContainerClient container, ILogger<B
             || Value(Meta.UploadedAt) is not { } uploadedAt)
             return null;
         return new AttachmentRecord(attachmentId, tenantId, filename, properties.ContentType, properties.ContentLength, sha256, uploadedBy, uploadedAt,
-            Value(Meta.TicketId));
+            Value(Meta.TicketId), Value(Meta.Owner));
     }
+
+    public Task<PendingUsage> PendingUsageAsync(string tenantId, string owner, string since, CancellationToken cancellationToken) =>
+        RunAsync("count pending uploads", async () =>
+        {
+            if (!IsUuid(tenantId)) return PendingUsage.None;
+            var usage = PendingUsage.None;
+            // One listing of the tenant's pending prefix with metadata: no read per blob.
+            await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, $"{PendingPrefix}{tenantId}/", cancellationToken))
+            {
+                string? Value(string key) => item.Metadata.TryGetValue(key, out var value) ? Uri.UnescapeDataString(value) : null;
+                if (Value(Meta.Owner) != owner || Value(Meta.UploadedAt) is not { } uploadedAt || string.CompareOrdinal(uploadedAt, since) < 0) continue;
+                usage = new PendingUsage(usage.Count + 1, usage.Bytes + (item.Properties.ContentLength ?? 0),
+                    usage.OldestUploadedAt is null || string.CompareOrdinal(uploadedAt, usage.OldestUploadedAt) < 0 ? uploadedAt : usage.OldestUploadedAt);
+            }
+            return usage;
+        }, cancellationToken);
 
     /// <summary>Metadata values travel as HTTP headers (ASCII): the text ones are percent-encoded.</summary>
     private static Dictionary<string, string> MetadataOf(AttachmentRecord record) => new(StringComparer.OrdinalIgnoreCase)
@@ -180,6 +197,7 @@ public sealed class BlobAttachmentStore(BlobContainerClient container, ILogger<B
         [Meta.Sha256] = record.Sha256,
         [Meta.UploadedBy] = Uri.EscapeDataString(record.UploadedBy),
         [Meta.UploadedAt] = record.UploadedAt,
+        [Meta.Owner] = record.Owner ?? "",
     };
 
     private static bool IsUuid(string value) => Guid.TryParseExact(value, "D", out _);

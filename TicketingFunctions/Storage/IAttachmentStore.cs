@@ -24,10 +24,29 @@ public interface IAttachmentStore
 
     /// <summary>The bytes of an upload linked to the ticket with id <paramref name="ticketId"/>, or null.</summary>
     Task<Stream?> OpenReadAsync(string tenantId, string attachmentId, string ticketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How many pending uploads of this tenant <paramref name="owner"/> (a <see cref="Auth.CallerIdentity.Key"/>) made
+    /// at or after <paramref name="since"/> (a stored timestamp), their bytes and the oldest one's upload time: what
+    /// the per-caller quota counts. Linked uploads and older pending ones don't count.
+    /// </summary>
+    Task<PendingUsage> PendingUsageAsync(string tenantId, string owner, string since, CancellationToken cancellationToken);
 }
 
-/// <summary>What the API knows of an upload before its bytes are read.</summary>
-public sealed record NewAttachment(string Id, string TenantId, string Filename, string ContentType, string UploadedBy, string UploadedAt);
+/// <summary>A caller's pending uploads: how many, their bytes, and when the oldest was made (null when none).</summary>
+public sealed record PendingUsage(int Count, long Bytes, string? OldestUploadedAt)
+{
+    public static readonly PendingUsage None = new(0, 0, null);
+
+    public PendingUsage Add(AttachmentRecord record) => new(Count + 1, Bytes + record.Size,
+        OldestUploadedAt is null || string.CompareOrdinal(record.UploadedAt, OldestUploadedAt) < 0 ? record.UploadedAt : OldestUploadedAt);
+}
+
+/// <summary>
+/// What the API knows of an upload before its bytes are read. <see cref="Owner"/> is the uploader's
+/// <see cref="Auth.CallerIdentity.Key"/>, the only thing a link compares; <see cref="UploadedBy"/> is a name to show.
+/// </summary>
+public sealed record NewAttachment(string Id, string TenantId, string Filename, string ContentType, string UploadedBy, string UploadedAt, string Owner);
 
 /// <summary>An upload as stored. <see cref="TicketId"/> is null while it is pending.</summary>
 public sealed record AttachmentRecord(
@@ -39,11 +58,12 @@ public sealed record AttachmentRecord(
     string Sha256,
     string UploadedBy,
     string UploadedAt,
-    string? TicketId)
+    string? TicketId,
+    string? Owner = null)
 {
     public static AttachmentRecord Of(NewAttachment attachment, AttachmentContent content, string? ticketId = null) => new(
         attachment.Id, attachment.TenantId, attachment.Filename, attachment.ContentType, content.BytesRead, content.Sha256Hex(),
-        attachment.UploadedBy, attachment.UploadedAt, ticketId);
+        attachment.UploadedBy, attachment.UploadedAt, ticketId, attachment.Owner);
 }
 
 /// <summary>The upload is larger than <see cref="MaxBytes"/>; nothing was kept.</summary>

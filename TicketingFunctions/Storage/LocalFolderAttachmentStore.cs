@@ -93,6 +93,21 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
         }
     }
 
+    public async Task<PendingUsage> PendingUsageAsync(string tenantId, string owner, string since, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(_root, PendingFolder, tenantId);
+        if (!IsUuid(tenantId) || !Directory.Exists(folder)) return PendingUsage.None;
+        var usage = PendingUsage.None;
+        foreach (var json in Directory.EnumerateFiles(folder, "*.json"))
+        {
+            // Linked or swept in between: no longer pending.
+            if (await ReadRecordAsync(json, cancellationToken) is { } record && record.Owner == owner
+                && string.CompareOrdinal(record.UploadedAt, since) >= 0)
+                usage = usage.Add(record);
+        }
+        return usage;
+    }
+
     /// <summary>Deletes every pending upload made <see cref="AttachmentOptions.PendingLifetime"/> or longer ago; answers how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {

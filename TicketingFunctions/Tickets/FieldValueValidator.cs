@@ -142,7 +142,9 @@ public static class FieldValueValidator
         if (text.Length > MaxEmailLength) return false;
         var at = text.LastIndexOf('@');
         if (at is <= 0 or > MaxEmailLocalPartLength) return false;
-        return MailAddress.TryCreate(text, out var address) && address.Address == text && address.Host.Contains('.');
+        // No invisible or bidi characters and no IP-literal domain (IdentityText): an address must read as what it is.
+        return IdentityText.IsClean(text) && MailAddress.TryCreate(text, out var address) && address.Address == text
+            && address.Host.Contains('.') && !IdentityText.IsIpLiteral(address.Host);
     }
 
     private static bool HasRepeatedOption(JsonElement array)

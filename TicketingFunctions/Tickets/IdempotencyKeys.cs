@@ -25,7 +25,7 @@ public static class IdempotencyKeys
     /// (issuer, subject, key) triples share an input.
     /// </summary>
     public static string RecordId(Caller caller, string key) =>
-        "idem-" + Hex($"{caller.TenantId}\n{caller.Issuer?.Length}:{caller.Issuer}\n{caller.Subject?.Length}:{caller.Subject}\n{key}");
+        "idem-" + Hex($"{caller.TenantId}\n{caller.Identity.Canonical}\n{key}");
 
     /// <summary>
     /// What makes two requests "the same": the route, the query parameters that matter (by name, so their order in

@@ -22,6 +22,9 @@ public static class TicketRelations
     public const string TypeKey = "type";
     public const string IdKey = "id";
     public const int MaxObjectIdLength = 64;
+    public const string Parent = "parent";
+    /// <summary>How many parents above a new parent link are followed to find a cycle; a longer chain is refused.</summary>
+    public const int MaxParentDepth = 64;
 
     public static readonly IReadOnlyList<string> Types = ["parent", "related", "duplicate_of", "caused_by"];
 
@@ -100,6 +103,31 @@ public static class TicketRelations
             errors.Add(Key, Unavailable(relation.ObjectId));
             return null;
         }
+        if (self is not null && relation.Type == Parent && await ParentCycleProblemAsync(store, caller.TenantId!, target, self, cancellationToken) is { } problem)
+        {
+            errors.Add(Key, problem);
+            return null;
+        }
         return new JsonObject { [ObjectIdKey] = target.ObjectId, [TypeKey] = relation.Type, [IdKey] = target.Id };
+    }
+
+    /// <summary>
+    /// Null when making <paramref name="parent"/> the parent of <paramref name="self"/> closes no cycle: the parent
+    /// links above <paramref name="parent"/> are followed (by record id, which never changes) and must not reach
+    /// <paramref name="self"/> within <see cref="MaxParentDepth"/> tickets. A new ticket has no children, so only an
+    /// update can close a cycle.
+    /// </summary>
+    private static async Task<string?> ParentCycleProblemAsync(ITicketStore store, string tenantId, Ticket parent, Ticket self, CancellationToken cancellationToken)
+    {
+        var current = parent;
+        for (var depth = 0; depth < MaxParentDepth; depth++)
+        {
+            if (current.TicketRelation is not { } link || link[TypeKey]?.GetValue<string>() != Parent) return null;
+            if (link[IdKey]?.GetValue<string>() == self.Id || link[ObjectIdKey]?.GetValue<string>() == self.ObjectId)
+                return $"Ticket {parent.ObjectId} is below {self.ObjectId} in its parent chain: this parent link would close a cycle";
+            if (link[ObjectIdKey]?.GetValue<string>() is not { } above || await store.GetTicketAsync(tenantId, above, cancellationToken) is not { } next) return null;
+            current = next;
+        }
+        return $"Ticket {parent.ObjectId} has more than {MaxParentDepth} parents above it; a parent chain is at most {MaxParentDepth} tickets deep";
     }
 }

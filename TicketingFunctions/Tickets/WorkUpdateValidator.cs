@@ -84,6 +84,11 @@ public static class WorkUpdateValidator
             errors.Add(AssigneeKey, "Field assignee.username must be a non-empty string");
             return null;
         }
+        if (!IdentityText.IsClean(username.GetString()!))
+        {
+            errors.Add(AssigneeKey, "Field assignee.username must not contain control, invisible or bidi characters");
+            return null;
+        }
         // Counted in code points, as the OpenAPI document's maxLength counts.
         if (TextLength.Exceeds(username.GetString()!, MaxUsernameLength))
         {

@@ -140,7 +140,7 @@ public sealed record TicketListParameters
             ContinuationToken = Token(values, errors),
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
             RelatedTo = One(values, RelatedToParameter, errors),
-            IncludeDeleted = OneOf(values, IncludeDeletedParameter, errors, ("true", true), ("false", false)) ?? false,
+            IncludeDeleted = Flag(values, IncludeDeletedParameter, errors),
             DeletedSince = DeletedSinceOf(values, errors),
             Assignee = One(values, AssigneeParameter, errors),
             SlaBreached = OneOf(values, SlaParameter, errors, (Breached, true)) ?? false,
@@ -211,6 +211,18 @@ public sealed record TicketListParameters
             if (string.Equals(text, sent, StringComparison.Ordinal)) return value;
         errors.Add(name, $"Query parameter {name} must be one of: {string.Join(", ", allowed.Select(a => a.Text))}");
         return null;
+    }
+
+    /// <summary>A boolean parameter, by the one rule of <see cref="Api.BooleanText"/>; false when absent.</summary>
+    private static bool Flag(Dictionary<string, StringValues> values, string name, ValidationErrors errors)
+    {
+        if (!values.TryGetValue(name, out var sent)) return false;
+        if (sent.Count != 1)
+        {
+            errors.Add(name, $"Query parameter {name} must be given once");
+            return false;
+        }
+        return Api.BooleanText.Parse(sent[0] ?? "", Api.BooleanText.QueryParameter, name, errors);
     }
 
     private static long? DeletedSinceOf(Dictionary<string, StringValues> values, ValidationErrors errors)
