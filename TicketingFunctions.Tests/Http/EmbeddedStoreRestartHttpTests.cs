@@ -37,7 +37,7 @@ public sealed class EmbeddedStoreRestartHttpTests : IDisposable
             var ticket = await api.CreateTicketAsync();
             var patch = await api.PatchAsync(ticket.ObjectId(), Patch(ticket.Etag(), "\"summary\":\"After the update\""));
             Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
-            updated = (await (await api.GetTicketAsync(ticket.ObjectId())).JsonAsync()).GetRawText();
+            updated = (await (await api.GetTicketAsync(ticket.ObjectId())).JsonAsync()).GetProperty("ticket").GetRawText();
             history = (await (await api.GetHistoryAsync(ticket.ObjectId())).JsonAsync()).GetRawText();
 
             var doomed = await api.CreateTicketAsync();
@@ -54,14 +54,17 @@ public sealed class EmbeddedStoreRestartHttpTests : IDisposable
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(AttachmentApi.Parse(keyed).ObjectId(), (await replay.JsonAsync()).GetProperty("ticket").ObjectId());
 
-        var read = await (await restarted.GetTicketAsync(AttachmentApi.Parse(updated).ObjectId())).JsonAsync();
+        var before = AttachmentApi.Parse(updated);
+        var read = (await (await restarted.GetTicketAsync(before.ObjectId())).JsonAsync()).GetProperty("ticket");
         Assert.Equal("After the update", read.GetProperty("summary").GetString());
-        Assert.Equal(updated, read.GetRawText());
+        // The same revision (SLA clocks are observed at read time, so the whole body is not compared).
+        foreach (var member in new[] { "etag", "version", "updated_at", "created_at", "data" })
+            Assert.Equal(before.GetProperty(member).GetRawText(), read.GetProperty(member).GetRawText());
         Assert.Equal(history, (await (await restarted.GetHistoryAsync(read.ObjectId())).JsonAsync()).GetRawText());
         Assert.Equal(HttpStatusCode.NotFound, (await restarted.GetTicketAsync(deleted)).StatusCode);
 
         // Display ids continue after the last one given before the restart.
-        Assert.Equal("CTC-0006", (await restarted.CreateTicketAsync()).ObjectId());
+        Assert.Equal("CTC-0005", (await restarted.CreateTicketAsync()).ObjectId());   // four were created before
 
         // The linked upload still downloads; the pending one can still be attached, by its uploader.
         Assert.Equal(bytes, await (await restarted.DownloadAsync(linkedTicket, linkedUpload)).Content.ReadAsByteArrayAsync());
