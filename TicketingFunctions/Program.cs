@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == "dev-token")
     return DevTokenCommand.Run(args[1..], builder.Configuration);
 }
 
+if (args.Length > 0 && args[0] == "reset-local-data")
+{
+    var builder = StandaloneHost.CreateBuilder(args[1..]);
+    return ResetLocalDataCommand.Run(builder.Configuration, builder.Environment, Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "seed-catalog")
 {
     return await SeedCatalogCommand.RunAsync(args[1..]);

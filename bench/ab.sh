@@ -9,6 +9,7 @@
 #   AB_BASELINE=1 also runs bench/Baseline (POST create, built by load.sh) in the same alternation, for the ratio of
 #   each build to it.
 #
+# Each server keeps its embedded store in a data folder of its own in the scratch folder (deleted at the end).
 # Build each side first (e.g. `dotnet build -c Release` in two worktrees). Loopback only; 15 s warm-up per server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,11 +20,11 @@ command -v wrk >/dev/null 2>&1 || { echo "ab.sh: wrk is required (bench/load.sh 
 bench_scratch
 
 PA="$(free_port)"
-(cd "$WORK" && exec dotnet "$A_DLL" --urls "http://127.0.0.1:$PA" >"$WORK/a.log" 2>&1) &
+(cd "$WORK" && exec env Storage__DataPath="$WORK/a-data" dotnet "$A_DLL" --urls "http://127.0.0.1:$PA" >"$WORK/a.log" 2>&1) &
 PIDS+=($!); A_PID=$!
 PB="$(free_port)"
 [ "$PB" = "$PA" ] && PB="$(free_port)"
-(cd "$WORK" && exec env ${B_ENV:-} dotnet "$B_DLL" --urls "http://127.0.0.1:$PB" >"$WORK/b.log" 2>&1) &
+(cd "$WORK" && exec env Storage__DataPath="$WORK/b-data" ${B_ENV:-} dotnet "$B_DLL" --urls "http://127.0.0.1:$PB" >"$WORK/b.log" 2>&1) &
 PIDS+=($!); B_PID=$!
 
 if [ -n "${AB_BASELINE:-}" ]; then

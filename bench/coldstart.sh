@@ -60,7 +60,7 @@ one_run() {
   local dll="$1" extra="$2" port start status ms cpu
   port="$(free_port)"
   start="$(now_ns)"
-  (cd "$WORK" && exec env ${BENCH_PROJECT_ENV:-} $extra dotnet "$dll" --urls "http://127.0.0.1:$port" >"$WORK/server.log" 2>&1) &
+  (cd "$WORK" && exec env Storage__DataPath="$WORK/data-$port" ${BENCH_PROJECT_ENV:-} $extra dotnet "$dll" --urls "http://127.0.0.1:$port" >"$WORK/server.log" 2>&1) &
   SERVER_PID=$!
   while :; do
     status="$(post_create "$port" "$TOKEN")"

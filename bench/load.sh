@@ -49,7 +49,7 @@ machine_summary
 
 # The servers run from a scratch folder so no local.settings.json of the working directory applies.
 APP_PORT="$(free_port)"
-(cd "$WORK" && exec env ${BENCH_PROJECT_ENV:-} dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$WORK/project.log" 2>&1) &
+(cd "$WORK" && exec env Storage__DataPath="$WORK/data" ${BENCH_PROJECT_ENV:-} dotnet "$APP_DLL" --urls "http://127.0.0.1:$APP_PORT" >"$WORK/project.log" 2>&1) &
 PIDS+=($!); APP_PID=$!
 BASE_PORT="$(free_port)"
 [ "$BASE_PORT" = "$APP_PORT" ] && BASE_PORT="$(free_port)"

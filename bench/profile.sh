@@ -46,7 +46,7 @@ PORT="$(free_port)"
 SERVER_DLL="$APP_DLL"
 [ "$BASELINE" = 1 ] && SERVER_DLL="$BASELINE_DLL"
 echo "server: $SERVER_DLL"
-(cd "$WORK" && DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 exec dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$PORT" >"$OUT/server.log" 2>&1) &
+(cd "$WORK" && Storage__DataPath="$WORK/data" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 exec dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$PORT" >"$OUT/server.log" 2>&1) &
 PIDS+=($!); APP_PID=$!
 TOKEN=""
 [ "$BASELINE" = 1 ] || TOKEN="$(mint_token)"

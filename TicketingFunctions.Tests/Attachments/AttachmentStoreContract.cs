@@ -172,6 +172,32 @@ public sealed class LocalFolderAttachmentStoreTests : AttachmentStoreContract, I
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
+    public async Task A_restart_finds_pending_and_linked_uploads_with_their_bytes_and_a_pending_one_can_still_be_linked_or_swept()
+    {
+        var pending = NewUpload();
+        var swept = NewUpload(pending.TenantId);
+        var linked = NewUpload(pending.TenantId);
+        var ticketId = Guid.NewGuid().ToString();
+        var before = NewStore();
+        foreach (var upload in new[] { pending, swept, linked }) await before.UploadAsync(upload, Content(Bytes(100)), default);
+        await before.LinkAsync(linked.TenantId, linked.Id, ticketId, default);
+
+        var after = NewStore();   // the same folder, as the next process sees it
+
+        Assert.Null((await after.GetAsync(pending.TenantId, pending.Id, default))!.TicketId);
+        await using (var read = await after.OpenReadAsync(linked.TenantId, linked.Id, ticketId, default))
+        {
+            using var copy = new MemoryStream();
+            await read!.CopyToAsync(copy);
+            Assert.Equal(Bytes(100), copy.ToArray());
+        }
+        Assert.True(await after.LinkAsync(pending.TenantId, pending.Id, ticketId, default));
+        _time.Advance(AttachmentOptions.PendingLifetime);
+        Assert.Equal(1, await after.SweepAsync(default));
+        Assert.Null(await after.GetAsync(swept.TenantId, swept.Id, default));
+    }
+
+    [Fact]
     public async Task The_sweep_deletes_pending_uploads_a_day_old_and_keeps_younger_and_linked_ones()
     {
         var store = NewStore();

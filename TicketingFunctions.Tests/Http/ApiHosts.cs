@@ -13,7 +13,7 @@ public interface IApiHosts
     Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null);
 }
 
-/// <summary>The embedded in-process store (the local default).</summary>
+/// <summary>The embedded store (the local default), durable in a data folder of its own per host.</summary>
 public sealed class EmbeddedHosts : IApiHosts
 {
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>

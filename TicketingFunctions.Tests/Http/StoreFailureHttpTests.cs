@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Moq;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Tests.Http;
@@ -12,7 +13,7 @@ public sealed class StoreFailureHttpTests
 {
     private static async Task<(TestApi Api, EmbeddedTicketStore Real)> StartWithFailingTicketWrites(Exception failure)
     {
-        var real = new EmbeddedTicketStore();
+        var real = TestDataFolders.NewStore();
         var store = new Mock<ITicketStore>();
         store.Setup(s => s.GetCatalogAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns((string t, CancellationToken c) => real.GetCatalogAsync(t, c));
         store.Setup(s => s.UpsertCatalogAsync(It.IsAny<TicketingFunctions.Catalog.TenantCatalog>(), It.IsAny<CancellationToken>()))

@@ -10,12 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Hosting;
 using TicketingFunctions.Tests.OpenApi;
+using TicketingFunctions.Tests.Storage;
 
 namespace TicketingFunctions.Tests.Http;
 
 /// <summary>
-/// The standalone host on an in-memory TestServer, configured like the local default: embedded store,
-/// sample catalog, realm "demo" and a dev signing key generated per instance.
+/// The standalone host on an in-memory TestServer, configured like the local default: the embedded store in a data
+/// folder of its own (deleted with the host unless the caller named the folder), sample catalog, realm "demo" and a dev
+/// signing key generated per instance.
 /// </summary>
 public sealed class TestApi : IAsyncDisposable
 {
@@ -23,6 +25,8 @@ public sealed class TestApi : IAsyncDisposable
     public const string OtherTenant = "5f0c6a8e-3c1e-4d2a-9b7e-2a4f1c9d8e71";
     public const string Realm = "demo";
     public const string CreatePath = "/api/v2/ticketing/ticket/create/james/16910?type=template&module=ticketing";
+
+    private string? _ownFolder;
 
     public WebApplication App { get; }
     public HttpClient Client { get; }
@@ -46,8 +50,8 @@ public sealed class TestApi : IAsyncDisposable
         ["Auth:Audience"] = "ticketing-api",
         ["Auth:DevSigningKey"] = devKey,
         ["CosmosDb:Endpoint"] = "",
-        // A folder per host: pending uploads count against their owner's quota, so hosts (and worktrees) never share them.
-        ["Attachments:LocalPath"] = Path.Combine(Path.GetTempPath(), "ticketing-tests", Guid.NewGuid().ToString()),
+        // A data folder per host (uploads live under it): pending uploads count against their owner's quota, so hosts never share them.
+        ["Storage:DataPath"] = TestDataFolders.New(),
     };
 
     public static Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
@@ -63,7 +67,9 @@ public sealed class TestApi : IAsyncDisposable
     private static async Task<TestApi> StartAsync(bool loopback, Action<Dictionary<string, string?>>? configure, Action<IServiceCollection>? services)
     {
         var settings = DefaultSettings(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var ownFolder = settings["Storage:DataPath"]!;
         configure?.Invoke(settings);
+        if (settings["Storage:DataPath"] != ownFolder) TestDataFolders.Delete(ownFolder);
         var builder = StandaloneHost.CreateBuilder(loopback ? ["--environment", "Testing", "--urls", "http://127.0.0.1:0"] : ["--environment", "Testing"], settings);
         services?.Invoke(builder.Services);
         if (!loopback) builder.WebHost.UseTestServer();
@@ -74,7 +80,7 @@ public sealed class TestApi : IAsyncDisposable
         var client = loopback
             ? OpenApiConformance.CreateClient(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()))
             : OpenApiConformance.CreateClient(app.GetTestServer());
-        return new TestApi(app, auth, client);
+        return new TestApi(app, auth, client) { _ownFolder = settings["Storage:DataPath"] == ownFolder ? ownFolder : null };
     }
 
     public string Token(
@@ -142,5 +148,6 @@ public sealed class TestApi : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_ownFolder is not null) TestDataFolders.Delete(_ownFolder);
     }
 }

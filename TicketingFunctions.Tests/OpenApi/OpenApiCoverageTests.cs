@@ -341,7 +341,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                 settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
                 services =>
                 {
-                    services.AddSingleton<EmbeddedTicketStore>();
+                    services.AddSingleton(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
                     services.AddSingleton(sp => FaultyStore.Wrap(sp.GetRequiredService<EmbeddedTicketStore>()));
                 });
         }

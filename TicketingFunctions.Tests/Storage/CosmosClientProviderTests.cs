@@ -68,10 +68,14 @@ public sealed class CosmosClientProviderTests
     }
 
     [Fact]
-    public void Without_an_endpoint_the_embedded_store_is_registered()
+    public void Without_an_endpoint_the_embedded_store_is_registered_in_the_data_folder()
     {
-        using var services = new ServiceCollection().AddLogging().AddTicketStore(Configuration(new())).BuildServiceProvider();
+        var folder = TestDataFolders.New();
+        using var services = new ServiceCollection().AddLogging()
+            .AddSingleton<IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = folder, EnvironmentName = "Testing" })
+            .AddTicketStore(Configuration(new() { ["Storage:DataPath"] = "data" })).BuildServiceProvider();
         Assert.IsType<EmbeddedTicketStore>(services.GetRequiredService<ITicketStore>());
+        Assert.True(File.Exists(Path.Combine(folder, "data", "tickets.db")));
         Assert.Empty(services.GetServices<IHostedService>());
     }
 

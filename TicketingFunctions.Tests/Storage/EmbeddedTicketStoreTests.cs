@@ -7,7 +7,7 @@ namespace TicketingFunctions.Tests.Storage;
 
 public sealed class EmbeddedTicketStoreTests : TicketStoreContract
 {
-    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(new EmbeddedTicketStore());
+    protected override Task<ITicketStore> CreateStoreAsync() => Task.FromResult<ITicketStore>(TestDataFolders.NewStore());
 
     /// <summary>A filter that counts the tickets it is asked about: what a page examined.</summary>
     private sealed record CountingFilter(bool Answer) : TicketFilter
@@ -32,7 +32,7 @@ public sealed class EmbeddedTicketStoreTests : TicketStoreContract
     [Fact]
     public async Task A_page_examines_only_its_own_tickets_of_its_own_tenant_wherever_it_is_in_the_listing()
     {
-        var store = new EmbeddedTicketStore();
+        var store = TestDataFolders.NewStore();
         var tenant = Guid.NewGuid().ToString();
         await PutAsync(store, tenant, 3_000);
         await PutAsync(store, Guid.NewGuid().ToString(), 5_000);   // never looked at
@@ -55,7 +55,7 @@ public sealed class EmbeddedTicketStoreTests : TicketStoreContract
     [Fact]
     public async Task A_filter_that_matches_rarely_ends_a_page_early_with_a_position_instead_of_scanning_the_tenant()
     {
-        var store = new EmbeddedTicketStore();
+        var store = TestDataFolders.NewStore();
         var tenant = Guid.NewGuid().ToString();
         await PutAsync(store, tenant, EmbeddedTicketStore.MaxExaminedPerPage + 500);
 

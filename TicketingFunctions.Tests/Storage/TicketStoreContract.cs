@@ -352,10 +352,10 @@ public abstract partial class TicketStoreContract
 
     private static string Json(IReadOnlyList<TicketHistoryEntry> entries) => JsonSerializer.Serialize(entries, StoreJson.Options);
 
-    private static TenantCatalog EmptyCatalog(string tenantId) =>
+    internal static TenantCatalog EmptyCatalog(string tenantId) =>
         new(tenantId, "Tenant", "demo", [new Team("james", "James")], [], []);
 
-    private static IdempotencyRecord Claim(string tenant, string id = "idem-1", string hash = "h1") => new()
+    internal static IdempotencyRecord Claim(string tenant, string id = "idem-1", string hash = "h1") => new()
     {
         Id = id,
         TenantId = tenant,

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Api;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -61,7 +62,7 @@ public sealed class ListedTicketJsonTests
     [Fact]
     public async Task A_page_written_from_the_stored_json_is_byte_for_byte_the_serialized_page_with_or_without_data()
     {
-        var store = new EmbeddedTicketStore();
+        var store = TestDataFolders.NewStore();
         var tenant = Guid.NewGuid().ToString();
         var random = new Random(14);
         var created = new Dictionary<string, Ticket>();
@@ -120,7 +121,7 @@ public sealed class ListedTicketJsonTests
     [Fact]
     public async Task A_page_with_an_sla_clock_is_not_copied_from_stored_json_but_parsed_so_it_can_be_rendered_at_read_time()
     {
-        var store = new EmbeddedTicketStore();
+        var store = TestDataFolders.NewStore();
         var tenant = Guid.NewGuid().ToString();
         await store.CreateTicketAsync(TicketListApi.NewTicket(tenant, "CTC-0001", "james", "16910"), default);
         var clockless = await store.ListTicketsAsync(new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, 25), default);

@@ -6,8 +6,8 @@ using TicketingFunctions.Storage;
 namespace TicketingFunctions.Catalog;
 
 /// <summary>
-/// At start-up, upserts <c>Catalog__SeedFile</c> into the store. The embedded store starts empty, so
-/// without a seed file it loads the sample catalog.
+/// At start-up, upserts <c>Catalog__SeedFile</c> into the store. On the embedded store (the local default) it
+/// loads the sample catalog when no seed file is set, at every start, so that an edited sample applies.
 /// </summary>
 public sealed class CatalogSeeding(ITicketStore store, IOptions<CatalogOptions> options, CatalogProvider catalogs, ILogger<CatalogSeeding> logger) : IHostedService
 {

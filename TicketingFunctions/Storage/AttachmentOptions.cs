@@ -31,7 +31,7 @@ public sealed class AttachmentOptions
     /// <summary>Create the container at start-up (Azurite). In Azure the infra creates it.</summary>
     public bool CreateIfNotExists { get; set; }
 
-    /// <summary>The folder of the local store (the default without Blob settings); the system's temp folder when unset.</summary>
+    /// <summary>The folder of the local store (the default without Blob settings); <c>attachments</c> in the local data folder (<c>Storage__DataPath</c>) when unset.</summary>
     public string? LocalPath { get; set; }
 
     public bool UsesBlob => !string.IsNullOrWhiteSpace(BlobServiceUri) || !string.IsNullOrWhiteSpace(BlobConnectionString);

@@ -12,7 +12,8 @@ public static class AttachmentStoreRegistration
 {
     /// <summary>
     /// Blob Storage when <c>Attachments__BlobServiceUri</c> (managed identity) or <c>Attachments__BlobConnectionString</c>
-    /// (Azurite) is set, otherwise the local folder with its sweeper of stale pending uploads.
+    /// (Azurite) is set, otherwise the local folder (<c>Attachments__LocalPath</c>, by default <c>attachments</c> in the
+    /// local data folder, beside the embedded store's file) with its sweeper of stale pending uploads.
     /// </summary>
     public static IServiceCollection AddAttachmentStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,6 +24,11 @@ public static class AttachmentStoreRegistration
 
         if (!options.UsesBlob)
         {
+            services.AddLocalDataFolder(configuration);
+            services.AddOptions<AttachmentOptions>().PostConfigure<LocalDataFolder>((o, folder) =>
+            {
+                if (string.IsNullOrWhiteSpace(o.LocalPath)) o.LocalPath = folder.Attachments;
+            });
             services.AddSingleton<LocalFolderAttachmentStore>();
             services.AddSingleton<IAttachmentStore>(sp => sp.GetRequiredService<LocalFolderAttachmentStore>());
             services.AddHostedService<PendingUploadSweeper>();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
@@ -9,15 +10,83 @@ using TicketingFunctions.Tickets.Listing;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// The in-process store used when no Cosmos DB endpoint is configured. It keeps the Cosmos store's
-/// semantics: tenant partitions, atomic counters and compare-and-swap on the ticket etag.
-/// Nothing survives a restart. Tickets are kept as UTF-8 JSON documents, as a document store keeps them:
-/// a read is always a fresh copy, and a stored ticket is one array the garbage collector need not trace
+/// The store used when no Cosmos DB endpoint is configured: durable, in one SQLite file of the local data folder
+/// (<see cref="EmbeddedStoreFile"/>), with the Cosmos store's semantics: tenant partitions, atomic counters and
+/// compare-and-swap on the ticket etag. Every write is committed to the file before it returns, and only then applied
+/// to the in-memory partitions that serve every read; at start the partitions are rebuilt from the file. Tickets are
+/// kept as UTF-8 JSON documents, as a document store keeps them, and the file holds the same bytes: a read is always a
+/// fresh copy, a listing copies the stored JSON, and a stored ticket is one array the garbage collector need not trace
 /// (an object graph per ticket made collections cost more as the store grew).
 /// </summary>
-public sealed class EmbeddedTicketStore : ITicketStore
+public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
+    private readonly EmbeddedStoreFile _file;
+
+    private static readonly JsonTypeInfo<IdempotencyRecord> IdempotencyJson =
+        (JsonTypeInfo<IdempotencyRecord>)StoreJson.Options.GetTypeInfo(typeof(IdempotencyRecord));
+    private static readonly JsonTypeInfo<TicketHistoryEntry> HistoryEntryJson =
+        (JsonTypeInfo<TicketHistoryEntry>)StoreJson.Options.GetTypeInfo(typeof(TicketHistoryEntry));
+
+    /// <summary>Opens the store in <paramref name="dataFolder"/> (created if missing) and loads everything it holds.</summary>
+    public EmbeddedTicketStore(string dataFolder)
+    {
+        _file = EmbeddedStoreFile.Open(Path.Combine(dataFolder, EmbeddedStoreFile.FileName));
+        try
+        {
+            Load();
+        }
+        catch
+        {
+            _file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A read on the file's connection: proof for a readiness check that the store answers.</summary>
+    public void Ping() => _file.Ping();
+
+    public void Dispose() => _file.Dispose();
+
+    /// <summary>True while a store (of any process) holds <paramref name="dataFolder"/>, whose data must then not be deleted.</summary>
+    public static bool IsInUse(string dataFolder) => EmbeddedStoreFile.IsInUse(Path.Combine(dataFolder, EmbeddedStoreFile.FileName));
+
+    /// <summary>Rebuilds the partitions and their listing indexes from the file, once, before the store is used.</summary>
+    private void Load()
+    {
+        foreach (var row in _file.ReadAll("catalogs", "tenant_id, json"))
+            For(row.GetString(0)).Catalog = JsonSerializer.Deserialize(EmbeddedStoreFile.PinnedBytes(row, 1), ApiJsonContext.Default.TenantCatalog);
+        foreach (var row in _file.ReadAll("counters", "tenant_id, name, value"))
+        {
+            var p = For(row.GetString(0));
+            var (name, value) = (row.GetString(1), row.GetInt64(2));
+            if (name == EmbeddedStoreFile.SerialCounter) p.Serial = value;
+            else if (name == EmbeddedStoreFile.DeletionCounter) p.Deletions = value;
+            else if (name.StartsWith(EmbeddedStoreFile.NumberCounterPrefix, StringComparison.Ordinal))
+                p.Numbers[name[EmbeddedStoreFile.NumberCounterPrefix.Length..]] = value;
+        }
+        foreach (var row in _file.ReadAll("tickets", "tenant_id, object_id, id, etag, json, history_start"))
+        {
+            var p = For(row.GetString(0));
+            var stored = new StoredTicket(row.GetString(2), row.GetString(3), EmbeddedStoreFile.PinnedBytes(row, 4), row.GetInt32(5));
+            p.TicketIds.Add(stored.Id);
+            p.TicketsByObjectId[row.GetString(1)] = stored;
+            p.Listing.Put(stored.Id, TicketField.ValuesOf(stored.ReadListed(data: true)), stored);
+        }
+        foreach (var row in _file.ReadAll("history_archive", "tenant_id, ticket_id, version, json"))
+        {
+            var p = For(row.GetString(0));
+            var ticketId = row.GetString(1);
+            if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
+                p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
+            archive[row.GetInt32(2)] = JsonSerializer.Deserialize((byte[])row.GetValue(3), HistoryEntryJson)!;
+        }
+        foreach (var row in _file.ReadAll("idempotency", "tenant_id, json"))
+        {
+            var record = JsonSerializer.Deserialize((byte[])row.GetValue(1), IdempotencyJson)!;
+            For(row.GetString(0)).Idempotency[record.Id] = record;
+        }
+    }
 
     /// <summary>The most tickets one listing page examines; a page with a rarely matching filter ends there, with a position.</summary>
     public const int MaxExaminedPerPage = EmbeddedTicketIndex<object>.MaxExaminedPerPage;
@@ -96,7 +165,12 @@ public sealed class EmbeddedTicketStore : ITicketStore
 
     public Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref For(catalog.TenantId).Catalog, catalog);
+        var p = For(catalog.TenantId);
+        lock (p.Gate)
+        {
+            _file.UpsertCatalog(catalog.TenantId, JsonSerializer.SerializeToUtf8Bytes(catalog, ApiJsonContext.Default.TenantCatalog));
+            Volatile.Write(ref p.Catalog, catalog);
+        }
         return Task.CompletedTask;
     }
 
@@ -106,15 +180,23 @@ public sealed class EmbeddedTicketStore : ITicketStore
         lock (p.Gate)
         {
             p.Numbers.TryGetValue(prefix, out var number);
-            p.Numbers[prefix] = ++number;
-            return Task.FromResult(new DisplayNumber(++p.Serial, number));
+            var next = new DisplayNumber(p.Serial + 1, number + 1);
+            // Committed before the number is handed out: after a crash no display id is given twice.
+            _file.SetDisplayCounters(tenantId, next.Serial, prefix, next.Number);
+            p.Numbers[prefix] = next.Number;
+            p.Serial = next.Serial;
+            return Task.FromResult(next);
         }
     }
 
     public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken)
     {
         var p = For(tenantId);
-        lock (p.Gate) return Task.FromResult(++p.Deletions);
+        lock (p.Gate)
+        {
+            _file.SetCounter(tenantId, EmbeddedStoreFile.DeletionCounter, p.Deletions + 1);
+            return Task.FromResult(++p.Deletions);
+        }
     }
 
     public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken)
@@ -126,6 +208,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         {
             if (p.TicketIds.Contains(ticket.Id) || p.TicketsByObjectId.ContainsKey(ticket.ObjectId))
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.");
+            _file.UpsertTicket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
             p.TicketIds.Add(ticket.Id);
             p.TicketsByObjectId.Add(ticket.ObjectId, stored);
             p.Listing.Put(ticket.Id, listed, stored);
@@ -153,6 +236,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
             if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+            _file.UpsertTicket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
             p.TicketsByObjectId[ticket.ObjectId] = stored;
             p.Listing.Put(ticket.Id, listed, stored);
         }
@@ -189,8 +273,10 @@ public sealed class EmbeddedTicketStore : ITicketStore
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)
     {
         var p = For(tenantId);
+        var json = entries.Select(e => (e.Version, JsonSerializer.SerializeToUtf8Bytes(e, HistoryEntryJson))).ToList();
         lock (p.Gate)
         {
+            _file.UpsertHistory(tenantId, ticketId, json);
             if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
                 p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
             // Entries are immutable records (their values are JsonElements), so they can be kept as given.
@@ -218,6 +304,7 @@ public sealed class EmbeddedTicketStore : ITicketStore
         {
             if (p.Idempotency.TryGetValue(claim.Id, out var existing) && !canTakeOver(existing))
                 return Task.FromResult<IdempotencyRecord?>(existing);
+            _file.UpsertIdempotency(claim.TenantId, claim.Id, JsonSerializer.SerializeToUtf8Bytes(claim, IdempotencyJson));
             p.Idempotency[claim.Id] = claim;
             return Task.FromResult<IdempotencyRecord?>(null);
         }
@@ -226,14 +313,24 @@ public sealed class EmbeddedTicketStore : ITicketStore
     public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken)
     {
         var p = For(record.TenantId);
-        lock (p.Gate) p.Idempotency[record.Id] = record;
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, IdempotencyJson);
+        lock (p.Gate)
+        {
+            _file.UpsertIdempotency(record.TenantId, record.Id, json);
+            p.Idempotency[record.Id] = record;
+        }
         return Task.CompletedTask;
     }
 
     public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
         if (_partitions.TryGetValue(tenantId, out var p))
-            lock (p.Gate) p.Idempotency.Remove(id);
+            lock (p.Gate)
+            {
+                if (!p.Idempotency.ContainsKey(id)) return Task.CompletedTask;
+                _file.DeleteIdempotency(tenantId, id);
+                p.Idempotency.Remove(id);
+            }
         return Task.CompletedTask;
     }
 }

@@ -19,8 +19,9 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
 
     public LocalFolderAttachmentStore(IOptions<AttachmentOptions> options, TimeProvider time)
     {
+        // Registration defaults it to the local data folder's "attachments" (AttachmentStoreRegistration).
         _root = Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.LocalPath)
-            ? Path.Combine(Path.GetTempPath(), "ticketing-attachments")
+            ? throw new InvalidOperationException("Attachments__LocalPath is not set.")
             : options.Value.LocalPath);
         _time = time;
     }

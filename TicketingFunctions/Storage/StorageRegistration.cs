@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
@@ -11,7 +12,8 @@ public static class StorageRegistration
         !string.IsNullOrWhiteSpace(configuration[$"{CosmosOptions.SectionName}:{nameof(CosmosOptions.Endpoint)}"]);
 
     /// <summary>
-    /// The Cosmos DB store when <c>CosmosDb__Endpoint</c> is set, otherwise the embedded store.
+    /// The Cosmos DB store when <c>CosmosDb__Endpoint</c> is set, otherwise the embedded store in the local data folder
+    /// (<see cref="LocalDataFolder"/>, opened when first used: the host's start-up, through the catalog seeding).
     /// For Cosmos, the settings are checked now (no network call); the client is built on first use, and
     /// <see cref="CosmosStartup"/> creates the database (<c>CosmosDb__CreateIfNotExists</c>) and seeds
     /// <c>Catalog__SeedFile</c> when the host starts.
@@ -20,7 +22,8 @@ public static class StorageRegistration
     {
         if (!UsesCosmos(configuration))
         {
-            services.AddSingleton<ITicketStore, EmbeddedTicketStore>();
+            services.AddLocalDataFolder(configuration);
+            services.AddSingleton<ITicketStore>(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
             return services;
         }
 
@@ -32,6 +35,13 @@ public static class StorageRegistration
         services.TryAddSingleton<CosmosClientProvider>();
         services.AddSingleton<ITicketStore, CosmosTicketStore>();
         services.AddHostedService<CosmosStartup>();
+        return services;
+    }
+
+    /// <summary>The local data folder, from <c>Storage__DataPath</c> and the host's environment.</summary>
+    public static IServiceCollection AddLocalDataFolder(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(sp => LocalDataFolder.Resolve(configuration, sp.GetRequiredService<IHostEnvironment>()));
         return services;
     }
 }

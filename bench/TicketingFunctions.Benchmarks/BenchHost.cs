@@ -56,6 +56,8 @@ public sealed class BenchHost : IAsyncDisposable
             ["Auth:DevSigningKey"] = "",
             ["CosmosDb:Endpoint"] = "",
             ["Catalog:CacheSeconds"] = "60",
+            // The embedded store's file: a fresh folder per host, as a first start has.
+            ["Storage:DataPath"] = Directory.CreateTempSubdirectory("ticketing-bench-").FullName,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
 
