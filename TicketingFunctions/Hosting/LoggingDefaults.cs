@@ -18,6 +18,9 @@ public static class LoggingDefaults
         ["Logging:LogLevel:Microsoft.AspNetCore.Authentication"] = "Warning",
         // Identity.Web routes Microsoft.IdentityModel's log into ILogger: several Information lines per validated Entra ID token.
         ["Logging:LogLevel:Microsoft.IdentityModel"] = "Warning",
+        // Scopes carry the request's correlation id: in every console line, one line per entry (simple or json formatter).
+        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
     };
 
     /// <summary>Puts the defaults below every configuration source already added.</summary>

@@ -44,6 +44,7 @@ public static class ServiceRegistration
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestGuard>();
+        services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();
         return services;
     }

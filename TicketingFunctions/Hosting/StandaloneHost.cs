@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,8 +44,16 @@ public static class StandaloneHost
             context.Response.Headers[Functions.RequestGuard.CorrelationHeader] = Functions.RequestGuard.CorrelationIdOf(context.Request);
             return next(context);
         });
-        app.UseBrowserCors();
         var routePrefix = FunctionEndpoints.ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
+        var templates = FunctionEndpoints.Discover(typeof(StandaloneHost).Assembly)
+            .ToDictionary(f => f.Name, f => RequestLog.Template(routePrefix, f.Route), StringComparer.Ordinal);
+        var requestLog = app.Services.GetRequiredService<RequestLog>();
+        app.Use(next => context =>
+        {
+            requestLog.Track(context, c => c.GetEndpoint()?.DisplayName is { } name && templates.TryGetValue(name, out var template) ? template : RequestLog.NoRoute);
+            return next(context);
+        });
+        app.UseBrowserCors();
         app.MapHttpFunctions(typeof(StandaloneHost).Assembly, routePrefix);
         return app;
     }
