@@ -65,7 +65,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Post, TestApi.CreatePath, null, Bodies.ContractExample),
             a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(roles: "uma_authorization", scope: "tickets:write")),
         ],
-        ["createTicket 403"] = [a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(teams: "facilities"))],
+        ["createTicket 403 application/json"] = [a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(teams: "facilities"))],
         ["createTicket 404 application/json"] = [a => a.Send(HttpMethod.Post, TestApi.CreatePath, a.Api.Token(), Bodies.ContractExample, tenant: TestApi.OtherTenant)],
         ["createTicket 404 text/html"] =
         [
@@ -111,7 +111,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), null),
             a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(scope: "openid")),
         ],
-        ["getTicket 403"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicket 403 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
         ["getTicket 404 application/json"] =
         [
             a => a.Send(HttpMethod.Get, Ticket("CTC-9999"), a.Api.Token()),
@@ -131,7 +131,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Patch, Update("CTC-0001"), null, "{}"),
             a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(scope: "tickets:read"), "{}"),
         ],
-        ["updateTicket 403"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
+        ["updateTicket 403 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
         ["updateTicket 404 application/json"] = [a => a.Send(HttpMethod.Patch, Update("CTC-9999"), a.Api.Token(), """{"summary":"x"}""")],
         ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
         ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
@@ -148,7 +148,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, History("CTC-0001"), "not-a-jwt"),
             a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(scope: "openid")),
         ],
-        ["getTicketHistory 403"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicketHistory 403 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
         ["getTicketHistory 404 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-9999"), a.Api.Token())],
         ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
         ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
@@ -196,7 +196,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), null),
             a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), a.Api.Token(scope: "openid")),
         ],
-        ["downloadAttachment 403"] =
+        ["downloadAttachment 403 application/json"] =
         [
             async a => { var (objectId, id) = await a.CreateTicketWithAttachment("text/plain"); return await a.Api.DownloadAsync(objectId, id, a.Api.Token(teams: "facilities")); },
         ],
@@ -219,7 +219,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Delete, Ticket("CTC-0001"), null),
             a => a.Api.DeleteTicketAsync("CTC-0001", "\"x\"", a.Api.Token(roles: "ticket_user")),
         ],
-        ["deleteTicket 403"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag), a.Api.Token(roles: "ticket_agent", teams: "facilities"))],
+        ["deleteTicket 403 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag), a.Api.Token(roles: "ticket_agent", teams: "facilities"))],
         ["deleteTicket 404 application/json"] = [a => a.Api.DeleteTicketAsync("CTC-9999", "\"x\"")],
         ["deleteTicket 412 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(Guid.NewGuid().ToString()))],
         ["deleteTicket 428 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), null)],
