@@ -74,6 +74,8 @@ public static class StandaloneHost
     public static void PrintWelcome(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TicketingFunctions");
+        if (app.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(app.Configuration["Auth:DevSigningKey"]))
+            logger.LogWarning("No dev signing key: dev-token can't sign and dev tokens are refused. Set Auth__DevSigningKey (base64, 32+ bytes; local.settings.sample.json has a local-only one).");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = string.Join(", ", app.Urls);
