@@ -5,6 +5,12 @@ using TicketingFunctions.Hosting;
 if (HostMode.IsFunctionsHost(args, Environment.GetEnvironmentVariable))
     return await RunUnderFunctionsHostAsync(args);
 
+if (HelpCommand.IsHelp(args))
+{
+    Console.WriteLine(HelpCommand.Text);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "dev-token")
 {
     var builder = StandaloneHost.CreateBuilder([]);

@@ -100,7 +100,7 @@ python3 "$BENCH_DIR/perf_frames.py" --split "$OUT/perf.txt" "$(requests_in "$OUT
 echo
 echo "== perf: share of all CPU samples under each frame (inclusive), the request path"
 python3 "$BENCH_DIR/perf_frames.py" "$OUT/perf.txt" \
-  'HttpProtocol+<ProcessRequests>' 'AuthenticationMiddleware::Invoke' 'FunctionEndpoints+' 'RequestGuard+<GuardAsync>' \
+  'HttpProtocol+<ProcessRequests>' 'AuthenticationMiddleware::Invoke' 'FunctionEndpoints+' 'RequestPipeline+<GuardAsync>' \
   'RequestAuthenticator' 'CreateTicketService+<CreateAsync>' 'JsonBodyReader+<ReadAsync>' 'TicketValidator::Validate' \
   'RichTextSanitizer' 'TicketFactory::Create' 'EmbeddedTicketStore' 'JsonBodyResult' 'ConsoleLogger::Log' 'Logger::Log' \
   'LoggerFactoryScopeProvider' 'Guid::NewGuid' | sed 's/^/  /'

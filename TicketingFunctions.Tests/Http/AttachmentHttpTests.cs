@@ -34,6 +34,8 @@ public sealed class AttachmentHttpOnEmbeddedStore() : AttachmentHttpTests(new Em
     /// <summary>Signals once the store has read <paramref name="threshold"/> bytes of an upload.</summary>
     private sealed class ObservedStore(IAttachmentStore inner, int threshold, TaskCompletionSource received) : IAttachmentStore
     {
+        public Task CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
+
         public Task<AttachmentRecord> UploadAsync(NewAttachment attachment, AttachmentContent content, CancellationToken cancellationToken) =>
             inner.UploadAsync(attachment, new AttachmentContent(new ObservingStream(content, threshold, received), content.MaxBytes), cancellationToken);
 

@@ -156,21 +156,21 @@ public abstract class CreateTicketErrorTests(IApiHosts hosts) : IAsyncLifetime
     // --- 403 ---
 
     [Fact]
-    public async Task Team_outside_the_tokens_teams_gets_403_with_no_body()
+    public async Task Team_outside_the_tokens_teams_gets_403_naming_the_team()
     {
         var response = await Send(Api.Token(teams: "facilities"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"error":true,"code":"FORBIDDEN","message":"Your teams do not include team james","status":403}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
-    public async Task Ticket_type_the_roles_cannot_use_gets_403_with_no_body()
+    public async Task Ticket_type_the_roles_cannot_use_gets_403_naming_the_type()
     {
         var response = await Send(Api.Token(roles: "ticket_user", teams: "facilities"),
             """{"source":"api","summary":"Pay","ticketBody":{"offerId":"23631","3a7c9e1b-5d2f-4b8a-8e6c-1f9d3b7a5c20":1,"6b1d8f3a-9c4e-4d7b-a2f5-7e0c9b4d1a36":"ACME"},"attachments":{},"ticketRelation":null}""",
             "/api/v2/ticketing/ticket/create/facilities/16912?type=template&module=ticketing");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"error":true,"code":"FORBIDDEN","message":"Your roles may not use ticket type 16912","status":403}""", await response.Content.ReadAsStringAsync());
     }
 
     // --- 400 body validation ---

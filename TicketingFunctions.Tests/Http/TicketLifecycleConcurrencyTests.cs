@@ -99,6 +99,8 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
 
         public int ReplaceAttempts => Volatile.Read(ref _replaceAttempts);
 
+        public Task CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
+
         public void HoldReadsUntil(int readers) => Volatile.Write(ref _expected, readers);
 
         public async Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken)

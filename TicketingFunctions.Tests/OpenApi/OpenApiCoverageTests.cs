@@ -65,7 +65,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Post, TestApi.CreatePath, null, Bodies.ContractExample),
             a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(roles: "uma_authorization", scope: "tickets:write")),
         ],
-        ["createTicket 403 (no body)"] = [a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(teams: "facilities"))],
+        ["createTicket 403 application/json"] = [a => a.Api.CreateAsync(Bodies.ContractExample, a.Api.Token(teams: "facilities"))],
         ["createTicket 404 application/json"] = [a => a.Send(HttpMethod.Post, TestApi.CreatePath, a.Api.Token(), Bodies.ContractExample, tenant: TestApi.OtherTenant)],
         ["createTicket 404 text/html"] =
         [
@@ -111,7 +111,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), null),
             a => a.Send(HttpMethod.Get, Ticket("CTC-0001"), a.Api.Token(scope: "openid")),
         ],
-        ["getTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicket 403 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
         ["getTicket 404 application/json"] =
         [
             a => a.Send(HttpMethod.Get, Ticket("CTC-9999"), a.Api.Token()),
@@ -131,7 +131,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Patch, Update("CTC-0001"), null, "{}"),
             a => a.Send(HttpMethod.Patch, Update("CTC-0001"), a.Api.Token(scope: "tickets:read"), "{}"),
         ],
-        ["updateTicket 403 (no body)"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
+        ["updateTicket 403 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(teams: "facilities"), $$"""{"etag":"{{a.LastEtag}}","summary":"x"}""")],
         ["updateTicket 404 application/json"] = [a => a.Send(HttpMethod.Patch, Update("CTC-9999"), a.Api.Token(), """{"summary":"x"}""")],
         ["updateTicket 412 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{Guid.NewGuid()}}","summary":"x"}""")],
         ["updateTicket 413 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.CreateTicket()), a.Api.Token(), $$"""{"etag":"{{a.LastEtag}}","summary":"{{new string('x', 1024 * 1024)}}"}""")],
@@ -148,7 +148,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, History("CTC-0001"), "not-a-jwt"),
             a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(scope: "openid")),
         ],
-        ["getTicketHistory 403 (no body)"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["getTicketHistory 403 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
         ["getTicketHistory 404 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-9999"), a.Api.Token())],
         ["getTicketHistory 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails500))],
         ["getTicketHistory 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, History(Apis.Fails503))],
@@ -209,7 +209,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), null),
             a => a.Send(HttpMethod.Get, AttachmentApi.DownloadPath("CTC-0001", Guid.NewGuid().ToString()), a.Api.Token(scope: "openid")),
         ],
-        ["downloadAttachment 403 (no body)"] =
+        ["downloadAttachment 403 application/json"] =
         [
             async a => { var (objectId, id) = await a.CreateTicketWithAttachment("text/plain"); return await a.Api.DownloadAsync(objectId, id, a.Api.Token(teams: "facilities")); },
         ],
@@ -232,7 +232,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             a => a.Send(HttpMethod.Delete, Ticket("CTC-0001"), null),
             a => a.Api.DeleteTicketAsync("CTC-0001", "\"x\"", a.Api.Token(roles: "ticket_user")),
         ],
-        ["deleteTicket 403 (no body)"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag), a.Api.Token(roles: "ticket_agent", teams: "facilities"))],
+        ["deleteTicket 403 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(a.LastEtag), a.Api.Token(roles: "ticket_agent", teams: "facilities"))],
         ["deleteTicket 404 application/json"] = [a => a.Api.DeleteTicketAsync("CTC-9999", "\"x\"")],
         ["deleteTicket 412 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), AttachmentApi.Quote(Guid.NewGuid().ToString()))],
         ["deleteTicket 428 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), null)],
@@ -264,6 +264,19 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["listTickets 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails500))],
         ["listTickets 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails503))],
 
+        ["getHealth 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health")],
+        ["getHealthReady 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health/ready")],
+        ["getHealthReady 503 application/json"] = [a => a.Faulty.Client.GetAsync("/api/health/ready")],
+        ["getApiDocs 200 text/html"] = [a => a.Faulty.Client.GetAsync("/api/docs")],
+        ["getApiDocs 404 text/html"] = [a => a.Api.Client.GetAsync("/api/docs")],
+        ["getApiDocsAsset 200 text/css"] = [a => a.Faulty.Client.GetAsync("/api/docs/swagger-ui.css")],
+        ["getApiDocsAsset 200 text/javascript"] = [a => a.Faulty.Client.GetAsync("/api/docs/swagger-ui-bundle.js")],
+        ["getApiDocsAsset 200 image/png"] = [a => a.Faulty.Client.GetAsync("/api/docs/favicon-32x32.png")],
+        ["getApiDocsAsset 404 text/html"] = [a => a.Faulty.Client.GetAsync("/api/docs/index.js")],
+        ["getHealth 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/health?pad=" + new string('x', 9 * 1024))],
+        ["getHealthReady 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/health/ready?pad=" + new string('x', 9 * 1024))],
+        ["getApiDocs 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/docs?pad=" + new string('x', 9 * 1024))],
+        ["getApiDocsAsset 414 (no body)"] = [a => a.Loopback.Client.GetAsync("/api/docs/swagger-ui.css?pad=" + new string('x', 9 * 1024))],
         ["getOpenApiYaml 200 application/yaml"] = [a => a.Api.Client.GetAsync("/api/openapi.yaml")],
         ["getOpenApiJson 200 application/json"] = [a => a.Api.Client.GetAsync("/api/openapi.json")],
         // Kestrel's own limit (a real socket: TestServer has none): a request line over 8 KiB.
@@ -338,7 +351,11 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             Api = await TestApi.StartAsync(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, StalledBody>());
             Loopback = await TestApi.StartOnLoopbackAsync();
             Faulty = await TestApi.StartAsync(
-                settings => settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath,
+                settings =>
+                {
+                    settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath;
+                    settings["ApiDocs:Enabled"] = "true";
+                },
                 services =>
                 {
                     services.AddSingleton(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
@@ -461,6 +478,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         {
             switch (method!.Name)
             {
+                case nameof(ITicketStore.CheckReadyAsync):
+                    return Task.FromException(new StoreUnavailableException("unreachable", TimeSpan.FromSeconds(5)));
                 case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], TestApi.OtherTenant):
                     return Task.FromException<TenantCatalog?>(new InvalidOperationException("catalog read failed"));
                 case nameof(ITicketStore.GetCatalogAsync) when Equals(args![0], Apis.ThrottledTenant):

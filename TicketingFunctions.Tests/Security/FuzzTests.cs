@@ -140,7 +140,7 @@ public sealed class FuzzTests
         var status = (int)response.StatusCode;
         if (status == 403)
         {
-            Assert.True(text.Length == 0, context);
+            Assert.True(text.StartsWith("""{"error":true,"code":"FORBIDDEN",""", StringComparison.Ordinal), context);
             return;
         }
         if (status == 404 && response.Content.Headers.ContentType?.MediaType == "text/html")

@@ -75,7 +75,7 @@ public sealed class EmbeddedTicketStoreTests : TicketStoreContract
     [Fact]
     public async Task A_deletedSince_page_examines_only_deleted_tickets_however_many_live_ones_the_tenant_has()
     {
-        var store = new EmbeddedTicketStore();
+        var store = TestDataFolders.NewStore();
         var tenant = Guid.NewGuid().ToString();
         await PutAsync(store, tenant, 3_000);
         var live = (await store.GetTicketAsync(tenant, "CTC-01500", default))!;

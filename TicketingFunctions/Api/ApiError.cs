@@ -12,7 +12,7 @@ public enum ApiErrorKind
     PermissionDenied,
     /// <summary>404 with an HTML body: an unknown team or item type in the path.</summary>
     RouteTargetNotFound,
-    /// <summary>403 with no body: the caller's roles or teams can't use this team or ticket type.</summary>
+    /// <summary>403 FORBIDDEN: the caller's roles or teams can't use this team or ticket type; the message names which.</summary>
     Forbidden,
     /// <summary>404 TICKET_NOT_FOUND (JSON): no ticket with this objectId in the caller's tenant.</summary>
     TicketNotFound,
@@ -78,7 +78,14 @@ public sealed record ApiError(
     public static readonly ApiError IdempotencyInProgress =
         new(ApiErrorKind.IdempotencyInProgress, "A request with this Idempotency-Key is still in progress", RetryAfter: TimeSpan.FromSeconds(1));
 
-    public static readonly ApiError Forbidden = new(ApiErrorKind.Forbidden, "Forbidden");
+    public static ApiError ForbiddenTeam(string teamId) =>
+        new(ApiErrorKind.Forbidden, $"Your teams do not include team {teamId}");
+
+    public static ApiError ForbiddenType(string itemTypeId) =>
+        new(ApiErrorKind.Forbidden, $"Your roles may not use ticket type {itemTypeId}");
+
+    public static ApiError ForbiddenRemovedType(string itemTypeId) =>
+        new(ApiErrorKind.Forbidden, $"Ticket type {itemTypeId} is no longer in the catalog; only a tenant admin may open its tickets");
 
     public static readonly ApiError TicketNotFound = new(ApiErrorKind.TicketNotFound, "Ticket not found");
 
@@ -118,6 +125,7 @@ public static class ErrorCodes
     public const string InputValidationFailure = "INPUT_VALIDATION_FAILURE";
     public const string UserPermissionFailure = "USER_PERMISSION_FAILURE";
     public const string TenantNotFound = "TENANT_NOT_FOUND";
+    public const string Forbidden = "FORBIDDEN";
     public const string TicketNotFound = "TICKET_NOT_FOUND";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";

@@ -13,6 +13,7 @@ namespace TicketingFunctions.Api;
     ReadCommentHandling = JsonCommentHandling.Skip,
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(CreateTicketResponse))]
 [JsonSerializable(typeof(ReadTicketResponse))]
 [JsonSerializable(typeof(UpdateTicketResponse))]

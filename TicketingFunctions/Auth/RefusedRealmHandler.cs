@@ -10,5 +10,5 @@ public sealed class RefusedRealmHandler(IOptionsMonitor<AuthenticationSchemeOpti
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-        Task.FromResult(AuthenticateResult.Fail("The realm is not allowed."));
+        Task.FromResult(AuthenticateResult.Fail(new TokenRefusal.UnknownRealmException()));
 }

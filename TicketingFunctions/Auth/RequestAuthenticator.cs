@@ -21,7 +21,11 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
         // Every answer to a request that needs a token is about one caller's data: no cache may keep it.
         context.Response.Headers.CacheControl = "no-store";
         var key = CacheKey(context.Request);
-        if (key is { } hit && cache.TryGet(hit, out var cached)) return cached;
+        if (key is { } hit && cache.TryGet(hit, out var cached))
+        {
+            Api.RequestTenant.Set(context, cached.TenantId);
+            return cached;
+        }
 
         var result = await context.AuthenticateAsync(RealmAuthentication.Scheme);
         if (!result.Succeeded)
@@ -29,6 +33,7 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
             // One line per refused token, without its stack (the framework's own log of it is kept at Warning):
             // a flood of bad tokens must not flood the logs. The exception type says why; its message may quote the token.
             LogRefused(logger, result.Failure?.GetType().Name ?? "no token");
+            TokenRefusal.Set(context, result.Failure);
             return null;
         }
         Caller caller;
@@ -43,6 +48,7 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
             caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
         }
         if (key is { } miss && ExpiresAt(result) is { } expiresAt) cache.Add(miss, caller, expiresAt);
+        Api.RequestTenant.Set(context, caller.TenantId);
         return caller;
     }
 

@@ -60,14 +60,14 @@ public static class HttpResults
     {
         return error.Kind switch
         {
-            ApiErrorKind.Unauthenticated => ErrorJson(401, ErrorCodes.AuthenticationFailure, error, (HeaderNames.WWWAuthenticate, "Bearer")),
+            ApiErrorKind.Unauthenticated => ErrorJson(401, ErrorCodes.AuthenticationFailure, error, (HeaderNames.WWWAuthenticate, Auth.TokenRefusal.Challenge(request.HttpContext))),
             ApiErrorKind.InvalidInput => Json(400,
                 new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
                 ApiJsonContext.Default.ErrorResponse),
             ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
-            ApiErrorKind.Forbidden => new StatusOnlyResult(403),
+            ApiErrorKind.Forbidden => ErrorJson(403, ErrorCodes.Forbidden, error),
             ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
             ApiErrorKind.AttachmentNotFound => ErrorJson(404, ErrorCodes.AttachmentNotFound, error),
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
@@ -184,17 +184,6 @@ public static class HttpResults
                 response.ContentLength = length;
                 await body.CopyToAsync(response.Body, 64 * 1024, httpContext.RequestAborted);
             }
-        }
-    }
-
-    private sealed class StatusOnlyResult(int status) : IActionResult, IResult
-    {
-        public Task ExecuteResultAsync(ActionContext context) => ExecuteAsync(context.HttpContext);
-
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.StatusCode = status;
-            return Task.CompletedTask;
         }
     }
 }

@@ -26,6 +26,10 @@ public sealed partial class RequestPipeline(RequestAuthenticator authenticator, 
     public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<IActionResult> handle) =>
         GuardAsync(request, () => Task.FromResult(handle()));
 
+    /// <summary>An anonymous request that awaits something (readiness checks).</summary>
+    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> handle) =>
+        GuardAsync(request, handle);
+
     /// <summary>A tenant-scoped request with no query parameters of its own.</summary>
     public Task<IActionResult> RunAsync(HttpRequest request, Permission permission, string operation,
         Func<CheckedCaller, Task<IActionResult>> handle, CancellationToken cancellationToken, string? objectId = null) =>

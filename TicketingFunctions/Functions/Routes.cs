@@ -17,6 +17,10 @@ public static class Routes
     public const string TicketList = "v2/ticketing/ticket/list";
     public const string OpenApiYaml = "openapi.yaml";
     public const string OpenApiJson = "openapi.json";
+    public const string ApiDocs = "docs";
+    public const string ApiDocsAsset = "docs/{asset}";
+    public const string Health = "health";
+    public const string HealthReady = "health/ready";
     public const string UpdateTicket = "v2/ticketing/ticket/update/{objectId}";
     public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
     public const string UploadAttachment = "v2/ticketing/attachment";

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace TicketingFunctions.Hosting;
 
@@ -12,6 +13,7 @@ public static class FunctionsWorkerHost
         var functions = FunctionsApplication.CreateBuilder(args);
         LoggingDefaults.AddTo(functions.Configuration);
         functions.ConfigureFunctionsWebApplication();
+        functions.UseMiddleware<WorkerRequestLog>();
         functions.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
         functions.Services.AddTicketing(functions.Configuration);
         return functions;

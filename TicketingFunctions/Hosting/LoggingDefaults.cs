@@ -20,6 +20,9 @@ public static class LoggingDefaults
         // token, and a multi-line Error (IDX10503, IDX10214…) per refused one. RequestAuthenticator already logs each
         // refused token as one Information line, as on the realm path; a flood of bad tokens must not flood the log.
         ["Logging:LogLevel:Microsoft.IdentityModel"] = "Critical",
+        // Scopes carry the request's correlation id: in every console line, one line per entry (simple or json formatter).
+        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
     };
 
     /// <summary>Puts the defaults below every configuration source already added.</summary>

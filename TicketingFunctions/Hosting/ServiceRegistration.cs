@@ -45,6 +45,7 @@ public static class ServiceRegistration
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestPipeline>();
+        services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();
         return services;
     }

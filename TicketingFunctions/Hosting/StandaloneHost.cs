@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -43,8 +44,16 @@ public static class StandaloneHost
             context.Response.Headers[Functions.RequestPipeline.CorrelationHeader] = Functions.RequestPipeline.CorrelationIdOf(context.Request);
             return next(context);
         });
-        app.UseBrowserCors();
         var routePrefix = FunctionEndpoints.ReadRoutePrefix(Path.Combine(AppContext.BaseDirectory, "host.json"));
+        var templates = FunctionEndpoints.Discover(typeof(StandaloneHost).Assembly)
+            .ToDictionary(f => f.Name, f => RequestLog.Template(routePrefix, f.Route), StringComparer.Ordinal);
+        var requestLog = app.Services.GetRequiredService<RequestLog>();
+        app.Use(next => context =>
+        {
+            requestLog.Track(context, c => c.GetEndpoint()?.DisplayName is { } name && templates.TryGetValue(name, out var template) ? template : RequestLog.NoRoute);
+            return next(context);
+        });
+        app.UseBrowserCors();
         app.MapHttpFunctions(typeof(StandaloneHost).Assembly, routePrefix);
         return app;
     }
@@ -65,6 +74,8 @@ public static class StandaloneHost
     public static void PrintWelcome(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TicketingFunctions");
+        if (app.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(app.Configuration["Auth:DevSigningKey"]))
+            logger.LogWarning("No dev signing key: dev-token can't sign and dev tokens are refused. Set Auth__DevSigningKey (base64, 32+ bytes; local.settings.sample.json has a local-only one).");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = string.Join(", ", app.Urls);

@@ -38,6 +38,10 @@ public sealed class BlobAttachmentStore(BlobContainerClient container, ILogger<B
 
     public BlobContainerClient Container => container;
 
+    /// <summary>Reads the container's properties: the account is reachable, the identity may use it, the container exists.</summary>
+    public async Task CheckReadyAsync(CancellationToken cancellationToken) =>
+        await container.GetPropertiesAsync(cancellationToken: cancellationToken);
+
     public Task<AttachmentRecord> UploadAsync(NewAttachment attachment, AttachmentContent content, CancellationToken cancellationToken) =>
         RunAsync("upload an attachment", async () =>
         {

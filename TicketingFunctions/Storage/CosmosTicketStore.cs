@@ -41,6 +41,13 @@ public sealed class CosmosTicketStore : ITicketStore
         _logger = logger ?? NullLogger<CosmosTicketStore>.Instance;
     }
 
+    /// <summary>Reads the tickets container's properties: one cheap call that needs the account, the database and the container.</summary>
+    public async Task CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        var containers = await _clients.GetContainersAsync(cancellationToken);
+        await containers.Tickets.ReadContainerAsync(cancellationToken: cancellationToken);
+    }
+
     public Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken) =>
         RunAsync("read the catalog", async cancellationToken =>
         {

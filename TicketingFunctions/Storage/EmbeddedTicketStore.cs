@@ -91,6 +91,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     /// <summary>The most tickets one listing page examines; a page with a rarely matching filter ends there, with a position.</summary>
     public const int MaxExaminedPerPage = EmbeddedTicketIndex<object>.MaxExaminedPerPage;
 
+    /// <summary>In the process's memory: always there while the process is.</summary>
+    public Task CheckReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private sealed class Partition
     {
         public readonly object Gate = new();

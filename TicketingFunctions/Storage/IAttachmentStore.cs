@@ -7,6 +7,9 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public interface IAttachmentStore
 {
+    /// <summary>Completes when the store answers (the readiness check); throws when it can't be reached.</summary>
+    Task CheckReadyAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Streams <paramref name="content"/> into a new pending upload and returns its record. When the content grows past
     /// its limit, <see cref="AttachmentTooLargeException"/> comes out of the read and nothing is kept.

@@ -11,6 +11,9 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public interface ITicketStore
 {
+    /// <summary>Completes when the store answers (the readiness check); throws when it can't be reached.</summary>
+    Task CheckReadyAsync(CancellationToken cancellationToken);
+
     /// <summary>The tenant's catalog, or null when the tenant is unknown.</summary>
     Task<TenantCatalog?> GetCatalogAsync(string tenantId, CancellationToken cancellationToken);
 

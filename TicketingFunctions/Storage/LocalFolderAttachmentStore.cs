@@ -28,6 +28,15 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
 
     public string Root => _root;
 
+    /// <summary>The folder exists (or can be made) and takes a file.</summary>
+    public async Task CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_root);
+        var probe = Path.Combine(_root, $".ready-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(probe, [], cancellationToken);
+        File.Delete(probe);
+    }
+
     public async Task<AttachmentRecord> UploadAsync(NewAttachment attachment, AttachmentContent content, CancellationToken cancellationToken)
     {
         EnsureSafe(attachment.TenantId, attachment.Id);

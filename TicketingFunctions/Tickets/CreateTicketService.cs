@@ -46,7 +46,8 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
         if (!catalog.HasTeam(request.TeamId)) return ApiError.RouteTargetNotFound($"Team {request.TeamId} not found");
         if (type is null) return ApiError.RouteTargetNotFound($"Item type {request.ItemTypeId} not found");
 
-        if (!Permissions.CanUseTeam(caller, request.TeamId) || !Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
+        if (!Permissions.CanUseTeam(caller, request.TeamId)) return ApiError.ForbiddenTeam(request.TeamId);
+        if (!Permissions.CanUseTicketType(caller, type)) return ApiError.ForbiddenType(type.Id);
 
         var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
         if (read.Error is not null) return read.Error;

@@ -24,15 +24,15 @@ public sealed class TicketAccessor(ITicketStore store)
         // A deleted ticket is gone for everyone but a tenant admin who asks for it.
         if (IsDeleted(ticket) && !(includeDeleted && Permissions.CanSeeDeleted(caller))) return ApiError.TicketNotFound;
 
-        if (!Permissions.CanUseTeam(caller, ticket.LookupProps.TeamId)) return ApiError.Forbidden;
+        if (!Permissions.CanUseTeam(caller, ticket.LookupProps.TeamId)) return ApiError.ForbiddenTeam(ticket.LookupProps.TeamId);
         var type = catalog.FindType(ticket.LookupProps.ItemTypeId);
         if (type is null)
         {
             // The type left the catalog: only a tenant admin may still open the ticket (its fields are then unknown).
-            if (!Permissions.CanUseRetiredTicketType(caller)) return ApiError.Forbidden;
+            if (!Permissions.CanUseRetiredTicketType(caller)) return ApiError.ForbiddenRemovedType(ticket.LookupProps.ItemTypeId);
             type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []).Effective();
         }
-        else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.Forbidden;
+        else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.ForbiddenType(ticket.LookupProps.ItemTypeId);
 
         return new TicketAccess(catalog, ticket, type);
     }

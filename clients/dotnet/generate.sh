@@ -16,7 +16,7 @@ generate() {
   log="$(mktemp)"
   if ! (cd "$1" && dotnet tool run kiota generate --language CSharp --openapi TicketingFunctions/openapi.yaml \
       --class-name TicketingClient --namespace-name TicketingFunctions.Client --output "$generated" \
-      --exclude-backward-compatible --clean-output --exclude-path /openapi.yaml --exclude-path /openapi.json) >"$log" 2>&1; then
+      --exclude-backward-compatible --clean-output --exclude-path /openapi.yaml --exclude-path /openapi.json --exclude-path /docs --exclude-path "/docs/{asset}") >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     echo "clients/dotnet/generate.sh: kiota generate failed" >&2

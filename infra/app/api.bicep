@@ -120,6 +120,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // Readiness: the ticket store and the attachment store answer (anonymous, no secret in its body).
+      healthCheckPath: '/api/health/ready'
       cors: {
         allowedOrigins: allowedOrigins
         supportCredentials: false

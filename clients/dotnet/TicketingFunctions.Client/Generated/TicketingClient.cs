@@ -10,6 +10,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
 using System;
+using TicketingFunctions.Client.Health;
 using TicketingFunctions.Client.V2;
 namespace TicketingFunctions.Client
 {
@@ -19,6 +20,11 @@ namespace TicketingFunctions.Client
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketingClient : BaseRequestBuilder
     {
+        /// <summary>The health property</summary>
+        public global::TicketingFunctions.Client.Health.HealthRequestBuilder Health
+        {
+            get => new global::TicketingFunctions.Client.Health.HealthRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The v2 property</summary>
         public global::TicketingFunctions.Client.V2.V2RequestBuilder V2
         {

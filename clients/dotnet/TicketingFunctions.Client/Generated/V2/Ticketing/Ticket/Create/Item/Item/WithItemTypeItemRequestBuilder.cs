@@ -42,6 +42,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Create.Item.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::TicketingFunctions.Client.Models.ValidationError">When receiving a 400 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.UnauthorizedError">When receiving a 401 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.ForbiddenError">When receiving a 403 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.TenantNotFoundError">When receiving a 404 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.RequestTimeoutError">When receiving a 408 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.IdempotencyInProgressError">When receiving a 409 status code</exception>
@@ -65,6 +66,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Create.Item.Item
             {
                 { "400", global::TicketingFunctions.Client.Models.ValidationError.CreateFromDiscriminatorValue },
                 { "401", global::TicketingFunctions.Client.Models.UnauthorizedError.CreateFromDiscriminatorValue },
+                { "403", global::TicketingFunctions.Client.Models.ForbiddenError.CreateFromDiscriminatorValue },
                 { "404", global::TicketingFunctions.Client.Models.TenantNotFoundError.CreateFromDiscriminatorValue },
                 { "408", global::TicketingFunctions.Client.Models.RequestTimeoutError.CreateFromDiscriminatorValue },
                 { "409", global::TicketingFunctions.Client.Models.IdempotencyInProgressError.CreateFromDiscriminatorValue },

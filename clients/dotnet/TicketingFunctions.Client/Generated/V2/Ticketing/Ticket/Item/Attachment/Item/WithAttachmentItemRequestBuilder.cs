@@ -41,6 +41,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.Item
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::TicketingFunctions.Client.Models.ValidationError">When receiving a 400 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.UnauthorizedError">When receiving a 401 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.ForbiddenError">When receiving a 403 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.AttachmentNotFoundError">When receiving a 404 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.InternalError">When receiving a 500 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.ServiceUnavailableError">When receiving a 503 status code</exception>
@@ -58,6 +59,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.Item
             {
                 { "400", global::TicketingFunctions.Client.Models.ValidationError.CreateFromDiscriminatorValue },
                 { "401", global::TicketingFunctions.Client.Models.UnauthorizedError.CreateFromDiscriminatorValue },
+                { "403", global::TicketingFunctions.Client.Models.ForbiddenError.CreateFromDiscriminatorValue },
                 { "404", global::TicketingFunctions.Client.Models.AttachmentNotFoundError.CreateFromDiscriminatorValue },
                 { "500", global::TicketingFunctions.Client.Models.InternalError.CreateFromDiscriminatorValue },
                 { "503", global::TicketingFunctions.Client.Models.ServiceUnavailableError.CreateFromDiscriminatorValue },
