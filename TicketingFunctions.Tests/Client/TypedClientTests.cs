@@ -1,4 +1,6 @@
 using TicketingFunctions.Client;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 using TicketingFunctions.Client.Models;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Create.Item.Item;
 using TicketingFunctions.Tests.Http;
@@ -115,6 +117,90 @@ public abstract class TypedClientTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal(400, error.ResponseStatusCode);
         Assert.Equal("INPUT_VALIDATION_FAILURE", error.Code);
         Assert.Equal([unknownField], error.ValidationResult!.Reason!.AdditionalData.Keys);
+    }
+
+    [Fact]
+    public async Task A_validation_error_gives_the_servers_message_and_each_fields_reason_as_text()
+    {
+        const string unknownField = "00000000-0000-4000-8000-000000000001";
+
+        var error = await Assert.ThrowsAsync<ValidationError>(() => CreateAsync(CreateTicketRequests.Create("23629", "New laptop",
+            new Dictionary<string, object> { [TitleField] = "Need a laptop", [unknownField] = "x" })));
+
+        Assert.Equal("There occured an error during ticket data validation", error.Message);
+        var (field, reasons) = Assert.Single(error.Reasons);
+        Assert.Equal(unknownField, field);
+        Assert.StartsWith($"Field {unknownField} is not defined for ticket type ", Assert.Single(reasons));
+    }
+
+    [Fact]
+    public async Task A_missing_ticket_is_a_not_found_error_whose_message_is_the_servers()
+    {
+        var error = await Assert.ThrowsAsync<NotFoundError>(() => Client.V2.Ticketing.Ticket["CTC-9999"].GetAsync());
+
+        Assert.Equal(404, error.ResponseStatusCode);
+        Assert.Equal("Ticket not found", error.Message);
+        Assert.Equal("Ticket not found", error.MessageEscaped);
+    }
+
+    [Fact]
+    public void Every_error_type_keeps_the_servers_message_as_text()
+    {
+        // An enum-typed "message" in openapi.yaml makes Kiota generate an enum MessageEscaped and leave
+        // Exception.Message at "Exception of type … was thrown": the document must give messages as strings.
+        var errors = typeof(TicketingClient).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(ApiException)) && t.GetProperty("MessageEscaped") is not null).ToList();
+
+        Assert.Contains(typeof(NotFoundError), errors);
+        Assert.All(errors, t => Assert.Equal(typeof(string), t.GetProperty("MessageEscaped")!.PropertyType));
+    }
+
+    [Fact]
+    public async Task Upload_a_stream_with_the_helper_link_it_on_create_and_download_the_same_bytes()
+    {
+        var bytes = "%PDF-1.4 a laptop quote"u8.ToArray();
+
+        var upload = await Client.V2.Ticketing.Attachment.UploadAsync(new MemoryStream(bytes), "laptop quote é.pdf", "application/pdf");
+
+        Assert.Equal(("laptop quote é.pdf", "application/pdf", bytes.Length), (upload.Filename, upload.ContentType, upload.Size));
+        var request = CreateTicketRequests.Create("23629", "New laptop", new Dictionary<string, object> { [TitleField] = "Need a laptop" });
+        var created = await CreateAsync(request.LinkAttachment(upload.Id!.Value, "The vendor's quote"));
+        var linked = created!.Ticket!.Attachments!.AdditionalData[upload.Id.Value.ToString()];
+        Assert.Equal("The vendor's quote", linked switch
+        {
+            UntypedObject o => ((UntypedString)o.GetValue()["description"]).GetValue(),
+            IParseNode n => n.GetChildNode("description")!.GetStringValue(),
+            _ => linked?.GetType().Name,
+        });
+        var download = await Client.V2.Ticketing.Ticket[created.ObjectId].Attachment[upload.Id.Value.ToString()].GetAsync();
+        using var copy = new MemoryStream();
+        await download!.CopyToAsync(copy);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Upload_a_file_from_disk_under_its_own_name()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"quote-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(path, "two docks");
+        try
+        {
+            var upload = await Client.V2.Ticketing.Attachment.UploadFileAsync(path, "text/plain");
+
+            Assert.Equal((Path.GetFileName(path), "text/plain", 9), (upload.Filename, upload.ContentType, upload.Size));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public async Task An_upload_the_server_refuses_is_a_typed_validation_error()
+    {
+        var error = await Assert.ThrowsAsync<ValidationError>(() =>
+            Client.V2.Ticketing.Attachment.UploadAsync(new MemoryStream("x"u8.ToArray()), "...", "text/plain"));
+
+        Assert.Equal(400, error.ResponseStatusCode);
+        Assert.Equal(["x-filename"], error.Reasons.Keys);
+        Assert.NotEmpty(Assert.Single(error.Reasons["x-filename"]));
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace TicketingFunctions.Tests.Docs;
 /// <summary>The README and docs/ stay readable and self-contained: nothing links outside the repository or to nowhere.</summary>
 public sealed class DocsTests
 {
-    private static readonly string Root = FindRepoRoot();
+    private static readonly string Root = RepositoryFiles.Root;
 
     private static IEnumerable<string> DocFiles() =>
         new[] { Path.Combine(Root, "README.md") }
@@ -82,12 +82,5 @@ public sealed class DocsTests
 
         Assert.True(start > 0, "TicketingApiCaller.cs no longer declares the class");
         Assert.Contains(tested[start..].TrimEnd(), documented);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TicketingFunctions.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No TicketingFunctions.sln in {AppContext.BaseDirectory} or above it.");
     }
 }

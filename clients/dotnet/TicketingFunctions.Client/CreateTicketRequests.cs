@@ -1,3 +1,4 @@
+using Microsoft.Kiota.Abstractions.Serialization;
 using TicketingFunctions.Client.Models;
 
 namespace TicketingFunctions.Client;
@@ -20,6 +21,19 @@ public static class CreateTicketRequests
         var request = new CreateTicketRequest { Source = source, Summary = summary, TicketBody = body, Attachments = new(), TicketRelation = relation };
         // Written as JSON null by Kiota's serializer, unlike a null property, which it leaves out.
         if (relation is null) request.AdditionalData["ticketRelation"] = null!;
+        return request;
+    }
+
+    /// <summary>Links an upload (<c>AttachmentResponse.Id</c>) to the ticket this body creates.</summary>
+    /// <param name="description">Shown with the attachment; at most 1000 characters.</param>
+    public static CreateTicketRequest LinkAttachment(this CreateTicketRequest request, Guid uploadId, string? description = null)
+    {
+        // The attachments map is open-ended (keyed by upload id), so Kiota keeps it as AdditionalData; an untyped
+        // object is what its JSON writer writes as a nested object.
+        var value = new Dictionary<string, UntypedNode>();
+        if (description is not null) value["description"] = new UntypedString(description);
+        request.Attachments ??= new();
+        request.Attachments.AdditionalData[uploadId.ToString()] = new UntypedObject(value);
         return request;
     }
 }

@@ -19,9 +19,15 @@ namespace TicketingFunctions.Client.Models
         /// <summary>The error property</summary>
         public bool? Error { get; set; }
         /// <summary>The primary error message.</summary>
-        public override string Message { get => base.Message; }
+        public override string Message { get => MessageEscaped ?? string.Empty; }
         /// <summary>The message property</summary>
-        public global::TicketingFunctions.Client.Models.AttachmentNotFoundError_message? MessageEscaped { get; set; }
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? MessageEscaped { get; set; }
+#nullable restore
+#else
+        public string MessageEscaped { get; set; }
+#endif
         /// <summary>The status property</summary>
         public int? Status { get; set; }
         /// <summary>
@@ -44,7 +50,7 @@ namespace TicketingFunctions.Client.Models
             {
                 { "code", n => { Code = n.GetEnumValue<global::TicketingFunctions.Client.Models.AttachmentNotFoundError_code>(); } },
                 { "error", n => { Error = n.GetBoolValue(); } },
-                { "message", n => { MessageEscaped = n.GetEnumValue<global::TicketingFunctions.Client.Models.AttachmentNotFoundError_message>(); } },
+                { "message", n => { MessageEscaped = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
             };
         }
@@ -57,7 +63,7 @@ namespace TicketingFunctions.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::TicketingFunctions.Client.Models.AttachmentNotFoundError_code>("code", Code);
             writer.WriteBoolValue("error", Error);
-            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.AttachmentNotFoundError_message>("message", MessageEscaped);
+            writer.WriteStringValue("message", MessageEscaped);
             writer.WriteIntValue("status", Status);
         }
     }
