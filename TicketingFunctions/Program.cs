@@ -13,7 +13,10 @@ if (HelpCommand.IsHelp(args))
 
 if (args.Length > 0 && args[0] == "dev-token")
 {
-    var builder = StandaloneHost.CreateBuilder([]);
+    // A development command: unless an environment is named, it reads settings as `dotnet run` does (Development:
+    // without local.settings.json, the sample's local-only key), so the README's token works in a fresh shell.
+    var named = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT");
+    var builder = StandaloneHost.CreateBuilder(named is null ? ["--environment", "Development"] : []);
     return DevTokenCommand.Run(args[1..], builder.Configuration);
 }
 

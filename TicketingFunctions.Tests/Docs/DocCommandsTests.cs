@@ -61,6 +61,11 @@ public sealed partial class DocCommandsTests
         Assert.NotEmpty(uploaded);
         var written = block.IndexOf($"> '{uploaded}'", StringComparison.Ordinal);
         Assert.True(written >= 0 && written < block.IndexOf("--data-binary", StringComparison.Ordinal), $"'{uploaded}' is uploaded but not written first");
+        // curl -J refuses to overwrite a file: the download, named as the upload, must go to another folder.
+        var download = Assert.Single(CurlCalls(block), c => c.Contains("-OJ", StringComparison.Ordinal));
+        var folder = Regex.Match(download, @"--output-dir (\S+)").Groups[1].Value;
+        Assert.NotEmpty(folder);
+        Assert.Contains($"mkdir -p {folder}", block);
     }
 
     [Fact]
@@ -97,7 +102,7 @@ public sealed partial class DocCommandsTests
         Assert.Contains("Microsoft.Authorization/roleDefinitions", bicep);
         Assert.Contains("targetScope = 'subscription'", Read(Path.Combine("infra", "main.bicep")));
 
-        var operations = Read(Path.Combine("docs", "operations.md"));
+        var operations = Regex.Replace(Read(Path.Combine("docs", "operations.md")), @"\s+", " ");   // words across line breaks
         foreach (var words in new[] { "Owner", "User Access Administrator", "Role Based Access Control Administrator", "on the subscription" })
             Assert.Contains(words, operations);
     }
@@ -119,12 +124,12 @@ public sealed partial class DocCommandsTests
     [Fact]
     public void Operations_names_how_to_install_each_tool_and_where_the_functions_host_differs()
     {
-        var operations = Read(Path.Combine("docs", "operations.md"));
+        var operations = Regex.Replace(Read(Path.Combine("docs", "operations.md")), @"\s+", " ");   // words across line breaks
         foreach (var words in new[] { "azure-functions-core-tools@4", "winget install microsoft.azd", "winget install Microsoft.AzureCLI", "azd version", "az version" })
             Assert.Contains(words, operations);
 
         var differs = operations[operations.IndexOf("### Where the Functions host differs from the standalone host", StringComparison.Ordinal)..];
-        differs = differs[..differs.IndexOf("\n### ", 5, StringComparison.Ordinal)];
+        differs = differs[..differs.IndexOf(" ### ", 5, StringComparison.Ordinal)];
         foreach (var words in new[] { "`Server: Kestrel`", "**CORS.**", "**HTTP framing errors.**", "before the worker sees it" })
             Assert.Contains(words, differs);
     }
