@@ -40,8 +40,10 @@ public sealed class StartupErrorTests
         await AssertStopsWithOneLineAsync(app, "CosmosDb__Endpoint must be an absolute https URL, not 'localhost:8081'.");
     }
 
-    [Fact]
-    public async Task An_unreachable_emulator_says_how_to_start_it()
+    [Theory]
+    [InlineData("CosmosDb__CreateIfNotExists", "true")]
+    [InlineData("Catalog__SeedFile", "catalog.sample.json")]
+    public async Task An_unreachable_emulator_says_how_to_start_it(string startUpCall, string value)
     {
         // A loopback port nothing listens on any more.
         int port;
@@ -52,13 +54,15 @@ public sealed class StartupErrorTests
         }
         var endpoint = $"https://127.0.0.1:{port}/";
         // The emulator settings of docs/operations.md.
+        value = startUpCall == "Catalog__SeedFile" ? Path.Combine(AppContext.BaseDirectory, value) : value;
         using var app = AppProcess.Start(new Dictionary<string, string>
         {
             ["CosmosDb__Endpoint"] = endpoint,
             ["CosmosDb__Key"] = CosmosEmulatorFixture.EmulatorKey,
             ["CosmosDb__ConnectionMode"] = "Gateway",
             ["CosmosDb__AcceptEmulatorCertificate"] = "true",
-            ["CosmosDb__CreateIfNotExists"] = "true",
+            // Either setting makes start-up call Cosmos DB: to create the containers, or to seed the catalog.
+            [startUpCall] = value,
         }, "--urls", "http://127.0.0.1:0");
 
         await AssertStopsWithOneLineAsync(app,

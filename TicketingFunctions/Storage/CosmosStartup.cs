@@ -1,25 +1,29 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TicketingFunctions.Catalog;
 using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
 /// <summary>
 /// With <c>CosmosDb__CreateIfNotExists=true</c> (local emulators), creates the database and containers
-/// when the host starts, before it serves requests; an account it can't reach stops the start-up with one line
-/// naming <c>CosmosDb__Endpoint</c> (for an emulator on loopback: how to start the one in tools/cosmos-emulator).
-/// Otherwise it does nothing, so a start-up in Azure makes no call to Cosmos DB. (Seeding
-/// <c>Catalog__SeedFile</c> is <see cref="Catalog.CatalogSeeding"/>'s job, registered after this.)
+/// when the host starts, before it serves requests. With <c>Catalog__SeedFile</c> (seeded by
+/// <see cref="Catalog.CatalogSeeding"/>, registered after this) it first reads the account. Either way an account it
+/// can't reach stops the start-up with one line naming <c>CosmosDb__Endpoint</c> (for an emulator on loopback: how to
+/// start the one in tools/cosmos-emulator). Otherwise it does nothing, so a start-up in Azure makes no call to Cosmos DB.
 /// </summary>
-public sealed class CosmosStartup(CosmosClientProvider clients) : IHostedService
+public sealed class CosmosStartup(CosmosClientProvider clients, IOptions<CatalogOptions> catalog) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!clients.Options.CreateIfNotExists) return;
         try
         {
-            await clients.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            if (clients.Options.CreateIfNotExists)
+                await clients.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            else if (!string.IsNullOrWhiteSpace(catalog.Value.SeedFile))
+                await clients.Client.ReadAccountAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (UnreachableReason(e) is { } reason)
         {
