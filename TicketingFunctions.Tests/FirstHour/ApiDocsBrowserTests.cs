@@ -107,13 +107,14 @@ public sealed class ApiDocsBrowserTests
         Assert.True(shown == "200", $"Swagger UI shows {shown}: {body}");
         Assert.Contains("Hardware Request", body);
 
-        // The server saw the same call, with the token, and answered 200.
-        var served = logs.WithValue("CorrelationId").Where(l => l.Contains($"[CorrelationId={CorrelationId}]", StringComparison.Ordinal)
-                                                            && l.Contains("RequestLog", StringComparison.Ordinal)).ToList();
-        Assert.Single(served);
-        Assert.Contains("[Status=200]", served[0]);
-        Assert.Contains("[Method=GET]", served[0]);
-        Assert.Contains("[Route=/api/v2/ticketing/ticket-type]", served[0]);
+        // The server saw the same call, with the token, and answered 200 (its request log line is written once the
+        // response completed, so possibly after the page shows it).
+        var served = await logs.LineAsync(l => l.Contains("RequestLog", StringComparison.Ordinal)
+                                               && l.Contains($"[CorrelationId={CorrelationId}]", StringComparison.Ordinal), Bound);
+        Assert.Contains("[Status=200]", served);
+        Assert.Contains("[Method=GET]", served);
+        Assert.Contains("[Route=/api/v2/ticketing/ticket-type]", served);
+        Assert.Single(logs.Lines, l => l.Contains("RequestLog", StringComparison.Ordinal) && l.Contains($"[CorrelationId={CorrelationId}]", StringComparison.Ordinal));
         Assert.True(failures.IsEmpty, "after try it: " + string.Join("; ", failures));
     }
 
