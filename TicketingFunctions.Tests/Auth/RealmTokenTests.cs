@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Hosting;
 using TicketingFunctions.Tests.Http;
 
 namespace TicketingFunctions.Tests.Auth;
@@ -100,9 +101,9 @@ public sealed class RealmTokenTests
     [InlineData("not base64!")]
     [InlineData("AAAA")]
     public void A_dev_key_that_is_not_32_base64_bytes_is_refused_at_start_up(string key) =>
-        Assert.Throws<InvalidOperationException>(() => DevSigningKey.FromOptions(new AuthOptions { DevSigningKey = key }));
+        Assert.Throws<SettingException>(() => DevSigningKey.FromOptions(new AuthOptions { DevSigningKey = key }));
 
     [Fact]
     public void A_dev_token_cannot_be_minted_without_a_dev_key() =>
-        Assert.Throws<InvalidOperationException>(() => DevTokenIssuer.Issue(new AuthOptions(), new DevTokenRequest(TestApi.Tenant, "demo", [], [], "")));
+        Assert.Throws<SettingException>(() => DevTokenIssuer.Issue(new AuthOptions(), new DevTokenRequest(TestApi.Tenant, "demo", [], [], "")));
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Hosting;
 using TicketingFunctions.Tests.Http;
 using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 
@@ -87,7 +88,7 @@ public sealed class EntraConfigurationTests
     [MemberData(nameof(Misconfigurations))]
     public async Task Incomplete_or_contradictory_Entra_settings_stop_the_start_up_naming_the_setting(string key, string? value, string named)
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApi.StartAsync(s =>
+        var error = await Assert.ThrowsAsync<SettingException>(() => TestApi.StartAsync(s =>
         {
             Entra(s);
             s[key] = value;

@@ -64,6 +64,9 @@ public sealed class OperabilityHttpTests
         var read = api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/" + objectId, token);
         read.Headers.Add("x-correlation-id", "trace-123");
         Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(read)).StatusCode);
+        // The line is written once the response completed, which may be after the client has it.
+        await logs.LineAsync(l => l.Contains("TicketingFunctions.Hosting.RequestLog") && l.Contains("POST "));
+        await logs.LineAsync(l => l.Contains("TicketingFunctions.Hosting.RequestLog") && l.Contains("correlation trace-123"));
         var lines = logs.Lines.Where(l => l.Contains("TicketingFunctions.Hosting.RequestLog")).ToArray();
         Assert.Equal(2, lines.Length);
         Assert.Contains(lines, l => l.Contains($"POST /api/v2/ticketing/ticket/create/{{teamId}}/{{itemTypeId}} 200 ") && l.Contains($"tenant {TestApi.Tenant}"));

@@ -13,6 +13,37 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
     public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
     public void Dispose() { }
 
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waits = [];
+
+    /// <summary>
+    /// The first line that matches, waiting for it if needed: some lines are written after the client has its answer
+    /// (the request log's, once the response completed). <paramref name="bound"/> only bounds a line that never comes.
+    /// </summary>
+    public async Task<string> LineAsync(Func<string, bool> match, TimeSpan? bound = null)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waits)
+        {
+            if (Lines.FirstOrDefault(match) is { } written) return written;
+            _waits.Add((match, seen));
+        }
+        try { return await seen.Task.WaitAsync(bound ?? TimeSpan.FromSeconds(60)); }
+        catch (TimeoutException) { throw new TimeoutException("No such log line; written:\n" + string.Join("\n", Lines)); }
+    }
+
+    private void Add(string line)
+    {
+        lock (_waits)
+        {
+            Lines.Enqueue(line);
+            foreach (var wait in _waits.Where(w => w.Match(line)).ToList())
+            {
+                wait.Seen.TrySetResult(line);
+                _waits.Remove(wait);
+            }
+        }
+    }
+
     /// <summary>Every line that carries a scope or state value named <paramref name="key"/>.</summary>
     public IEnumerable<string> WithValue(string key) => Lines.Where(l => l.Contains($"[{key}=", StringComparison.Ordinal));
 
@@ -35,7 +66,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
                 else sb.Append($" [scope={scope}]");
             }, text);
             if (exception is not null) text.Append(' ').Append(exception);
-            owner.Lines.Enqueue(text.ToString());
+            owner.Add(text.ToString());
         }
     }
 }

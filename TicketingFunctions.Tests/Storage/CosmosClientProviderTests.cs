@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Hosting;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Cosmos;
 
@@ -47,12 +48,12 @@ public sealed class CosmosClientProviderTests
         Assert.Equal(expected, CosmosClientProvider.ParseConnectionMode(setting));
 
     [Theory]
-    [InlineData("https://localhost:8081/", "Tcp", "CosmosDb:ConnectionMode")]
-    [InlineData("localhost:8081", "Gateway", "CosmosDb:Endpoint")]
-    [InlineData("ftp://localhost:8081/", "Gateway", "CosmosDb:Endpoint")]
+    [InlineData("https://localhost:8081/", "Tcp", "CosmosDb__ConnectionMode")]
+    [InlineData("localhost:8081", "Gateway", "CosmosDb__Endpoint")]
+    [InlineData("ftp://localhost:8081/", "Gateway", "CosmosDb__Endpoint")]
     public void Bad_settings_fail_at_registration_naming_the_setting(string endpoint, string mode, string named)
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<SettingException>(() =>
             new ServiceCollection().AddTicketStore(Configuration(new() { ["CosmosDb:Endpoint"] = endpoint, ["CosmosDb:ConnectionMode"] = mode })));
         Assert.Contains(named, error.Message);
     }
@@ -60,7 +61,7 @@ public sealed class CosmosClientProviderTests
     [Fact]
     public void The_two_containers_must_differ()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => CosmosClientProvider.Validate(new CosmosOptions
+        var error = Assert.Throws<SettingException>(() => CosmosClientProvider.Validate(new CosmosOptions
         {
             Endpoint = "https://localhost:8081/", TicketsContainer = "data", TenantsContainer = "data",
         }));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TicketingFunctions.Api;
+using TicketingFunctions.Hosting;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -162,7 +163,7 @@ public sealed class EmbeddedTicketStoreRestartTests : IDisposable
     public void A_second_store_on_a_folder_in_use_is_refused_with_the_setting_to_change_and_opens_once_the_first_is_closed()
     {
         var first = Open();
-        var error = Assert.Throws<InvalidOperationException>(Open);
+        var error = Assert.Throws<SettingException>(Open);
         Assert.Contains("in use by another process", error.Message);
         Assert.Contains("Storage__DataPath", error.Message);
         Assert.True(EmbeddedTicketStore.IsInUse(_folder));

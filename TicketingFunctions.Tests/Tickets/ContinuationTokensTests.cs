@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Hosting;
 using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Tests.Tickets;
@@ -63,16 +64,16 @@ public sealed class ContinuationTokensTests
     [InlineData("AAAA")]
     public void A_malformed_or_short_key_is_refused_naming_the_setting(string key)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => TicketListOptions.ParseKey(key));
-        Assert.Contains("TicketList:ContinuationTokenKey", error.Message);
-        Assert.Throws<InvalidOperationException>(() => Tokens(key));
+        var error = Assert.Throws<SettingException>(() => TicketListOptions.ParseKey(key));
+        Assert.Contains("TicketList__ContinuationTokenKey", error.Message);
+        Assert.Throws<SettingException>(() => Tokens(key));
     }
 
     [Fact]
     public async Task The_host_refuses_to_start_with_a_malformed_key()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<SettingException>(() =>
             Http.TestApi.StartAsync(settings => settings["TicketList:ContinuationTokenKey"] = "short"));
-        Assert.Contains("TicketList:ContinuationTokenKey", error.Message);
+        Assert.Contains("TicketList__ContinuationTokenKey", error.Message);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.IdentityModel.Tokens;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Auth;
 
@@ -12,9 +13,9 @@ public static class DevSigningKey
         if (string.IsNullOrWhiteSpace(options.DevSigningKey)) return null;
         byte[] bytes;
         try { bytes = Convert.FromBase64String(options.DevSigningKey); }
-        catch (FormatException) { throw new InvalidOperationException("Auth__DevSigningKey must be base64."); }
+        catch (FormatException) { throw new SettingException("Auth__DevSigningKey must be base64."); }
         if (bytes.Length < MinimumBytes)
-            throw new InvalidOperationException($"Auth__DevSigningKey must be at least {MinimumBytes} bytes.");
+            throw new SettingException($"Auth__DevSigningKey must be at least {MinimumBytes} bytes.");
         return new SymmetricSecurityKey(bytes) { KeyId = "dev" };
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Auth;
 
@@ -25,7 +26,7 @@ public static class DevTokenIssuer
     public static string Issue(AuthOptions options, DevTokenRequest request, DateTime? now = null)
     {
         var key = DevSigningKey.FromOptions(options)
-            ?? throw new InvalidOperationException("Auth__DevSigningKey is not set; the local app would not accept the token.");
+            ?? throw new SettingException("Auth__DevSigningKey is not set; the local app would not accept the token.");
         var issuedAt = now ?? DateTime.UtcNow;
         var claims = new Dictionary<string, object>
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Auth;
 
@@ -34,24 +35,24 @@ public static class EntraAuthentication
 
         var tenantId = section["TenantId"];
         if (string.IsNullOrWhiteSpace(section["ClientId"]))
-            throw new InvalidOperationException("AzureAd__ClientId (the API's application id) is required when AzureAd is configured.");
+            throw new SettingException("AzureAd__ClientId (the API's application id) is required when AzureAd is configured.");
         if (!Guid.TryParse(tenantId, out _))
-            throw new InvalidOperationException("AzureAd__TenantId must be the directory's id (a UUID) when AzureAd is configured.");
+            throw new SettingException("AzureAd__TenantId must be the directory's id (a UUID) when AzureAd is configured.");
 
         var instance = string.IsNullOrWhiteSpace(section["Instance"]) ? DefaultInstance : section["Instance"]!;
         // Identity.Web's issuer validator reads the directory's metadata over https only, whatever JwtBearer allows.
         if (!Uri.TryCreate(instance, UriKind.Absolute, out var instanceUri) || instanceUri.Scheme != Uri.UriSchemeHttps)
-            throw new InvalidOperationException("AzureAd__Instance must be an https URL.");
+            throw new SettingException("AzureAd__Instance must be an https URL.");
 
         var realmName = configuration[$"{EntraOptions.SectionName}:{nameof(EntraOptions.RealmName)}"];
         if (string.IsNullOrWhiteSpace(realmName)) realmName = EntraOptions.DefaultRealmName;
         if (realms.Contains(realmName, StringComparer.Ordinal))
-            throw new InvalidOperationException($"Auth__AllowedRealms lists '{realmName}', the Entra ID realm name (Auth__Entra__RealmName); choose another for one of them.");
+            throw new SettingException($"Auth__AllowedRealms lists '{realmName}', the Entra ID realm name (Auth__Entra__RealmName); choose another for one of them.");
 
         var clients = configuration.GetSection(EntraOptions.SectionName).Get<EntraOptions>()?.Clients ?? [];
         foreach (var (id, client) in clients)
             if (!Guid.TryParse(client.TenantId, out _))
-                throw new InvalidOperationException($"Auth__Entra__Clients__{id}__TenantId must be a ticketing tenant id (a UUID).");
+                throw new SettingException($"Auth__Entra__Clients__{id}__TenantId must be a ticketing tenant id (a UUID).");
 
         // The v2 issuer of the configured directory, which is what its tokens carry in iss.
         var issuer = $"{instance.TrimEnd('/')}/{tenantId}/v2.0";

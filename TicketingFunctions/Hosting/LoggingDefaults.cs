@@ -20,6 +20,10 @@ public static class LoggingDefaults
         // token, and a multi-line Error (IDX10503, IDX10214…) per refused one. RequestAuthenticator already logs each
         // refused token as one Information line, as on the realm path; a flood of bad tokens must not flood the log.
         ["Logging:LogLevel:Microsoft.IdentityModel"] = "Critical",
+        // The host logs a failed start ("Hosting failed to start") with its stack, then throws it to Program, which prints
+        // one line for what a user can fix (StartupFailure) and the full exception for anything else. A faulted
+        // background service still shows: the host logs it at Critical too.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
         // Scopes carry the request's correlation id: in every console line, one line per entry (simple or json formatter).
         ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
         ["Logging:Console:FormatterOptions:SingleLine"] = "true",

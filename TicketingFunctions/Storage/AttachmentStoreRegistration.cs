@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
@@ -20,7 +21,7 @@ public static class AttachmentStoreRegistration
         var section = configuration.GetSection(AttachmentOptions.SectionName);
         services.Configure<AttachmentOptions>(section);
         var options = section.Get<AttachmentOptions>() ?? new AttachmentOptions();
-        if (options.MaxBytes < 1) throw new InvalidOperationException("Attachments__MaxBytes must be at least 1.");
+        if (options.MaxBytes < 1) throw new SettingException("Attachments__MaxBytes must be at least 1.");
 
         if (!options.UsesBlob)
         {

@@ -4,6 +4,7 @@ using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
@@ -129,7 +130,7 @@ public sealed class CosmosClientProvider : IDisposable
     {
         if (properties is null) return;
         if (properties.PartitionKeyPath is { } path && path != PartitionKeyPath)
-            throw new InvalidOperationException($"Cosmos DB container {properties.Id} is partitioned by {path}; this app needs {PartitionKeyPath}.");
+            throw new SettingException($"Cosmos DB container {properties.Id} is partitioned by {path}; this app needs {PartitionKeyPath}: set CosmosDb__TicketsContainer and CosmosDb__TenantsContainer to containers made for it (infra/core/database).");
         if (requireUniqueKey && properties.UniqueKeyPolicy?.UniqueKeys.Any(k => k.Paths.Contains(TicketUniqueKeyPath)) != true)
             _logger.LogWarning("Cosmos DB container {Container} has no unique key on {Path}; display ids are then unique only by the counter.",
                 properties.Id, TicketUniqueKeyPath);
@@ -215,23 +216,23 @@ public sealed class CosmosClientProvider : IDisposable
         null or "" => ConnectionMode.Direct,
         var v when v.Equals("Direct", StringComparison.OrdinalIgnoreCase) => ConnectionMode.Direct,
         var v when v.Equals("Gateway", StringComparison.OrdinalIgnoreCase) => ConnectionMode.Gateway,
-        var v => throw new InvalidOperationException($"CosmosDb:ConnectionMode must be Direct or Gateway, not '{v}'."),
+        var v => throw new SettingException($"CosmosDb__ConnectionMode must be Direct or Gateway, not '{v}'."),
     };
 
     /// <summary>Checks the settings without touching the network; throws with a message naming the setting.</summary>
     public static void Validate(CosmosOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Endpoint))
-            throw new InvalidOperationException("CosmosDb:Endpoint is not set.");
+            throw new SettingException("CosmosDb__Endpoint is not set.");
         if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
-            throw new InvalidOperationException($"CosmosDb:Endpoint must be an absolute https URL, not '{options.Endpoint}'.");
+            throw new SettingException($"CosmosDb__Endpoint must be an absolute https URL, not '{options.Endpoint}'.");
         ParseConnectionMode(options.ConnectionMode);
         foreach (var (name, value) in new[] { ("Database", options.Database), ("TicketsContainer", options.TicketsContainer), ("TenantsContainer", options.TenantsContainer) })
         {
-            if (string.IsNullOrWhiteSpace(value)) throw new InvalidOperationException($"CosmosDb:{name} must not be empty.");
+            if (string.IsNullOrWhiteSpace(value)) throw new SettingException($"CosmosDb__{name} must not be empty.");
         }
         if (string.Equals(options.TicketsContainer, options.TenantsContainer, StringComparison.Ordinal))
-            throw new InvalidOperationException("CosmosDb:TicketsContainer and CosmosDb:TenantsContainer must differ: the tickets container's unique key on /object_id would make tenant documents collide.");
+            throw new SettingException("CosmosDb__TicketsContainer and CosmosDb__TenantsContainer must differ: the tickets container's unique key on /object_id would make tenant documents collide.");
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
@@ -62,7 +63,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
             Execute(connection, "PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
             var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version"));
             if (version > SchemaVersion)
-                throw new InvalidOperationException($"{path} was written by a newer version of the app (schema {version}); set {LocalDataFolder.SettingName} to another folder.");
+                throw new SettingException($"{path} was written by a newer version of the app (schema {version}); set {LocalDataFolder.SettingName} to another folder.");
             // The first write takes the exclusive lock, kept until the connection closes.
             using (var transaction = connection.BeginTransaction())
             {
@@ -74,7 +75,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
         catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)   // SQLITE_BUSY, SQLITE_LOCKED
         {
             connection.Dispose();
-            throw new InvalidOperationException($"{path} is in use by another process: stop it, or set {LocalDataFolder.SettingName} to another folder.", ex);
+            throw new SettingException($"{path} is in use by another process: stop it, or set {LocalDataFolder.SettingName} to another folder.", ex);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 
@@ -21,7 +22,7 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
     {
         // Registration defaults it to the local data folder's "attachments" (AttachmentStoreRegistration).
         _root = Path.GetFullPath(string.IsNullOrWhiteSpace(options.Value.LocalPath)
-            ? throw new InvalidOperationException("Attachments__LocalPath is not set.")
+            ? throw new SettingException("Attachments__LocalPath is not set.")
             : options.Value.LocalPath);
         _time = time;
     }

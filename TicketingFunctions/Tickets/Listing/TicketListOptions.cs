@@ -1,3 +1,4 @@
+using TicketingFunctions.Hosting;
 namespace TicketingFunctions.Tickets.Listing;
 
 /// <summary>Settings under <c>TicketList__*</c>.</summary>
@@ -26,10 +27,10 @@ public sealed class TicketListOptions
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{SectionName}:{nameof(ContinuationTokenKey)} must be base64.");
+            throw new SettingException($"{SectionName}__{nameof(ContinuationTokenKey)} must be base64.");
         }
         if (key.Length < MinKeyBytes)
-            throw new InvalidOperationException($"{SectionName}:{nameof(ContinuationTokenKey)} must be at least {MinKeyBytes} bytes (base64 of {MinKeyBytes} random bytes).");
+            throw new SettingException($"{SectionName}__{nameof(ContinuationTokenKey)} must be at least {MinKeyBytes} bytes (base64 of {MinKeyBytes} random bytes).");
         return key;
     }
 }
