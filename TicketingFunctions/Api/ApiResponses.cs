@@ -77,7 +77,7 @@ public sealed record AttachmentResponse(
     [property: JsonPropertyName("uploadedBy")] string UploadedBy,
     [property: JsonPropertyName("uploadedAt")] string UploadedAt)
 {
-    public static AttachmentResponse Of(Storage.AttachmentRecord record) =>
+    public static AttachmentResponse Of(Attachments.Storage.AttachmentRecord record) =>
         new(record.Id, record.Filename, record.ContentType, record.Size, record.Sha256, record.UploadedBy, record.UploadedAt);
 }
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TicketingFunctions.Attachments.Storage;
 
 namespace TicketingFunctions.Storage;
 

@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 public static class AttachmentStoreRegistration
 {

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>
 /// Attachments in a local folder, the default without Blob settings (as the embedded ticket store is). The layout is
