@@ -31,7 +31,7 @@ public static class ServiceRegistration
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
         services.AddAttachmentStore(configuration);
-        services.AddHostedService<CatalogSeeding>();
+        services.AddHostedService<CatalogSeeder>();
 
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<CatalogProvider>();

@@ -6,7 +6,7 @@ namespace TicketingFunctions.Storage;
 /// With <c>CosmosDb__CreateIfNotExists=true</c> (local emulators), creates the database and containers
 /// when the host starts, before it serves requests; a failure stops the start-up with its reason.
 /// Otherwise it does nothing, so a start-up in Azure makes no call to Cosmos DB. (Seeding
-/// <c>Catalog__SeedFile</c> is <see cref="Catalog.CatalogSeeding"/>'s job, registered after this.)
+/// <c>Catalog__SeedFile</c> is <c>CatalogSeeder</c>'s job, registered after this.)
 /// </summary>
 public sealed class CosmosStartup(CosmosClientProvider clients) : IHostedService
 {
