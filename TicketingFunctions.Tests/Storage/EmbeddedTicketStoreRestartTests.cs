@@ -54,7 +54,7 @@ public sealed class EmbeddedTicketStoreRestartTests : IDisposable
         Assert.Equal(before, string.Join(",", page.Tickets.Select(t => t.ObjectId)));
         Assert.NotNull(page.NextPosition);
         // The listing's fast path (stored JSON copied) still serves the reloaded documents.
-        Assert.NotNull(page.Json);
+        Assert.NotNull(page.StoredJson);
     }
 
     [Fact]

@@ -19,6 +19,22 @@ public static class TicketListJson
     private static readonly JsonSerializerOptions WithoutDataOptions = CreateWithoutDataOptions();
 
     /// <summary>
+    /// Writes a listing's answer: from the tickets' stored JSON when the store gave it (<see cref="TicketPage.StoredJson"/>,
+    /// the embedded store's fast path), else by serializing the tickets. The one place that tells the two apart.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, TicketListResult result)
+    {
+        if (result.Page.StoredJson is { } stored)
+        {
+            WritePage(output, stored, result.IncludeData, result.ContinuationToken);
+            return;
+        }
+        // As HttpResults.Json writes every other answer: the response encoder on the writer, source-generated metadata.
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true });
+        JsonSerializer.Serialize(writer, new TicketListResponse(result.Page.Tickets, result.ContinuationToken), result.IncludeData ? WithData : WithoutData);
+    }
+
+    /// <summary>
     /// Writes a page from its tickets' stored JSON: what serializing a <see cref="TicketListResponse"/> of the parsed
     /// tickets with <see cref="WithData"/> or <see cref="WithoutData"/> writes, byte for byte, without the parse.
     /// </summary>

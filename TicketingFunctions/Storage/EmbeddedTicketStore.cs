@@ -254,7 +254,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         var json = new ListedTicketJson[documents.Count];
         var clocks = false;
         for (var i = 0; i < json.Length; i++) clocks |= (json[i] = documents[i].Listed).HasClocks;
-        if (!clocks) return Task.FromResult(new TicketPage(new ParsedOnRead(documents, query.IncludeData), next) { Json = json });
+        if (!clocks) return Task.FromResult(new TicketPage(new ParsedOnRead(documents, query.IncludeData), next) { StoredJson = json });
 
         var tickets = new Ticket[documents.Count];
         for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadListed(query.IncludeData);
