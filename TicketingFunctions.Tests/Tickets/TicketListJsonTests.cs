@@ -30,13 +30,13 @@ public sealed class TicketListJsonTests
         var ticket = TicketListApi.NewTicket(TestApi.Tenant, "CTC-0001", "james", "16910");
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ticket, ApiJsonContext.Default.Ticket);
 
-        var read = TicketListJson.ReadWithoutData(bytes);
+        var read = TicketingFunctions.Storage.TicketWithoutData.Read(bytes);
 
         Assert.Empty(read.Data);
         Assert.Equal(
             JsonSerializer.Serialize(ticket with { Data = [] }, ApiJsonContext.Default.Ticket),
             JsonSerializer.Serialize(read, ApiJsonContext.Default.Ticket));
         using var noData = JsonDocument.Parse(JsonSerializer.Serialize(new TicketListResponse([ticket], null), TicketListJson.WithoutData));
-        Assert.Throws<JsonException>(() => TicketListJson.ReadWithoutData(noData.RootElement.GetProperty("tickets")[0]));
+        Assert.Throws<JsonException>(() => TicketingFunctions.Storage.TicketWithoutData.Read(noData.RootElement.GetProperty("tickets")[0]));
     }
 }

@@ -4,9 +4,9 @@ using TicketingFunctions.Attachments.Storage;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// Source-generated metadata for the documents only the stores write (tickets and catalogs come from
-/// <see cref="Api.ApiJsonContext"/>), and for the scalars the Cosmos SDK hands its serializer: patch Increment values
-/// and query parameters, and the arrays it reads query pages into. With both contexts, <see cref="StoreJson.Options"/> needs no reflection-built metadata; a
+/// Source-generated metadata for the documents only the stores write (tickets come from
+/// <see cref="Tickets.TicketJsonContext"/>, catalogs from <see cref="Catalog.CatalogJsonContext"/>), and for the scalars the Cosmos SDK hands its serializer: patch Increment values
+/// and query parameters, and the arrays it reads query pages into. With these contexts, <see cref="StoreJson.Options"/> needs no reflection-built metadata; a
 /// type neither knows fails loudly instead of silently falling back to reflection.
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
