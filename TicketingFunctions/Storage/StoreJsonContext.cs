@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using TicketingFunctions.Attachments.Storage;
 
 namespace TicketingFunctions.Storage;
 
@@ -14,7 +13,6 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(CounterDocument))]
 [JsonSerializable(typeof(HistoryArchiveDocument))]
 [JsonSerializable(typeof(IdempotencyRecord))]
-[JsonSerializable(typeof(AttachmentRecord))]
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
 [JsonSerializable(typeof(string))]

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Attachments.Storage;
 
@@ -168,7 +167,7 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
-            return await JsonSerializer.DeserializeAsync(file, StoreJsonContext.Default.AttachmentRecord, cancellationToken);
+            return await JsonSerializer.DeserializeAsync(file, AttachmentRecordJsonContext.Default.AttachmentRecord, cancellationToken);
         }
         catch (FileNotFoundException)
         {
@@ -185,7 +184,7 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
     {
         var partial = path + ".partial";
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-            await JsonSerializer.SerializeAsync(file, record, StoreJsonContext.Default.AttachmentRecord, cancellationToken);
+            await JsonSerializer.SerializeAsync(file, record, AttachmentRecordJsonContext.Default.AttachmentRecord, cancellationToken);
         File.Move(partial, path, overwrite: true);
     }
 }
