@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using TicketingFunctions.Storage;
+using TicketingFunctions.Attachments;
+using TicketingFunctions.Attachments.Storage;
 
 namespace TicketingFunctions.Tests.Attachments;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
-using TicketingFunctions.Storage;
+using TicketingFunctions.Attachments;
+using TicketingFunctions.Attachments.Storage;
 
 namespace TicketingFunctions.Tests.Attachments;
 

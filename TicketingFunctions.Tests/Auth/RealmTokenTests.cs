@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using System.Net;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;

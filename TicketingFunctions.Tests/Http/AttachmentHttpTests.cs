@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using TicketingFunctions.Storage;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Tests.Attachments;
 using TicketingFunctions.Tests.Cosmos;
 using static TicketingFunctions.Tests.Http.AttachmentApi;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Hosting;
 using TicketingFunctions.Storage;
@@ -22,8 +24,11 @@ public sealed class CatalogSeedingOnCosmosTests(CosmosEmulatorFixture emulator)
         var store = new CosmosTicketStore(provider);
         var file = await CatalogFileReader.ReadAsync(Sample, default);
 
-        Assert.Equal(file.Tenants.Count, await CatalogSeeder.SeedFileAsync(store, Sample, default));
-        Assert.Equal(file.Tenants.Count, await CatalogSeeder.SeedFileAsync(store, Sample, default));
+        var options = Options.Create(new CatalogOptions());
+        var seeder = new CatalogSeeder(store, options, new CatalogProvider(store, options, TimeProvider.System), NullLogger<CatalogSeeder>.Instance);
+
+        Assert.Equal(file.Tenants.Count, await seeder.SeedAsync(file, Sample, default));
+        Assert.Equal(file.Tenants.Count, await seeder.SeedAsync(await CatalogFileReader.ReadAsync(Sample, default), Sample, default));
 
         foreach (var tenant in file.Tenants)
         {

@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

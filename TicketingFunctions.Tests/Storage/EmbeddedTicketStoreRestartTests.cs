@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using System.Text.Json;
 using TicketingFunctions.Api;
 using TicketingFunctions.Hosting;
@@ -55,7 +56,7 @@ public sealed class EmbeddedTicketStoreRestartTests : IDisposable
         Assert.Equal(before, string.Join(",", page.Tickets.Select(t => t.ObjectId)));
         Assert.NotNull(page.NextPosition);
         // The listing's fast path (stored JSON copied) still serves the reloaded documents.
-        Assert.NotNull(page.Json);
+        Assert.NotNull(page.StoredJson);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

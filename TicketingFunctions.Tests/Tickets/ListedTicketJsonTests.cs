@@ -1,10 +1,13 @@
 using System.Buffers;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Api;
+using TicketingFunctions.Functions;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Architecture;
 using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tickets;
@@ -14,7 +17,8 @@ namespace TicketingFunctions.Tests.Tickets;
 
 /// <summary>
 /// The differential test of the listing's fast path: a page written from the embedded store's JSON
-/// (<see cref="TicketListJson.WritePage"/>) against the plain serialization of the same page's tickets.
+/// (<see cref="TicketListJson.Write"/> of a page with <see cref="TicketPage.StoredJson"/>) against the plain serialization
+/// of the same page's tickets; and where the fast path may be known.
 /// </summary>
 public sealed class ListedTicketJsonTests
 {
@@ -52,10 +56,10 @@ public sealed class ListedTicketJsonTests
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static byte[] Written(IReadOnlyList<ListedTicketJson> json, bool includeData, string? token)
+    private static byte[] Written(TicketPage page, bool includeData, string? token)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        TicketListJson.WritePage(buffer, json, includeData, token);
+        TicketListJson.Write(buffer, new TicketListResult(page, token, includeData));
         return buffer.WrittenSpan.ToArray();
     }
 
@@ -85,13 +89,15 @@ public sealed class ListedTicketJsonTests
             do
             {
                 var page = await store.ListTicketsAsync(new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, pageSize, position) { IncludeData = includeData }, default);
-                Assert.NotNull(page.Json);
+                Assert.NotNull(page.StoredJson);
                 var typeInfo = includeData ? TicketListJson.WithData : TicketListJson.WithoutData;
                 var token = Tokens[pages++ % Tokens.Length];
-                var written = Written(page.Json, includeData, token);
-                // Against the tickets parsed from the store (what the API wrote before) and against the tickets as created.
+                var written = Written(page, includeData, token);
+                // Against the tickets parsed from the store (what the API wrote before), against the tickets as created,
+                // and against the writer's own other path: the same page without its stored JSON (as the Cosmos DB store gives it).
                 Assert.Equal(Encoding.UTF8.GetString(Serialized(new TicketListResponse(page.Tickets, token), typeInfo)), Encoding.UTF8.GetString(written));
                 Assert.Equal(Serialized(new TicketListResponse([.. page.Tickets.Select(t => created[t.Id])], token), typeInfo), written);
+                Assert.Equal(written, Written(page with { StoredJson = null }, includeData, token));
                 position = page.NextPosition;
             } while (position is not null);
         }
@@ -125,8 +131,8 @@ public sealed class ListedTicketJsonTests
         var tenant = Guid.NewGuid().ToString();
         await store.CreateTicketAsync(TicketListApi.NewTicket(tenant, "CTC-0001", "james", "16910"), default);
         var clockless = await store.ListTicketsAsync(new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, 25), default);
-        Assert.NotNull(clockless.Json);
-        Assert.False(clockless.Json[0].HasClocks);
+        Assert.NotNull(clockless.StoredJson);
+        Assert.False(clockless.StoredJson[0].HasClocks);
 
         await store.CreateTicketAsync(TicketListApi.NewTicket(tenant, "CTC-0002", "james", "16910", createdAt: "2025-07-11T00:00:00.000Z") with
         {
@@ -134,8 +140,32 @@ public sealed class ListedTicketJsonTests
         }, default);
         var clocked = await store.ListTicketsAsync(new TicketListQuery(tenant, [], TicketSort.CreatedAt, true, 25), default);
 
-        Assert.Null(clocked.Json);
+        Assert.Null(clocked.StoredJson);
         Assert.Equal(["CTC-0002", "CTC-0001"], clocked.Tickets.Select(t => t.ObjectId));
         Assert.Single(clocked.Tickets[0].Slas);
+    }
+
+    /// <summary>
+    /// The fast path stays between the embedded store, which fills <see cref="TicketPage.StoredJson"/>, and the listing's
+    /// writer, which reads it (and the page, which passes it on): the service and the function see one page type and
+    /// never branch on it. Read from the compiled code, lambdas and async state machines included.
+    /// </summary>
+    [Fact]
+    public void Only_the_embedded_store_and_the_listing_writer_know_the_stored_json_page()
+    {
+        var storedJson = typeof(TicketPage).GetProperty(nameof(TicketPage.StoredJson))!;
+        MemberInfo[] fastPath = [storedJson.GetMethod!, storedJson.SetMethod!, typeof(ListedTicketJson), .. typeof(ListedTicketJson).GetMethods(),
+            typeof(TicketListJson).GetMethod(nameof(TicketListJson.WritePage))!];
+        var knowers = MethodBodies.All(MethodBodies.Product)
+            .Where(m => MethodBodies.MembersUsedBy(m).Any(fastPath.Contains))
+            .Select(m => MethodBodies.OwnerOf(m.DeclaringType!))
+            .Distinct()
+            .OrderBy(t => t.FullName)
+            .ToList();
+
+        Assert.Equal([typeof(TicketListJson), typeof(EmbeddedTicketStore), typeof(TicketPage)], knowers);
+        // The function hands the service's result to the writer whole.
+        Assert.DoesNotContain(typeof(TicketListFunction), knowers);
+        Assert.DoesNotContain(typeof(TicketListService), knowers);
     }
 }

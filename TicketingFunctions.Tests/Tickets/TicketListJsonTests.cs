@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TicketingFunctions.Api;
 using TicketingFunctions.Tests.Http;
+using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Tests.Tickets;
 
@@ -30,13 +31,37 @@ public sealed class TicketListJsonTests
         var ticket = TicketListApi.NewTicket(TestApi.Tenant, "CTC-0001", "james", "16910");
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ticket, ApiJsonContext.Default.Ticket);
 
-        var read = TicketListJson.ReadWithoutData(bytes);
+        var read = TicketingFunctions.Storage.TicketWithoutData.Read(bytes);
 
         Assert.Empty(read.Data);
         Assert.Equal(
             JsonSerializer.Serialize(ticket with { Data = [] }, ApiJsonContext.Default.Ticket),
             JsonSerializer.Serialize(read, ApiJsonContext.Default.Ticket));
         using var noData = JsonDocument.Parse(JsonSerializer.Serialize(new TicketListResponse([ticket], null), TicketListJson.WithoutData));
-        Assert.Throws<JsonException>(() => TicketListJson.ReadWithoutData(noData.RootElement.GetProperty("tickets")[0]));
+        Assert.Throws<JsonException>(() => TicketingFunctions.Storage.TicketWithoutData.Read(noData.RootElement.GetProperty("tickets")[0]));
+    }
+
+    /// <summary>
+    /// Tickets and catalogs have JSON contexts of their own beside them (so the stores need nothing from Api), with
+    /// ApiJsonContext's options written again in their attributes: they must stay the same, or stored and answered
+    /// JSON would differ.
+    /// </summary>
+    [Fact]
+    public async Task The_tickets_and_catalogs_contexts_have_the_apis_options_and_write_the_same_bytes()
+    {
+        foreach (var options in new[] { TicketJsonContext.Default.Options, TicketingFunctions.Catalog.CatalogJsonContext.Default.Options })
+        {
+            var api = ApiJsonContext.Default.Options;
+            Assert.Equal(
+                (api.DefaultIgnoreCondition, api.PropertyNameCaseInsensitive, api.ReadCommentHandling, api.AllowTrailingCommas, api.PropertyNamingPolicy, api.NumberHandling),
+                (options.DefaultIgnoreCondition, options.PropertyNameCaseInsensitive, options.ReadCommentHandling, options.AllowTrailingCommas, options.PropertyNamingPolicy, options.NumberHandling));
+        }
+        Assert.Same(ApiJsonContext.ResponseEncoder, TicketJsonContext.Encoder);
+
+        var ticket = TicketListApi.NewTicket(TestApi.Tenant, "CTC-0001", "james", "16910");
+        Assert.Equal(JsonSerializer.Serialize(ticket, ApiJsonContext.Default.Ticket), JsonSerializer.Serialize(ticket, TicketJsonContext.Default.Ticket));
+        var catalog = await TicketingFunctions.Catalog.CatalogFileReader.ReadAsync(TicketingFunctions.Catalog.CatalogFileReader.SampleCatalogPath, default);
+        Assert.Equal(JsonSerializer.Serialize(catalog, ApiJsonContext.Default.CatalogFile),
+            JsonSerializer.Serialize(catalog, TicketingFunctions.Catalog.CatalogJsonContext.Default.CatalogFile));
     }
 }

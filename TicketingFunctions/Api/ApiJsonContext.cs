@@ -36,5 +36,5 @@ public sealed partial class ApiJsonContext : JsonSerializerContext
     /// <see cref="Utf8JsonWriter"/> and serialize with <see cref="Default"/>'s metadata: System.Text.Json runs
     /// the generated fast-path serializers only for options without an encoder of their own.
     /// </summary>
-    public static System.Text.Encodings.Web.JavaScriptEncoder ResponseEncoder => System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    public static System.Text.Encodings.Web.JavaScriptEncoder ResponseEncoder => TicketJsonContext.Encoder;
 }

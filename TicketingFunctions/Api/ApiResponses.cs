@@ -75,11 +75,8 @@ public sealed record AttachmentResponse(
     [property: JsonPropertyName("size")] long Size,
     [property: JsonPropertyName("sha256")] string Sha256,
     [property: JsonPropertyName("uploadedBy")] string UploadedBy,
-    [property: JsonPropertyName("uploadedAt")] string UploadedAt)
-{
-    public static AttachmentResponse Of(Storage.AttachmentRecord record) =>
-        new(record.Id, record.Filename, record.ContentType, record.Size, record.Sha256, record.UploadedBy, record.UploadedAt);
-}
+    [property: JsonPropertyName("uploadedAt")] string UploadedAt);
+
 /// <summary>
 /// A page of a ticket listing: <c>{"success":true,"status":200,"tickets":[…],"continuationToken":…|null}</c>. Each
 /// ticket is as a read answers it, without <c>data</c> unless asked for (<see cref="TicketListJson"/>).

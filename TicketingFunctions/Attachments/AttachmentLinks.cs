@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
-using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Attachments;

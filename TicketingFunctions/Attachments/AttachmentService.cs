@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
-using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Attachments;

@@ -1,5 +1,5 @@
+using TicketingFunctions.Settings;
 using Microsoft.IdentityModel.Tokens;
-using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Auth;
 

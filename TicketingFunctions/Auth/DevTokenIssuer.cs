@@ -1,8 +1,8 @@
+using TicketingFunctions.Settings;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Auth;
 

@@ -23,7 +23,7 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
         var key = CacheKey(context.Request);
         if (key is { } hit && cache.TryGet(hit, out var cached))
         {
-            Api.RequestTenant.Set(context, cached.TenantId);
+            RequestTenant.Set(context, cached.TenantId);
             return cached;
         }
 
@@ -48,7 +48,7 @@ public sealed partial class RequestAuthenticator(IOptions<AuthOptions> options, 
             caller = CallerFactory.FromPrincipal(result.Principal, realm, _teamsClaim);
         }
         if (key is { } miss && ExpiresAt(result) is { } expiresAt) cache.Add(miss, caller, expiresAt);
-        Api.RequestTenant.Set(context, caller.TenantId);
+        RequestTenant.Set(context, caller.TenantId);
         return caller;
     }
 

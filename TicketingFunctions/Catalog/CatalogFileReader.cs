@@ -1,5 +1,4 @@
 using System.Text.Json;
-using TicketingFunctions.Api;
 
 namespace TicketingFunctions.Catalog;
 
@@ -11,7 +10,7 @@ public static class CatalogFileReader
     public static async Task<CatalogFile> ReadAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
-        var file = await JsonSerializer.DeserializeAsync(stream, ApiJsonContext.Default.CatalogFile, cancellationToken)
+        var file = await JsonSerializer.DeserializeAsync(stream, CatalogJsonContext.Default.CatalogFile, cancellationToken)
             ?? throw new InvalidDataException($"Catalog file {path} is empty.");
         foreach (var tenant in file.Tenants ?? [])
         {

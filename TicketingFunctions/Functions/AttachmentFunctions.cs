@@ -21,7 +21,7 @@ public sealed class AttachmentFunctions(AttachmentService service, RequestPipeli
             var outcome = await service.UploadAsync(caller, request, cancellationToken);
             return outcome.Error is not null
                 ? HttpResults.Error(outcome.Error, req)
-                : HttpResults.Json(200, AttachmentResponse.Of(outcome.Value!), ApiJsonContext.Default.AttachmentResponse);
+                : HttpResults.Json(200, ResponseOf(outcome.Value!), ApiJsonContext.Default.AttachmentResponse);
         }, cancellationToken);
 
     [Function("DownloadAttachment")]
@@ -41,4 +41,7 @@ public sealed class AttachmentFunctions(AttachmentService service, RequestPipeli
                 (HeaderNames.XContentTypeOptions, "nosniff"),
                 (HeaderNames.CacheControl, "no-store"));
         }, cancellationToken, objectId);
+
+    private static AttachmentResponse ResponseOf(Attachments.Storage.AttachmentRecord record) =>
+        new(record.Id, record.Filename, record.ContentType, record.Size, record.Sha256, record.UploadedBy, record.UploadedAt);
 }

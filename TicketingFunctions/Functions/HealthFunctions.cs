@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Functions;

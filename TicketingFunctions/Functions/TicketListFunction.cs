@@ -20,9 +20,6 @@ public sealed class TicketListFunction(TicketListService service, RequestPipelin
             var outcome = await service.ListAsync(caller, parameters, cancellationToken);
             if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
             var page = outcome.Value!;
-            if (page.Json is { } json)
-                return HttpResults.JsonWrittenBy(200, body => TicketListJson.WritePage(body, json, page.IncludeData, page.ContinuationToken));
-            return HttpResults.Json(200, new TicketListResponse(page.Tickets, page.ContinuationToken),
-                page.IncludeData ? TicketListJson.WithData : TicketListJson.WithoutData);
+            return HttpResults.JsonWrittenBy(200, body => TicketListJson.Write(body, page));
         }, cancellationToken);
 }

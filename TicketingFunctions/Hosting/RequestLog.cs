@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
 using TicketingFunctions.Functions;
 
 namespace TicketingFunctions.Hosting;

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using TicketingFunctions.Attachments;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Hosting;

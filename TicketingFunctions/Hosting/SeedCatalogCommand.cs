@@ -9,7 +9,8 @@ namespace TicketingFunctions.Hosting;
 /// <summary>
 /// <c>dotnet run --project TicketingFunctions -- seed-catalog &lt;file.json&gt;</c>: upserts every tenant of a
 /// catalog file into the configured Cosmos DB store. Idempotent. Settings come from the same places as
-/// the app's: the "Values" of a local.settings.json if present, then environment variables (which win).
+/// the app's: the "Values" of a local.settings.json if present, then environment variables (which win). It seeds
+/// through <see cref="CatalogSeeder"/>, as the app's start-up does.
 /// </summary>
 public static class SeedCatalogCommand
 {
@@ -56,13 +57,17 @@ public static class SeedCatalogCommand
             var services = new ServiceCollection();
             services.AddSingleton(configuration);
             services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+            services.AddSingleton(TimeProvider.System);
+            services.Configure<CatalogOptions>(configuration.GetSection(CatalogOptions.SectionName));
             services.AddTicketStore(configuration);
+            services.AddSingleton<CatalogProvider>();
+            services.AddSingleton<CatalogSeeder>();
             configureServices?.Invoke(services);
             await using var provider = services.BuildServiceProvider();
 
             var clients = provider.GetRequiredService<CosmosClientProvider>();
             if (clients.Options.CreateIfNotExists) await clients.EnsureCreatedAsync(cancel.Token);
-            var count = await CatalogSeeder.SeedAsync(provider.GetRequiredService<ITicketStore>(), catalog, cancel.Token);
+            var count = await provider.GetRequiredService<CatalogSeeder>().SeedAsync(catalog, file, cancel.Token);
 
             await output.WriteLineAsync($"Seeded the catalogs of {count} tenant(s) from {file} into Cosmos DB database " +
                                         $"'{clients.Options.Database}' at {clients.Options.Endpoint}.");

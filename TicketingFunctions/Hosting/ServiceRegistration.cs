@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
@@ -30,7 +31,7 @@ public static class ServiceRegistration
         services.AddRealmAuthentication(configuration);
         services.AddTicketStore(configuration);
         services.AddAttachmentStore(configuration);
-        services.AddHostedService<CatalogSeeding>();
+        services.AddHostedService<CatalogSeeder>();
 
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<CatalogProvider>();

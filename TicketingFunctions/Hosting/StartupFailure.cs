@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
 

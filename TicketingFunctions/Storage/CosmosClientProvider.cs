@@ -1,10 +1,10 @@
+using TicketingFunctions.Settings;
 using System.Net;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 

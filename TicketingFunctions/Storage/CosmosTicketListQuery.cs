@@ -17,11 +17,11 @@ public static class CosmosTicketListQuery
     public const string TenantParameter = "@tenantId";
 
     private static readonly string ProjectionWithData = string.Join(", ",
-        Api.ApiJsonContext.Default.Ticket.Properties.Select(p => "c." + p.Name));
+        TicketingFunctions.Tickets.TicketJsonContext.Default.Ticket.Properties.Select(p => "c." + p.Name));
 
     // data is required by the ticket's reader: an empty object stands in for it.
     private static readonly string ProjectionWithoutData = string.Join(", ",
-        Api.ApiJsonContext.Default.Ticket.Properties.Select(p => p.Name == Api.TicketListJson.DataProperty ? "{} AS data" : "c." + p.Name));
+        TicketingFunctions.Tickets.TicketJsonContext.Default.Ticket.Properties.Select(p => p.Name == TicketingFunctions.Tickets.TicketJsonContext.DataProperty ? "{} AS data" : "c." + p.Name));
 
     public static QueryDefinition Build(TicketListQuery query)
     {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -239,7 +238,7 @@ public sealed class CosmosTicketStore : ITicketStore
             if (!results.HasMoreResults) return new TicketPage([], null);
             var page = await results.ReadNextAsync(cancellationToken);
             var tickets = new List<Ticket>(page.Count);
-            foreach (var document in page) tickets.Add(query.IncludeData ? ToTicket(document) with { Revision = null } : TicketListJson.ReadWithoutData(document));
+            foreach (var document in page) tickets.Add(query.IncludeData ? ToTicket(document) with { Revision = null } : TicketWithoutData.Read(document));
             return new TicketPage(tickets, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }, cancellationToken);
 

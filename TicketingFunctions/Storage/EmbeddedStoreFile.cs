@@ -1,5 +1,5 @@
+using TicketingFunctions.Settings;
 using Microsoft.Data.Sqlite;
-using TicketingFunctions.Hosting;
 
 namespace TicketingFunctions.Storage;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using TicketingFunctions.Api;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -55,7 +54,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     private void Load()
     {
         foreach (var row in _file.ReadAll("catalogs", "tenant_id, json"))
-            For(row.GetString(0)).Catalog = JsonSerializer.Deserialize(EmbeddedStoreFile.PinnedBytes(row, 1), ApiJsonContext.Default.TenantCatalog);
+            For(row.GetString(0)).Catalog = JsonSerializer.Deserialize(EmbeddedStoreFile.PinnedBytes(row, 1), CatalogJsonContext.Default.TenantCatalog);
         foreach (var row in _file.ReadAll("counters", "tenant_id, name, value"))
         {
             var p = For(row.GetString(0));
@@ -132,13 +131,13 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             int historyStart;
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = TicketJsonContext.Encoder, SkipValidation = true }))
             {
-                JsonSerializer.Serialize(writer, ticket, ApiJsonContext.Default.Ticket);
+                JsonSerializer.Serialize(writer, ticket, TicketJsonContext.Default.Ticket);
                 writer.Flush();
                 historyStart = buffer.WrittenCount;
                 writer.Reset();   // a second root value, not a sibling
-                JsonSerializer.Serialize(writer, ticket.History, ApiJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+                JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
             }
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
@@ -150,12 +149,12 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
 
         /// <summary>The ticket without its history, and with an empty <c>data</c> unless <paramref name="data"/>: as listings answer it.</summary>
         public Ticket ReadListed(bool data) => data
-            ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)!
-            : TicketListJson.ReadWithoutData(Json.AsSpan(0, HistoryStart));
+            ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)!
+            : TicketWithoutData.Read(Json.AsSpan(0, HistoryStart));
 
-        public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), ApiJsonContext.Default.Ticket)! with
+        public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)! with
         {
-            History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), ApiJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
+            History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
         };
     }
 
@@ -171,7 +170,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         var p = For(catalog.TenantId);
         lock (p.Gate)
         {
-            _file.UpsertCatalog(catalog.TenantId, JsonSerializer.SerializeToUtf8Bytes(catalog, ApiJsonContext.Default.TenantCatalog));
+            _file.UpsertCatalog(catalog.TenantId, JsonSerializer.SerializeToUtf8Bytes(catalog, CatalogJsonContext.Default.TenantCatalog));
             Volatile.Write(ref p.Catalog, catalog);
         }
         return Task.CompletedTask;
@@ -254,7 +253,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         var json = new ListedTicketJson[documents.Count];
         var clocks = false;
         for (var i = 0; i < json.Length; i++) clocks |= (json[i] = documents[i].Listed).HasClocks;
-        if (!clocks) return Task.FromResult(new TicketPage(new ParsedOnRead(documents, query.IncludeData), next) { Json = json });
+        if (!clocks) return Task.FromResult(new TicketPage(new ParsedOnRead(documents, query.IncludeData), next) { StoredJson = json });
 
         var tickets = new Ticket[documents.Count];
         for (var i = 0; i < tickets.Length; i++) tickets[i] = documents[i].ReadListed(query.IncludeData);

@@ -6,7 +6,7 @@ using TicketingFunctions.Tickets;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// JSON for documents a store writes. It differs from the API's <see cref="Api.ApiJsonContext"/> in one way: members
+/// JSON for documents a store writes. It differs from the API's (<see cref="TicketJsonContext"/>) in one way: members
 /// that are stored but never answered (<c>[JsonIgnore]</c> on the type, so no response or schema can show them) are
 /// added back here by a contract modifier. Today that is <see cref="Ticket.History"/>, stored as <c>change_history</c>.
 /// The opposite also happens: an SLA clock's <c>state</c>, which every answer shows, is left out of stored documents.
@@ -24,14 +24,15 @@ public static class StoreJson
     public static JsonSerializerOptions Options { get; } = Create();
 
     /// <summary>
-    /// Metadata comes only from source-generated contexts: <see cref="Api.ApiJsonContext"/> (tickets, history, catalogs)
+    /// Metadata comes only from source-generated contexts: <see cref="TicketJsonContext"/> (tickets, history),
+    /// <see cref="Catalog.CatalogJsonContext"/> (catalogs)
     /// and <see cref="StoreJsonContext"/> (the stores' own documents). There is no reflection fallback, so a document
     /// type missing from both fails in the storage tests rather than being served by reflection in production.
     /// </summary>
     public static JsonSerializerOptions Create(JsonSerializerOptions? from = null)
     {
         var options = from is null ? new JsonSerializerOptions(JsonSerializerDefaults.General) : new JsonSerializerOptions(from);
-        var resolver = options.TypeInfoResolver ?? JsonTypeInfoResolver.Combine(Api.ApiJsonContext.Default, StoreJsonContext.Default);
+        var resolver = options.TypeInfoResolver ?? JsonTypeInfoResolver.Combine(TicketJsonContext.Default, Catalog.CatalogJsonContext.Default, StoreJsonContext.Default);
         options.TypeInfoResolver = resolver.WithAddedModifier(AddStoredOnlyMembers);
         return options;
     }

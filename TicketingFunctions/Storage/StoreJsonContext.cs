@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// Source-generated metadata for the documents only the stores write (tickets and catalogs come from
-/// <see cref="Api.ApiJsonContext"/>), and for the scalars the Cosmos SDK hands its serializer: patch Increment values
-/// and query parameters, and the arrays it reads query pages into. With both contexts, <see cref="StoreJson.Options"/> needs no reflection-built metadata; a
+/// Source-generated metadata for the documents only the stores write (tickets come from
+/// <see cref="Tickets.TicketJsonContext"/>, catalogs from <see cref="Catalog.CatalogJsonContext"/>), and for the scalars the Cosmos SDK hands its serializer: patch Increment values
+/// and query parameters, and the arrays it reads query pages into. With these contexts, <see cref="StoreJson.Options"/> needs no reflection-built metadata; a
 /// type neither knows fails loudly instead of silently falling back to reflection.
 /// </summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
@@ -13,7 +13,6 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(CounterDocument))]
 [JsonSerializable(typeof(HistoryArchiveDocument))]
 [JsonSerializable(typeof(IdempotencyRecord))]
-[JsonSerializable(typeof(AttachmentRecord))]
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
 [JsonSerializable(typeof(string))]

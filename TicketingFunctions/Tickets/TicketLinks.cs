@@ -1,4 +1,5 @@
 using TicketingFunctions.Attachments;
+using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;

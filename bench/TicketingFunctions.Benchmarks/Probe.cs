@@ -102,7 +102,7 @@ public static class Probe
             var storeUs = clock.Elapsed.TotalMicroseconds / runs;
 
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(32 * 1024);
-            var json = page.Json ?? throw new InvalidOperationException("The embedded store gave no JSON for the page");
+            var json = page.StoredJson ?? throw new InvalidOperationException("The embedded store gave no JSON for the page");
             clock.Restart();
             for (var i = 0; i < runs; i++)
             {

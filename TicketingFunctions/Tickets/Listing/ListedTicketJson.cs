@@ -5,7 +5,7 @@ namespace TicketingFunctions.Tickets.Listing;
 
 /// <summary>
 /// A ticket's answer JSON as a store already holds it (the embedded store keeps each ticket as the compact JSON that
-/// <see cref="Api.ApiJsonContext"/> writes for it), and where its <c>data</c> member is. A listing copies these bytes,
+/// <see cref="TicketJsonContext"/> writes for it), and where its <c>data</c> member is. A listing copies these bytes,
 /// leaving <c>data</c> out unless it was asked for, instead of parsing the ticket and serializing it again: the parse
 /// was most of a page's cost. The bytes are what serializing the parsed ticket writes (ListedTicketJsonTests compare
 /// the two).

@@ -1,4 +1,4 @@
-using TicketingFunctions.Hosting;
+using TicketingFunctions.Settings;
 namespace TicketingFunctions.Tickets.Listing;
 
 /// <summary>Settings under <c>TicketList__*</c>.</summary>

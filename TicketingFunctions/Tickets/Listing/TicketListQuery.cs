@@ -75,8 +75,17 @@ public sealed record TicketPage(IReadOnlyList<Ticket> Tickets, string? NextPosit
 {
     /// <summary>
     /// The same tickets as the JSON the store holds for them, when it has it ready and no ticket's answer depends on
-    /// the time of reading (<see cref="ListedTicketJson.HasClocks"/>): the API writes these instead of
-    /// <see cref="Tickets"/>. Null otherwise (the Cosmos DB store).
+    /// the time of reading (<see cref="ListedTicketJson.HasClocks"/>); null otherwise (the Cosmos DB store). Only the
+    /// listing's response writer (<c>TicketListJson.Write</c>) reads it: it copies these bytes instead of serializing
+    /// <see cref="Tickets"/>, which it then never reads, so the tickets are not parsed. Nothing between the store and
+    /// the writer looks at it (a test checks that the service and the function don't name it).
     /// </summary>
-    public IReadOnlyList<ListedTicketJson>? Json { get; init; }
+    public IReadOnlyList<ListedTicketJson>? StoredJson { get; init; }
+
+    /// <summary>
+    /// The page as a listing answers it at <paramref name="now"/>: each ticket's SLA states as of then, as a read
+    /// answers them. A page with <see cref="StoredJson"/> has no clocks, so it is already that answer.
+    /// </summary>
+    public TicketPage ObservedAt(DateTimeOffset now) =>
+        StoredJson is not null ? this : this with { Tickets = [.. Tickets.Select(t => SlaClocks.Observe(t, now))] };
 }

@@ -4,11 +4,8 @@ using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets.Listing;
 
-/// <summary>A page of the listing, as the API answers it; <see cref="Json"/> is <see cref="TicketPage.Json"/>, when the store gave it.</summary>
-public sealed record TicketListResult(IReadOnlyList<Ticket> Tickets, string? ContinuationToken, bool IncludeData)
-{
-    public IReadOnlyList<ListedTicketJson>? Json { get; init; }
-}
+/// <summary>A page of the listing, as the API answers it: the store's page as of the request, the token of the next one.</summary>
+public sealed record TicketListResult(TicketPage Page, string? ContinuationToken, bool IncludeData);
 
 /// <summary>
 /// Lists a tenant's tickets. After the request pipeline's checks (token, headers and <see cref="TicketListParameters"/>
@@ -38,14 +35,10 @@ public sealed class TicketListService(ITicketStore store, ContinuationTokens tok
             query = query with { Position = position };
         }
 
-        if (query.MatchesNothing) return new TicketListResult([], null, parameters.IncludeData);
+        if (query.MatchesNothing) return new TicketListResult(new TicketPage([], null), null, parameters.IncludeData);
         var page = await store.ListTicketsAsync(query, cancellationToken);
         var next = page.NextPosition is null ? null : tokens.Protect(binding, page.NextPosition);
-        // A page the store hands over as JSON has no SLA clocks (ListedTicketJson.HasClocks): nothing in it depends on the
-        // time of reading, so its bytes are the answer.
-        if (page.Json is not null) return new TicketListResult(page.Tickets, next, parameters.IncludeData) { Json = page.Json };
-        // Each ticket's SLA states as of this request, as a read answers them.
-        return new TicketListResult([.. page.Tickets.Select(t => SlaClocks.Observe(t, now))], next, parameters.IncludeData);
+        return new TicketListResult(page.ObservedAt(now), next, parameters.IncludeData);
     }
 
     /// <summary>The caller's visibility first, then the requested filters, in a fixed order (the token binds to it).</summary>

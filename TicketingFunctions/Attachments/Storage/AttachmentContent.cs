@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>
 /// The bytes of an upload as they arrive: a forward-only stream over the request body that counts and hashes

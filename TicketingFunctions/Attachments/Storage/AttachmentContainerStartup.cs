@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Hosting;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>With <c>Attachments__CreateIfNotExists=true</c> (Azurite), creates the container before the host serves requests.</summary>
 public sealed class AttachmentContainerStartup(BlobContainerClient container) : IHostedService

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>Locally, what the lifecycle rule does in Azure: once at start and then hourly, deletes pending uploads older than a day.</summary>
 public sealed class PendingUploadSweeper(LocalFolderAttachmentStore store, TimeProvider time, ILogger<PendingUploadSweeper> logger) : BackgroundService

@@ -1,4 +1,4 @@
-namespace TicketingFunctions.Hosting;
+namespace TicketingFunctions.Settings;
 
 /// <summary>
 /// A setting that stops the app, with a message of one line naming it in the documented <c>Section__Key</c> form and

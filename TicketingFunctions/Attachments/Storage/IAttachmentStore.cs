@@ -1,4 +1,4 @@
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>
 /// Uploaded files, per tenant. An upload starts pending: only its uploader can link it to a ticket, and a pending

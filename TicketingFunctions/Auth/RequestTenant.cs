@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace TicketingFunctions.Api;
+namespace TicketingFunctions.Auth;
 
 /// <summary>The validated caller's tenant, kept on the request for its log line (never the header's unvalidated value).</summary>
 public static class RequestTenant

@@ -1,8 +1,8 @@
+using TicketingFunctions.Settings;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using TicketingFunctions.Hosting;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>
 /// Attachments in a local folder, the default without Blob settings (as the embedded ticket store is). The layout is
@@ -168,7 +168,7 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
-            return await JsonSerializer.DeserializeAsync(file, StoreJsonContext.Default.AttachmentRecord, cancellationToken);
+            return await JsonSerializer.DeserializeAsync(file, AttachmentRecordJsonContext.Default.AttachmentRecord, cancellationToken);
         }
         catch (FileNotFoundException)
         {
@@ -185,7 +185,7 @@ public sealed class LocalFolderAttachmentStore : IAttachmentStore
     {
         var partial = path + ".partial";
         await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
-            await JsonSerializer.SerializeAsync(file, record, StoreJsonContext.Default.AttachmentRecord, cancellationToken);
+            await JsonSerializer.SerializeAsync(file, record, AttachmentRecordJsonContext.Default.AttachmentRecord, cancellationToken);
         File.Move(partial, path, overwrite: true);
     }
 }

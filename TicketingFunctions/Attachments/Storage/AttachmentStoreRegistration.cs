@@ -1,3 +1,4 @@
+using TicketingFunctions.Settings;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Configuration;
@@ -5,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TicketingFunctions.Hosting;
+using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 public static class AttachmentStoreRegistration
 {

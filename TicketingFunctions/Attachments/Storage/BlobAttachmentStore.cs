@@ -6,8 +6,9 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments.Storage;
 
 /// <summary>
 /// Attachments in Azure Blob Storage, one container (<c>attachments</c>). A pending upload is the blob

@@ -1,4 +1,4 @@
-namespace TicketingFunctions.Storage;
+namespace TicketingFunctions.Attachments;
 
 /// <summary>Settings under <c>Attachments__*</c>. Blob Storage is used when <see cref="BlobServiceUri"/> or <see cref="BlobConnectionString"/> is set, else a local folder.</summary>
 public sealed class AttachmentOptions
