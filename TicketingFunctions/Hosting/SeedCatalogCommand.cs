@@ -43,7 +43,7 @@ public static class SeedCatalogCommand
         if (!StorageRegistration.UsesCosmos(configuration))
         {
             await error.WriteLineAsync("seed-catalog writes to Cosmos DB, and CosmosDb__Endpoint is not set. " +
-                                       "(The embedded store keeps nothing between runs: it loads Catalog__SeedFile at start-up instead.)");
+                                       "(For the embedded store, set Catalog__SeedFile and start the API: it loads the file at start-up.)");
             return 2;
         }
 
