@@ -6,7 +6,7 @@ namespace TicketingFunctions.Storage;
 /// <summary>
 /// The embedded store's SQLite file: one table per kind of document, each row keyed by tenant as Cosmos DB partitions
 /// are (a later kind, such as events, is one more table). Every change is committed before its task completes (one
-/// writer thread commits the changes queued together in one transaction: <see cref="WriteAsync"/>), so an acknowledged
+/// writer loop commits the changes queued together in one transaction: <see cref="WriteAsync"/>), so an acknowledged
 /// write survives the process being killed: WAL with <c>synchronous=NORMAL</c> hands each
 /// commit to the operating system (a power loss may drop the last commits, never corrupt the file; see
 /// docs/design.md). The connection takes the file's lock for itself (<c>locking_mode=EXCLUSIVE</c>): a second process
@@ -41,7 +41,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency;
     private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _writer;
+    private readonly Task _writer;
 
     private EmbeddedStoreFile(SqliteConnection connection)
     {
@@ -55,8 +55,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _upsertHistory = new(connection, "INSERT INTO history_archive VALUES ($1, $2, $3, $4) ON CONFLICT DO UPDATE SET json = excluded.json");
         _upsertIdempotency = new(connection, "INSERT INTO idempotency VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _deleteIdempotency = new(connection, "DELETE FROM idempotency WHERE tenant_id = $1 AND id = $2");
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "Embedded store writer" };
-        _writer.Start();
+        // A loop on the thread pool that holds no thread while the queue is empty (an idle store costs nothing).
+        _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Opens (creating it and its folder if needed) the file at <paramref name="path"/> and takes its lock.</summary>
@@ -121,7 +121,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
 
     /// <summary>
     /// The rows of one change, written in one transaction with the changes queued beside it. Built by the caller, run
-    /// on the writer's thread; the statements are the file's own (prepared once), so a batch is only a list of rows.
+    /// by the writer; the statements are the file's own (prepared once), so a batch is only a list of rows.
     /// </summary>
     public sealed class Batch
     {
@@ -145,10 +145,10 @@ internal sealed class EmbeddedStoreFile : IDisposable
     private sealed record QueuedWrite(Batch Batch, Action? AfterCommit, TaskCompletionSource Done);
 
     /// <summary>
-    /// Writes <paramref name="rows"/> all or none, then runs <paramref name="afterCommit"/> (on the writer's thread, in
+    /// Writes <paramref name="rows"/> all or none, then runs <paramref name="afterCommit"/> (by the writer, in
     /// commit order, so the in-memory state changes in the file's order), then completes: the write is durable when
-    /// the task is. Group commit: one writer thread takes every change queued meanwhile into one transaction, so
-    /// concurrent requests share a commit and none of them blocks a thread-pool thread on the file. A failure (disk
+    /// the task is. Group commit: one writer loop takes every change queued meanwhile into one transaction, so
+    /// concurrent requests share a commit and wait for it without holding a thread or a lock. A failure (disk
     /// full, file gone) rolls the transaction back and is a <see cref="StoreUnavailableException"/> for every change
     /// in it: the caller answers 503, and the in-memory state, changed only after a commit, still matches the file.
     /// </summary>
@@ -159,11 +159,11 @@ internal sealed class EmbeddedStoreFile : IDisposable
         return write.Done.Task;
     }
 
-    private void WriteLoop()
+    private async Task WriteLoopAsync()
     {
         var batch = new List<QueuedWrite>(MaxBatch);
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (await reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var write)) batch.Add(write);
             Exception? failure = null;
@@ -226,7 +226,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     public void Dispose()
     {
         if (!_queue.Writer.TryComplete()) return;
-        _writer.Join();
+        _writer.GetAwaiter().GetResult();
         foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency })
             statement.Dispose();
         _connection.Dispose();
