@@ -1,4 +1,8 @@
 using System.Net;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.DependencyInjection;
+using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Storage;
 using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
 
@@ -71,5 +75,66 @@ public sealed class EmbeddedStoreRestartHttpTests : IDisposable
         var late = await restarted.CreateTicketAsync(AttachmentApi.WithAttachments((pendingUpload, null)));
         Assert.Equal(bytes, await (await restarted.DownloadAsync(late.ObjectId(), pendingUpload)).Content.ReadAsByteArrayAsync());
         Assert.True(Directory.Exists(Path.Combine(_folder, "attachments")));
+    }
+
+    /// <summary>
+    /// The real store until a ticket's write returns; from then on every call fails, as if the process had been killed
+    /// right after that write: nothing the request would still write reaches the file.
+    /// </summary>
+    public class DiesAfterTicketWrite : DispatchProxy
+    {
+        private ITicketStore _inner = null!;
+        private volatile bool _dead;
+
+        public static ITicketStore Wrap(ITicketStore inner)
+        {
+            var proxy = Create<ITicketStore, DiesAfterTicketWrite>();
+            ((DiesAfterTicketWrite)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            if (_dead) throw new InvalidOperationException("the process is gone");
+            object? result;
+            try { result = method!.Invoke(_inner, args); }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+            if (method.Name is nameof(ITicketStore.CreateTicketAsync) or nameof(ITicketStore.CreateTicketWithKeyAsync) && result is Task write)
+                return write.ContinueWith(t => { _dead = true; return t; }, TaskScheduler.Default).Unwrap();
+            return result;
+        }
+    }
+
+    [Fact]
+    public async Task A_kill_right_after_a_keyed_create_is_written_leaves_the_key_completed_so_a_retry_replays_instead_of_creating_again()
+    {
+        await (await StartAsync()).DisposeAsync();   // seeds the sample catalog into the folder (seeding skips a wrapped store)
+        var store = new EmbeddedTicketStore(_folder);
+        string first;
+        try
+        {
+            await using var api = await TestApi.StartAsync(s => s["Storage:DataPath"] = _folder,
+                services => services.AddSingleton(DiesAfterTicketWrite.Wrap(store)));
+            var created = await api.Client.SendAsync(CreateWithKey(api, "killed-key"));
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            first = (await created.JsonAsync()).GetProperty("ticket").ObjectId();
+        }
+        finally
+        {
+            store.Dispose();
+        }
+
+        await using var restarted = await StartAsync();
+        var retry = await restarted.Client.SendAsync(CreateWithKey(restarted, "killed-key"));
+        // Were the key's completion a write of its own after the ticket's, it would still be pending here (409), and
+        // once the claim timed out the retry would create a second ticket.
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first, (await retry.JsonAsync()).GetProperty("ticket").ObjectId());
+        Assert.Equal("CTC-0002", (await restarted.CreateTicketAsync()).ObjectId());
     }
 }

@@ -125,6 +125,8 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
         public Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken) => inner.NextDisplayNumberAsync(tenantId, prefix, cancellationToken);
         public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken) => inner.NextDeletionSeqAsync(tenantId, cancellationToken);
         public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) => inner.CreateTicketAsync(ticket, cancellationToken);
+        public Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken) =>
+            inner.CreateTicketWithKeyAsync(ticket, completedKey, cancellationToken);
         public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
             inner.AppendHistoryArchiveAsync(tenantId, ticketId, entries, cancellationToken);
         public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken) =>

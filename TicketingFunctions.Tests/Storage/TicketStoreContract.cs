@@ -402,6 +402,24 @@ public abstract partial class TicketStoreContract
     }
 
     [Fact]
+    public async Task A_ticket_created_with_its_key_reads_back_and_the_key_then_answers_the_completed_record()
+    {
+        var store = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = NewTicket(tenant, "CTC-0001");
+        Assert.Null(await store.ClaimIdempotencyKeyAsync(Claim(tenant), _ => false, default));
+
+        await store.CreateTicketWithKeyAsync(ticket, Claim(tenant) with { State = IdempotencyRecord.Completed, Ticket = ticket }, default);
+        Assert.Equal(ticket.Id, (await store.GetTicketAsync(tenant, "CTC-0001", default))!.Id);
+        var completed = await store.ClaimIdempotencyKeyAsync(Claim(tenant, hash: "h2"), _ => false, default);
+        Assert.Equal(IdempotencyRecord.Completed, completed!.State);
+        Assert.Equal("CTC-0001", completed.Ticket!.ObjectId);
+        // The display id is taken like any other create's, with or without a key.
+        await Assert.ThrowsAsync<TicketConflictException>(() => store.CreateTicketWithKeyAsync(NewTicket(tenant, "CTC-0001"),
+            Claim(tenant, "idem-2") with { State = IdempotencyRecord.Completed }, default));
+    }
+
+    [Fact]
     public async Task A_held_key_is_taken_over_only_when_allowed()
     {
         var store = await CreateStoreAsync();

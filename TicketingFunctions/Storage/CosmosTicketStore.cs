@@ -139,6 +139,14 @@ public sealed class CosmosTicketStore : ITicketStore
             return true;
         }, cancellationToken);
 
+    /// <summary>Two containers, so two writes: the ticket, then the record (its failure logged: the ticket stands).</summary>
+    public async Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken)
+    {
+        await CreateTicketAsync(ticket, cancellationToken);
+        try { await SaveIdempotencyRecordAsync(completedKey, CancellationToken.None); }
+        catch (Exception ex) { _logger.LogWarning("Could not record the response for an idempotency key: {ExceptionType}", ex.GetType().Name); }
+    }
+
     public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
         RunAsync("read the ticket", async cancellationToken =>
         {

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using TicketingFunctions.Settings;
 using Microsoft.Data.Sqlite;
 
@@ -5,8 +6,9 @@ namespace TicketingFunctions.Storage;
 
 /// <summary>
 /// The embedded store's SQLite file: one table per kind of document, each row keyed by tenant as Cosmos DB partitions
-/// are (a later kind, such as events, is one more table). Every write is one transaction committed before the method
-/// returns, so an acknowledged write survives the process being killed: WAL with <c>synchronous=NORMAL</c> hands each
+/// are (a later kind, such as events, is one more table). Every change is committed before its task completes (one
+/// writer loop commits the changes queued together in one transaction: <see cref="WriteAsync"/>), so an acknowledged
+/// write survives the process being killed: WAL with <c>synchronous=NORMAL</c> hands each
 /// commit to the operating system (a power loss may drop the last commits, never corrupt the file; see
 /// docs/design.md). The connection takes the file's lock for itself (<c>locking_mode=EXCLUSIVE</c>): a second process
 /// on the same folder fails at start instead of keeping an index that the other process's writes would make stale.
@@ -34,9 +36,13 @@ internal sealed class EmbeddedStoreFile : IDisposable
     public const string DeletionCounter = "deletions";
     public const string NumberCounterPrefix = "number:";
 
+    /// <summary>The most writes one transaction takes from the queue: a bound on how long the first of them waits.</summary>
+    private const int MaxBatch = 256;
+
     private readonly SqliteConnection _connection;
-    private readonly Lock _gate = new();
     private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency;
+    private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     private EmbeddedStoreFile(SqliteConnection connection)
     {
@@ -50,6 +56,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _upsertHistory = new(connection, "INSERT INTO history_archive VALUES ($1, $2, $3, $4) ON CONFLICT DO UPDATE SET json = excluded.json");
         _upsertIdempotency = new(connection, "INSERT INTO idempotency VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _deleteIdempotency = new(connection, "DELETE FROM idempotency WHERE tenant_id = $1 AND id = $2");
+        // A loop on the thread pool that holds no thread while the queue is empty (an idle store costs nothing).
+        _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>Opens (creating it and its folder if needed) the file at <paramref name="path"/> and takes its lock.</summary>
@@ -109,55 +117,91 @@ internal sealed class EmbeddedStoreFile : IDisposable
         DefaultTimeout = 1,
     }.ToString();
 
-    /// <summary>Cheap proof that the file answers (for a readiness check): a read on the open connection.</summary>
-    public void Ping()
-    {
-        lock (_gate) Scalar(_connection, "SELECT 1");
-    }
-
-    public void UpsertCatalog(string tenantId, byte[] json) => Commit(t => _upsertCatalog.Run(t, tenantId, json));
-
-    public void SetCounter(string tenantId, string name, long value) => Commit(t => _setCounter.Run(t, tenantId, name, value));
-
-    /// <summary>The serial and the prefix's number of one display id, together.</summary>
-    public void SetDisplayCounters(string tenantId, long serial, string prefix, long number) => Commit(t =>
-    {
-        _setCounter.Run(t, tenantId, SerialCounter, serial);
-        _setCounter.Run(t, tenantId, NumberCounterPrefix + prefix, number);
-    });
-
-    public void UpsertTicket(string tenantId, string objectId, string id, string etag, byte[] json, int historyStart) =>
-        Commit(t => _upsertTicket.Run(t, tenantId, objectId, id, etag, json, historyStart));
-
-    /// <summary>History entries of one ticket, all or none.</summary>
-    public void UpsertHistory(string tenantId, string ticketId, IReadOnlyList<(int Version, byte[] Json)> entries) => Commit(t =>
-    {
-        foreach (var (version, json) in entries) _upsertHistory.Run(t, tenantId, ticketId, version, json);
-    });
-
-    public void UpsertIdempotency(string tenantId, string id, byte[] json) => Commit(t => _upsertIdempotency.Run(t, tenantId, id, json));
-
-    public void DeleteIdempotency(string tenantId, string id) => Commit(t => _deleteIdempotency.Run(t, tenantId, id));
+    /// <summary>Cheap proof that the file answers (for a readiness check): a read on the writer's connection.</summary>
+    public Task PingAsync() => WriteAsync(new Batch(), null);
 
     /// <summary>
-    /// One transaction, committed before it returns. A failure (disk full, file gone) rolls it back and is a
-    /// <see cref="StoreUnavailableException"/>: the caller answers 503 and the in-memory state, updated only after a
-    /// commit, still matches the file.
+    /// The rows of one change, written in one transaction with the changes queued beside it. Built by the caller, run
+    /// by the writer; the statements are the file's own (prepared once), so a batch is only a list of rows.
     /// </summary>
-    private void Commit(Action<SqliteTransaction> write)
+    public sealed class Batch
     {
-        lock (_gate)
+        internal readonly List<(Func<EmbeddedStoreFile, Statement> Statement, object[] Values)> Rows = [];
+
+        public Batch Catalog(string tenantId, byte[] json) => Add(f => f._upsertCatalog, tenantId, json);
+        public Batch Counter(string tenantId, string name, long value) => Add(f => f._setCounter, tenantId, name, value);
+        public Batch Ticket(string tenantId, string objectId, string id, string etag, byte[] json, int historyStart) =>
+            Add(f => f._upsertTicket, tenantId, objectId, id, etag, json, historyStart);
+        public Batch History(string tenantId, string ticketId, int version, byte[] json) => Add(f => f._upsertHistory, tenantId, ticketId, version, json);
+        public Batch Idempotency(string tenantId, string id, byte[] json) => Add(f => f._upsertIdempotency, tenantId, id, json);
+        public Batch DeleteIdempotency(string tenantId, string id) => Add(f => f._deleteIdempotency, tenantId, id);
+
+        private Batch Add(Func<EmbeddedStoreFile, Statement> statement, params object[] values)
         {
+            Rows.Add((statement, values));
+            return this;
+        }
+    }
+
+    private sealed record QueuedWrite(Batch Batch, Action? AfterCommit, TaskCompletionSource Done);
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> all or none, then runs <paramref name="afterCommit"/> (by the writer, in
+    /// commit order, so the in-memory state changes in the file's order), then completes: the write is durable when
+    /// the task is. Group commit: one writer loop takes every change queued meanwhile into one transaction, so
+    /// concurrent requests share a commit and wait for it without holding a thread or a lock. A failure (disk
+    /// full, file gone) rolls the transaction back and is a <see cref="StoreUnavailableException"/> for every change
+    /// in it: the caller answers 503, and the in-memory state, changed only after a commit, still matches the file.
+    /// </summary>
+    public Task WriteAsync(Batch rows, Action? afterCommit)
+    {
+        var write = new QueuedWrite(rows, afterCommit, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(write)) return Task.FromException(new ObjectDisposedException(nameof(EmbeddedStoreFile)));
+        return write.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<QueuedWrite>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var write)) batch.Add(write);
+            Exception? failure = null;
             try
             {
                 using var transaction = _connection.BeginTransaction();
-                write(transaction);
+                foreach (var write in batch)
+                    foreach (var (statement, values) in write.Batch.Rows)
+                        statement(this).Run(transaction, values);
                 transaction.Commit();
             }
             catch (SqliteException ex)
             {
-                throw new StoreUnavailableException($"The local data file could not be written (SQLite error {ex.SqliteErrorCode}).", TimeSpan.FromSeconds(1), ex);
+                failure = new StoreUnavailableException($"The local data file could not be written (SQLite error {ex.SqliteErrorCode}).", TimeSpan.FromSeconds(1), ex);
             }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            foreach (var write in batch)
+            {
+                if (failure is not null)
+                {
+                    write.Done.SetException(failure);
+                    continue;
+                }
+                try
+                {
+                    write.AfterCommit?.Invoke();
+                    write.Done.SetResult();
+                }
+                catch (Exception ex)
+                {
+                    write.Done.SetException(ex);
+                }
+            }
+            batch.Clear();
         }
     }
 
@@ -179,14 +223,14 @@ internal sealed class EmbeddedStoreFile : IDisposable
         return bytes;
     }
 
+    /// <summary>Lets the writer finish what is queued, then closes the file and releases its lock.</summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency })
-                statement.Dispose();
-            _connection.Dispose();
-        }
+        if (!_queue.Writer.TryComplete()) return;
+        _writer.GetAwaiter().GetResult();
+        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency })
+            statement.Dispose();
+        _connection.Dispose();
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
@@ -205,7 +249,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     }
 
     /// <summary>A prepared statement reused for every write of its kind (parameters $1, $2, ... by position).</summary>
-    private sealed class Statement : IDisposable
+    internal sealed class Statement : IDisposable
     {
         private readonly SqliteCommand _command;
 
@@ -216,7 +260,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
             for (var i = 1; sql.Contains($"${i}", StringComparison.Ordinal); i++) _command.Parameters.Add(new SqliteParameter($"${i}", null));
         }
 
-        public void Run(SqliteTransaction transaction, params object[] values)
+        public void Run(SqliteTransaction transaction, object[] values)
         {
             _command.Transaction = transaction;
             for (var i = 0; i < values.Length; i++) _command.Parameters[i].Value = values[i];

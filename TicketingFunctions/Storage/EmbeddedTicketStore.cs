@@ -11,8 +11,11 @@ namespace TicketingFunctions.Storage;
 /// <summary>
 /// The store used when no Cosmos DB endpoint is configured: durable, in one SQLite file of the local data folder
 /// (<see cref="EmbeddedStoreFile"/>), with the Cosmos store's semantics: tenant partitions, atomic counters and
-/// compare-and-swap on the ticket etag. Every write is committed to the file before it returns, and only then applied
-/// to the in-memory partitions that serve every read; at start the partitions are rebuilt from the file. Tickets are
+/// compare-and-swap on the ticket etag. Every write is committed to the file before its task completes, and only then
+/// applied to the in-memory partitions that serve every read; at start the partitions are rebuilt from the file.
+/// Writes are queued to the file's one writer, which commits those of concurrent requests together (group commit), so
+/// a request waits for a commit without holding a thread or a lock. A create is one commit: the ticket, the display
+/// counters it advanced and, when it came with an Idempotency-Key, the key's completed record, all or none. Tickets are
 /// kept as UTF-8 JSON documents, as a document store keeps them, and the file holds the same bytes: a read is always a
 /// fresh copy, a listing copies the stored JSON, and a stored ticket is one array the garbage collector need not trace
 /// (an object graph per ticket made collections cost more as the store grew).
@@ -21,6 +24,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
     private readonly EmbeddedStoreFile _file;
+    private int _disposed;
 
     private static readonly JsonTypeInfo<IdempotencyRecord> IdempotencyJson =
         (JsonTypeInfo<IdempotencyRecord>)StoreJson.Options.GetTypeInfo(typeof(IdempotencyRecord));
@@ -43,9 +47,24 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     }
 
     /// <summary>A read on the file's connection: proof for a readiness check that the store answers.</summary>
-    public void Ping() => _file.Ping();
+    public Task PingAsync() => _file.PingAsync();
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>Writes the display counters no create has carried to the file yet (numbers handed out last), then closes it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        try
+        {
+            var batch = new EmbeddedStoreFile.Batch();
+            foreach (var (tenantId, p) in _partitions)
+                lock (p.Gate) UnsavedCounters(tenantId, p, batch);
+            _file.WriteAsync(batch, null).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
 
     /// <summary>True while a store (of any process) holds <paramref name="dataFolder"/>, whose data must then not be deleted.</summary>
     public static bool IsInUse(string dataFolder) => EmbeddedStoreFile.IsInUse(Path.Combine(dataFolder, EmbeddedStoreFile.FileName));
@@ -105,6 +124,14 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         /// <summary>Archived history per ticket id, by version.</summary>
         public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
+        /// <summary>Display ids and ticket ids of creates and replaces queued to the file: a second write of one of them is refused meanwhile.</summary>
+        public readonly HashSet<string> WritingObjectIds = new(StringComparer.Ordinal), CreatingIds = new(StringComparer.Ordinal);
+        /// <summary>Counter rows whose value in memory is ahead of the file's: written with the next create (or at dispose).</summary>
+        public readonly HashSet<string> UnsavedCounters = new(StringComparer.Ordinal);
+
+        public long CounterValue(string name) => name == EmbeddedStoreFile.SerialCounter
+            ? Serial
+            : Numbers.GetValueOrDefault(name[EmbeddedStoreFile.NumberCounterPrefix.Length..]);
         /// <summary>The tenant's tickets in listing order; written under <see cref="Gate"/>, read without it.</summary>
         public readonly EmbeddedTicketIndex<StoredTicket> Listing = new();
     }
@@ -168,12 +195,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     public Task UpsertCatalogAsync(TenantCatalog catalog, CancellationToken cancellationToken)
     {
         var p = For(catalog.TenantId);
-        lock (p.Gate)
-        {
-            _file.UpsertCatalog(catalog.TenantId, JsonSerializer.SerializeToUtf8Bytes(catalog, CatalogJsonContext.Default.TenantCatalog));
-            Volatile.Write(ref p.Catalog, catalog);
-        }
-        return Task.CompletedTask;
+        var batch = new EmbeddedStoreFile.Batch().Catalog(catalog.TenantId, JsonSerializer.SerializeToUtf8Bytes(catalog, CatalogJsonContext.Default.TenantCatalog));
+        lock (p.Gate)   // queued in the order of memory: the last upsert wins in both
+            return _file.WriteAsync(batch, () => Volatile.Write(ref p.Catalog, catalog));
     }
 
     public Task<DisplayNumber> NextDisplayNumberAsync(string tenantId, string prefix, CancellationToken cancellationToken)
@@ -183,39 +207,108 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         {
             p.Numbers.TryGetValue(prefix, out var number);
             var next = new DisplayNumber(p.Serial + 1, number + 1);
-            // Committed before the number is handed out: after a crash no display id is given twice.
-            _file.SetDisplayCounters(tenantId, next.Serial, prefix, next.Number);
+            // Written to the file with the ticket that uses the number (CreateTicketAsync), in its commit: a number
+            // reaches a caller only in a created ticket, so after a crash the file's counters are past every display
+            // id anyone was given. A number whose ticket was never committed may be given again; nobody saw it.
             p.Numbers[prefix] = next.Number;
             p.Serial = next.Serial;
+            p.UnsavedCounters.Add(EmbeddedStoreFile.SerialCounter);
+            p.UnsavedCounters.Add(EmbeddedStoreFile.NumberCounterPrefix + prefix);
             return Task.FromResult(next);
         }
+    }
+
+    /// <summary>Adds the rows of the counters ahead of the file to <paramref name="batch"/>; the returned action, run after its commit, marks them saved.</summary>
+    private static Action? UnsavedCounters(string tenantId, Partition p, EmbeddedStoreFile.Batch batch)
+    {
+        if (p.UnsavedCounters.Count == 0) return null;
+        var written = new (string Name, long Value)[p.UnsavedCounters.Count];
+        var i = 0;
+        foreach (var name in p.UnsavedCounters)
+        {
+            written[i++] = (name, p.CounterValue(name));
+            batch.Counter(tenantId, name, p.CounterValue(name));
+        }
+        // Unsaved until a commit carries them: a failed batch leaves them for the next create to write.
+        return () =>
+        {
+            foreach (var (name, value) in written)
+                if (p.CounterValue(name) == value) p.UnsavedCounters.Remove(name);
+        };
     }
 
     public Task<long> NextDeletionSeqAsync(string tenantId, CancellationToken cancellationToken)
     {
         var p = For(tenantId);
+        long next;
+        Task written;
         lock (p.Gate)
         {
-            _file.SetCounter(tenantId, EmbeddedStoreFile.DeletionCounter, p.Deletions + 1);
-            return Task.FromResult(++p.Deletions);
+            // Taken now (a failed write leaves a gap, never a repeat), queued in order, handed out once committed.
+            next = ++p.Deletions;
+            written = _file.WriteAsync(new EmbeddedStoreFile.Batch().Counter(tenantId, EmbeddedStoreFile.DeletionCounter, next), null);
+        }
+        return Handed(written, next);
+
+        static async Task<long> Handed(Task written, long value)
+        {
+            await written;
+            return value;
         }
     }
 
-    public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken)
+    public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) => CreateAsync(ticket, null);
+
+    /// <summary>The ticket and its key's completed record in one commit: after a crash both are in the file or neither.</summary>
+    public Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken)
+    {
+        if (completedKey.TenantId != ticket.TenantId) throw new ArgumentException("The key's record belongs to another tenant.", nameof(completedKey));
+        return CreateAsync(ticket, completedKey);
+    }
+
+    private async Task CreateAsync(Ticket ticket, IdempotencyRecord? completedKey)
     {
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);   // outside the lock
         var listed = TicketField.ValuesOf(ticket);
+        var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
+        if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        Task written;
         lock (p.Gate)
         {
-            if (p.TicketIds.Contains(ticket.Id) || p.TicketsByObjectId.ContainsKey(ticket.ObjectId))
+            if (p.TicketIds.Contains(ticket.Id) || p.TicketsByObjectId.ContainsKey(ticket.ObjectId)
+                || p.CreatingIds.Contains(ticket.Id) || p.WritingObjectIds.Contains(ticket.ObjectId))
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.");
-            _file.UpsertTicket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
-            p.TicketIds.Add(ticket.Id);
-            p.TicketsByObjectId.Add(ticket.ObjectId, stored);
-            p.Listing.Put(ticket.Id, listed, stored);
+            p.CreatingIds.Add(ticket.Id);
+            p.WritingObjectIds.Add(ticket.ObjectId);
+            var countersSaved = UnsavedCounters(ticket.TenantId, p, batch);
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate)
+                {
+                    countersSaved?.Invoke();
+                    p.TicketIds.Add(ticket.Id);
+                    p.TicketsByObjectId.Add(ticket.ObjectId, stored);
+                    p.Listing.Put(ticket.Id, listed, stored);
+                    if (completedKey is not null) p.Idempotency[completedKey.Id] = completedKey;
+                    p.CreatingIds.Remove(ticket.Id);
+                    p.WritingObjectIds.Remove(ticket.ObjectId);
+                }
+            });
         }
-        return Task.CompletedTask;
+        try
+        {
+            await written;
+        }
+        catch
+        {
+            lock (p.Gate)
+            {
+                p.CreatingIds.Remove(ticket.Id);
+                p.WritingObjectIds.Remove(ticket.ObjectId);
+            }
+            throw;
+        }
     }
 
     public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken)
@@ -232,17 +325,40 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);
         var listed = TicketField.ValuesOf(ticket);
+        var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
+        Task written;
         lock (p.Gate)
         {
             if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
-            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
+            // A write of this ticket still on its way to the file will change its etag: whoever expects the current one lost.
+            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(ticket.ObjectId))
                 throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-            _file.UpsertTicket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
-            p.TicketsByObjectId[ticket.ObjectId] = stored;
-            p.Listing.Put(ticket.Id, listed, stored);
+            p.WritingObjectIds.Add(ticket.ObjectId);
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate)
+                {
+                    p.TicketsByObjectId[ticket.ObjectId] = stored;
+                    p.Listing.Put(ticket.Id, listed, stored);
+                    p.WritingObjectIds.Remove(ticket.ObjectId);
+                }
+            });
         }
-        return Task.CompletedTask;
+        return Settled(written, p, ticket.ObjectId);
+
+        static async Task Settled(Task written, Partition p, string objectId)
+        {
+            try
+            {
+                await written;
+            }
+            catch
+            {
+                lock (p.Gate) p.WritingObjectIds.Remove(objectId);
+                throw;
+            }
+        }
     }
 
     /// <summary>A page from the tenant's own ordered index: no other tenant's tickets are looked at, nothing is sorted.</summary>
@@ -275,16 +391,18 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken)
     {
         var p = For(tenantId);
-        var json = entries.Select(e => (e.Version, JsonSerializer.SerializeToUtf8Bytes(e, HistoryEntryJson))).ToList();
-        lock (p.Gate)
+        var batch = new EmbeddedStoreFile.Batch();
+        foreach (var entry in entries) batch.History(tenantId, ticketId, entry.Version, JsonSerializer.SerializeToUtf8Bytes(entry, HistoryEntryJson));
+        return _file.WriteAsync(batch, () =>
         {
-            _file.UpsertHistory(tenantId, ticketId, json);
-            if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
-                p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
-            // Entries are immutable records (their values are JsonElements), so they can be kept as given.
-            foreach (var entry in entries) archive[entry.Version] = entry;
-        }
-        return Task.CompletedTask;
+            lock (p.Gate)
+            {
+                if (!p.HistoryArchive.TryGetValue(ticketId, out var archive))
+                    p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
+                // Entries are immutable records (their values are JsonElements), so they can be kept as given.
+                foreach (var entry in entries) archive[entry.Version] = entry;
+            }
+        });
     }
 
     public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken)
@@ -302,37 +420,60 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     public Task<IdempotencyRecord?> ClaimIdempotencyKeyAsync(IdempotencyRecord claim, Func<IdempotencyRecord, bool> canTakeOver, CancellationToken cancellationToken)
     {
         var p = For(claim.TenantId);
+        var batch = new EmbeddedStoreFile.Batch().Idempotency(claim.TenantId, claim.Id, JsonSerializer.SerializeToUtf8Bytes(claim, IdempotencyJson));
+        Task written;
+        IdempotencyRecord? existing;
         lock (p.Gate)
         {
-            if (p.Idempotency.TryGetValue(claim.Id, out var existing) && !canTakeOver(existing))
+            if (p.Idempotency.TryGetValue(claim.Id, out existing) && !canTakeOver(existing))
                 return Task.FromResult<IdempotencyRecord?>(existing);
-            _file.UpsertIdempotency(claim.TenantId, claim.Id, JsonSerializer.SerializeToUtf8Bytes(claim, IdempotencyJson));
+            // Held in memory from now, so that a concurrent claim of the key finds it; answered once it is in the file.
             p.Idempotency[claim.Id] = claim;
-            return Task.FromResult<IdempotencyRecord?>(null);
+            written = _file.WriteAsync(batch, null);
+        }
+        return Claimed(written, p, claim, existing);
+
+        static async Task<IdempotencyRecord?> Claimed(Task written, Partition p, IdempotencyRecord claim, IdempotencyRecord? before)
+        {
+            try
+            {
+                await written;
+                return null;
+            }
+            catch
+            {
+                lock (p.Gate)
+                    if (ReferenceEquals(p.Idempotency.GetValueOrDefault(claim.Id), claim))
+                    {
+                        if (before is null) p.Idempotency.Remove(claim.Id);
+                        else p.Idempotency[claim.Id] = before;
+                    }
+                throw;
+            }
         }
     }
 
     public Task SaveIdempotencyRecordAsync(IdempotencyRecord record, CancellationToken cancellationToken)
     {
         var p = For(record.TenantId);
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, IdempotencyJson);
+        var batch = new EmbeddedStoreFile.Batch().Idempotency(record.TenantId, record.Id, JsonSerializer.SerializeToUtf8Bytes(record, IdempotencyJson));
         lock (p.Gate)
-        {
-            _file.UpsertIdempotency(record.TenantId, record.Id, json);
-            p.Idempotency[record.Id] = record;
-        }
-        return Task.CompletedTask;
+            return _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate) p.Idempotency[record.Id] = record;
+            });
     }
 
     public Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
-        if (_partitions.TryGetValue(tenantId, out var p))
-            lock (p.Gate)
+        if (!_partitions.TryGetValue(tenantId, out var p)) return Task.CompletedTask;
+        lock (p.Gate)
+        {
+            if (!p.Idempotency.ContainsKey(id)) return Task.CompletedTask;
+            return _file.WriteAsync(new EmbeddedStoreFile.Batch().DeleteIdempotency(tenantId, id), () =>
             {
-                if (!p.Idempotency.ContainsKey(id)) return Task.CompletedTask;
-                _file.DeleteIdempotency(tenantId, id);
-                p.Idempotency.Remove(id);
-            }
-        return Task.CompletedTask;
+                lock (p.Gate) p.Idempotency.Remove(id);
+            });
+        }
     }
 }

@@ -35,6 +35,15 @@ public interface ITicketStore
     /// <summary>Stores a new ticket. Throws <see cref="TicketConflictException"/> when its id or object_id exists.</summary>
     Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a new ticket as <see cref="CreateTicketAsync(Ticket, CancellationToken)"/> does, and the completed record
+    /// of the Idempotency-Key that asked for it (which replaces the key's claim). The embedded store writes both in one
+    /// commit, so a crash leaves both or neither and a retry of the key replays or creates, never both. Cosmos DB keeps
+    /// them in two containers: it writes the ticket, then the record, and a failure of the record alone is logged (the
+    /// ticket stands; the claim stays pending until <c>IdempotencyKeys.PendingTimeout</c>).
+    /// </summary>
+    Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken);
+
     /// <summary>The ticket with this display id in this tenant, or null.</summary>
     Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken);
 

@@ -112,7 +112,9 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
                 if (claim is not null) await ReleaseAsync(claim);
                 return ApiError.Invalid(errors);
             }
-            await store.CreateTicketAsync(ticket, cancellationToken);
+            // The key's completed record goes with the ticket: one commit where the store can make it one.
+            if (claim is null) await store.CreateTicketAsync(ticket, cancellationToken);
+            else await store.CreateTicketWithKeyAsync(ticket, claim with { State = IdempotencyRecord.Completed, Ticket = ticket }, cancellationToken);
         }
         catch when (claim is not null)
         {
@@ -122,7 +124,6 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
 
         using var created = logger.BeginScope(new LogScope("ObjectId", ticket.ObjectId));
         LogCreated(logger, ticket.ObjectId, type.Id, request.TeamId);
-        if (claim is not null) await CompleteAsync(claim with { State = IdempotencyRecord.Completed, Ticket = ticket });
         return new CreatedTicket(SlaClocks.Observe(ticket, time.GetUtcNow()), Replayed: false);
     }
 
@@ -137,14 +138,6 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
     {
         try { await store.ReleaseIdempotencyKeyAsync(claim.TenantId, claim.Id, CancellationToken.None); }
         catch (Exception ex) { logger.LogWarning("Could not release an idempotency key after a failed create: {ExceptionType}", ex.GetType().Name); }
-    }
-
-    // The ticket exists: the answer is 200 whatever happens here. A record left pending means a retry
-    // gets 409 until the claim times out, then creates again; that is logged.
-    private async Task CompleteAsync(IdempotencyRecord completed)
-    {
-        try { await store.SaveIdempotencyRecordAsync(completed, CancellationToken.None); }
-        catch (Exception ex) { logger.LogWarning("Could not record the response for an idempotency key: {ExceptionType}", ex.GetType().Name); }
     }
 
     // Source-generated: no argument array or boxed state per create, and nothing at all when the level is off.
