@@ -61,8 +61,8 @@ public sealed class TestApi : IAsyncDisposable
     /// The same host on Kestrel, on a free loopback port, for what only a real socket shows: the web server's own
     /// limits, and clients that bring their own HTTP stack.
     /// </summary>
-    public static Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
-        StartAsync(loopback: true, configure, services: null);
+    public static Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        StartAsync(loopback: true, configure, services);
 
     private static async Task<TestApi> StartAsync(bool loopback, Action<Dictionary<string, string?>>? configure, Action<IServiceCollection>? services)
     {
