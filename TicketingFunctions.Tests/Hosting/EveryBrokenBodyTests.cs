@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -98,48 +97,10 @@ public abstract class EveryBrokenBodyTests(IApiHosts hosts) : IAsyncLifetime
         return operations;
     }
 
-    private sealed record RawResponse(int Status, JsonElement Json);
-
-    /// <summary>
-    /// Writes the request head and body as given and reads the whole answer. The socket stays open for sending:
-    /// Kestrel takes a client's half-close for the end of the connection and would answer nothing.
-    /// </summary>
-    private async Task<RawResponse> SendAsync(string method, string path, string headers, string body)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _port);
-        var stream = client.GetStream();
-        var head = $"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Api.Token()}\r\nx-tenantid: {TestApi.Tenant}\r\nrealmname: {TestApi.Realm}\r\n" +
-                   $"x-filename: a.txt\r\nConnection: close\r\n{headers}\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(body));
-        await stream.FlushAsync();
-
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received);
-        var text = Encoding.UTF8.GetString(received.ToArray());
-        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        Assert.True(split > 0, $"{method} {path}: no HTTP answer: {text}");
-        var responseHead = text[..split];
-        var responseBody = text[(split + 4)..];
-        if (responseHead.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) responseBody = Dechunk(responseBody);
-        var status = int.Parse(responseHead.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        return new RawResponse(status, responseBody.Length == 0 ? default : JsonDocument.Parse(responseBody).RootElement.Clone());
-    }
-
-    private static string Dechunk(string chunked)
-    {
-        var result = new StringBuilder();
-        var position = 0;
-        while (true)
-        {
-            var lineEnd = chunked.IndexOf("\r\n", position, StringComparison.Ordinal);
-            var size = Convert.ToInt32(chunked[position..lineEnd], 16);
-            if (size == 0) return result.ToString();
-            result.Append(chunked, lineEnd + 2, size);
-            position = lineEnd + 2 + size + 2;
-        }
-    }
+    private Task<RawResponse> SendAsync(string method, string path, string headers, string body) =>
+        RawHttpExchange.SendAsync(_port,
+            $"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {Api.Token()}\r\nx-tenantid: {TestApi.Tenant}\r\nrealmname: {TestApi.Realm}\r\n" +
+            $"x-filename: a.txt\r\nConnection: close\r\n{headers}\r\n", body);
 
     /// <summary>What a refused body must leave as it was: the tenant's tickets, the existing ticket's etag, the caller's pending uploads.</summary>
     private async Task<string> StoredStateAsync()
