@@ -107,21 +107,36 @@ public sealed class WorkflowCatalogTests
     }
 
     [Fact]
-    public void The_default_workflow_goes_Open_In_Progress_Resolved_Closed_and_Resolved_reopens()
+    public void The_default_workflow_goes_Open_In_Progress_Resolved_Closed_and_Resolved_reopens_and_agents_do_the_work()
     {
-        var anyone = new HashSet<string> { "ticket_user" };
-        Assert.Equal(["In Progress"], Workflow.Default.TargetsFor("Open", anyone));
-        Assert.Equal(["Resolved"], Workflow.Default.TargetsFor("In Progress", anyone));
-        Assert.Equal(["Closed", "Open"], Workflow.Default.TargetsFor("Resolved", anyone));
-        Assert.Empty(Workflow.Default.TargetsFor("Closed", anyone));
-        Assert.Equal([StatusCategories.ToDo, StatusCategories.InProgress, StatusCategories.Done, StatusCategories.Done],
+        var agent = new HashSet<string> { "ticket_agent" };
+        Assert.Equal(["In Progress", "Cancelled"], Workflow.Default.TargetsFor("Open", agent, isRequester: false));
+        Assert.Equal(["Resolved", "Cancelled"], Workflow.Default.TargetsFor("In Progress", agent, isRequester: false));
+        Assert.Equal(["Closed", "Open"], Workflow.Default.TargetsFor("Resolved", agent, isRequester: false));
+        Assert.Empty(Workflow.Default.TargetsFor("Closed", agent, isRequester: false));
+        Assert.Equal([StatusCategories.ToDo, StatusCategories.InProgress, StatusCategories.Done, StatusCategories.Done, StatusCategories.Done],
             Workflow.Default.Statuses.Select(s => s.Category));
+
+        // L4: a requester (ticket_user) never stops a clock as an agent's work; they may reopen, and cancel their own ticket.
+        var user = new HashSet<string> { "ticket_user" };
+        Assert.Empty(Workflow.Default.TargetsFor("Open", user, isRequester: false));
+        Assert.Equal(["Cancelled"], Workflow.Default.TargetsFor("Open", user, isRequester: true));
+        Assert.Equal(["Cancelled"], Workflow.Default.TargetsFor("In Progress", user, isRequester: true));
+        Assert.Equal(["Open"], Workflow.Default.TargetsFor("Resolved", user, isRequester: true));
+        Assert.Equal(["Open"], Workflow.Default.TargetsFor("Resolved", user, isRequester: false));
     }
 
     [Fact]
     public void A_transition_with_roles_is_reachable_only_with_one_of_them()
     {
-        Assert.Empty(Approval.TargetsFor("Pending", new HashSet<string> { "ticket_agent" }));
-        Assert.Equal(["Approved"], Approval.TargetsFor("Pending", new HashSet<string> { "ticket_agent", "tenant_admin" }));
+        Assert.Empty(Approval.TargetsFor("Pending", new HashSet<string> { "ticket_agent" }, isRequester: true));
+        Assert.Equal(["Approved"], Approval.TargetsFor("Pending", new HashSet<string> { "ticket_agent", "tenant_admin" }, isRequester: false));
+    }
+
+    [Fact]
+    public void A_transition_for_the_requester_must_also_list_roles()
+    {
+        var type = Type(new Workflow([new("A", StatusCategories.ToDo), new("B", StatusCategories.Done)], [new("A", "B", Requester: true)]));
+        Assert.Contains(WorkflowDefinitionRules.Problems(type), p => p.Contains("allows the requester but lists no roles", StringComparison.Ordinal));
     }
 }

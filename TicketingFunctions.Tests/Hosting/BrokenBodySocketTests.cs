@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -51,48 +50,10 @@ public sealed class BrokenBodySocketTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private sealed record RawResponse(int Status, string Head, JsonElement Json);
-
-    /// <summary>
-    /// Writes the request as given and reads the whole response. The socket stays open for sending: Kestrel takes a
-    /// client's half-close for the end of the connection and would answer nothing.
-    /// </summary>
-    private async Task<RawResponse> SendAsync(string method, string path, string framingHeaders, string body)
-    {
-        using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", _port);
-        var stream = client.GetStream();
-        var head = $"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {_token}\r\nx-tenantid: {TestApi.Tenant}\r\nrealmname: demo\r\n" +
-                   $"Content-Type: application/json\r\nConnection: close\r\n{framingHeaders}\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(body));
-        await stream.FlushAsync();
-
-        // Kestrel closes the connection after this response (Connection: close, or an unread body), so read to the end.
-        using var received = new MemoryStream();
-        await stream.CopyToAsync(received);
-        var text = Encoding.UTF8.GetString(received.ToArray());
-        var split = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var responseHead = text[..split];
-        var responseBody = text[(split + 4)..];
-        if (responseHead.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) responseBody = Dechunk(responseBody);
-        var status = int.Parse(responseHead.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        return new RawResponse(status, responseHead, responseBody.Length == 0 ? default : JsonDocument.Parse(responseBody).RootElement.Clone());
-    }
-
-    private static string Dechunk(string chunked)
-    {
-        var result = new StringBuilder();
-        var position = 0;
-        while (true)
-        {
-            var lineEnd = chunked.IndexOf("\r\n", position, StringComparison.Ordinal);
-            var size = Convert.ToInt32(chunked[position..lineEnd], 16);
-            if (size == 0) return result.ToString();
-            result.Append(chunked, lineEnd + 2, size);
-            position = lineEnd + 2 + size + 2;
-        }
-    }
+    private Task<RawResponse> SendAsync(string method, string path, string framingHeaders, string body) =>
+        RawHttpExchange.SendAsync(_port,
+            $"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {_token}\r\nx-tenantid: {TestApi.Tenant}\r\nrealmname: demo\r\n" +
+            $"Content-Type: application/json\r\nConnection: close\r\n{framingHeaders}\r\n", body);
 
     private void AssertLoggedOnceWithoutStack(string reason)
     {

@@ -10,7 +10,7 @@ public interface IApiHosts
     Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null);
 
     /// <summary>The same host on Kestrel, on a loopback port (<see cref="TestApi.StartOnLoopbackAsync"/>).</summary>
-    Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null);
+    Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null);
 }
 
 /// <summary>The embedded store (the local default), durable in a data folder of its own per host.</summary>
@@ -19,8 +19,8 @@ public sealed class EmbeddedHosts : IApiHosts
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
         TestApi.StartAsync(configure, services);
 
-    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
-        TestApi.StartOnLoopbackAsync(configure);
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        TestApi.StartOnLoopbackAsync(configure, services);
 }
 
 /// <summary>The Cosmos DB store on the emulator: every host gets a fresh database, seeded with the sample catalog.</summary>
@@ -29,8 +29,8 @@ public sealed class CosmosHosts(CosmosEmulatorFixture emulator) : IApiHosts
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
         TestApi.StartAsync(OnFreshDatabase(configure), services);
 
-    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
-        TestApi.StartOnLoopbackAsync(OnFreshDatabase(configure));
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        TestApi.StartOnLoopbackAsync(OnFreshDatabase(configure), services);
 
     private Action<Dictionary<string, string?>> OnFreshDatabase(Action<Dictionary<string, string?>>? configure) => settings =>
     {
@@ -46,8 +46,8 @@ public sealed class CosmosBlobHosts(CosmosEmulatorFixture emulator, TicketingFun
     public Task<TestApi> StartAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
         new CosmosHosts(emulator).StartAsync(InFreshContainer(configure), services);
 
-    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null) =>
-        new CosmosHosts(emulator).StartOnLoopbackAsync(InFreshContainer(configure));
+    public Task<TestApi> StartOnLoopbackAsync(Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null) =>
+        new CosmosHosts(emulator).StartOnLoopbackAsync(InFreshContainer(configure), services);
 
     private Action<Dictionary<string, string?>> InFreshContainer(Action<Dictionary<string, string?>>? configure) => settings =>
     {

@@ -337,8 +337,8 @@ public abstract partial class TicketLifecycleUpdateTests(IApiHosts hosts) : IAsy
         await AssertError(response, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
         var json = await response.JsonAsync();
         Assert.Equal(["Field source can't be updated; an update takes etag, summary, ticketBody, attachments, ticketRelation, status_type and assignee"], json.Reasons("source"));
-        // Open → Closed is no transition of the default workflow.
-        Assert.Equal(["Ticket can't move from Open to Closed; with your roles it can move to: In Progress"], json.Reasons("status_type"));
+        // Open → Closed is no transition of the default workflow; the requester (a ticket_user) may only cancel from Open.
+        Assert.Equal(["Ticket can't move from Open to Closed; with your roles it can move to: Cancelled"], json.Reasons("status_type"));
         Assert.Equal(["Field 00000000-0000-0000-0000-000000000000 is not defined for ticket type Hardware Request"], json.Reasons("00000000-0000-0000-0000-000000000000"));
         Assert.Equal(["Field submittedBy is not defined for ticket type Hardware Request"], json.Reasons("submittedBy"));
     }

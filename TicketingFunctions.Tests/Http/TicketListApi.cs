@@ -62,6 +62,9 @@ public static class TicketListApi
         var number = await store.NextDisplayNumberAsync(tenant, prefix, default);
         var ticket = NewTicket(tenant, $"{prefix}-{number.Number:D4}", teamId, itemTypeId, summary, statusType, statusCategory, submittedBy,
             createdAt, updatedAt ?? createdAt, number.Serial);
+        // As create records it: the submitter's identity, here a dev token's (its subject is its username).
+        ticket.Data[TicketingFunctions.Tickets.TicketFactory.SubmittedByIdKey] =
+            new TicketingFunctions.Auth.CallerIdentity(TicketingFunctions.Auth.RealmAuthentication.IssuerFor(api.Auth, TestApi.Realm), submittedBy).Key;
         await store.CreateTicketAsync(ticket, default);
         return ticket;
     }

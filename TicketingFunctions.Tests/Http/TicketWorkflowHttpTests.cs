@@ -69,11 +69,21 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var types = (await response.JsonAsync()).EnumerateArray().ToDictionary(t => t.GetProperty("id").GetString()!, t => t);
 
         var hardware = types["16910"].GetProperty("workflow");
-        Assert.Equal(["Open:To-do Category", "In Progress:In Progress Category", "Resolved:Done Category", "Closed:Done Category"],
+        Assert.Equal(["Open:To-do Category", "In Progress:In Progress Category", "Resolved:Done Category", "Closed:Done Category", "Cancelled:Done Category"],
             hardware.GetProperty("statuses").EnumerateArray().Select(s => $"{s.GetProperty("type").GetString()}:{s.GetProperty("category").GetString()}"));
-        Assert.Equal(["Open>In Progress", "In Progress>Resolved", "Resolved>Closed", "Resolved>Open"],
-            hardware.GetProperty("transitions").EnumerateArray().Select(t => $"{t.GetProperty("from").GetString()}>{t.GetProperty("to").GetString()}"));
-        Assert.All(hardware.GetProperty("transitions").EnumerateArray(), t => Assert.False(t.TryGetProperty("roles", out _)));
+        // L4: who may take each move is part of what discovery shows.
+        string[] defaultMoves =
+        [
+            "Open>In Progress:[\"ticket_agent\",\"tenant_admin\"]", "In Progress>Resolved:[\"ticket_agent\",\"tenant_admin\"]",
+            "Resolved>Closed:[\"ticket_agent\",\"tenant_admin\"]", "Resolved>Open:any",
+            "Open>Cancelled:[\"ticket_agent\",\"tenant_admin\"]+requester", "In Progress>Cancelled:[\"ticket_agent\",\"tenant_admin\"]+requester",
+        ];
+        static string Move(JsonElement t) =>
+            $"{t.GetProperty("from").GetString()}>{t.GetProperty("to").GetString()}:{(t.TryGetProperty("roles", out var r) ? r.GetRawText() : "any")}"
+            + (t.TryGetProperty("requester", out var q) && q.GetBoolean() ? "+requester" : "");
+        Assert.Equal(defaultMoves, hardware.GetProperty("transitions").EnumerateArray().Select(Move));
+        // The sample catalog spells the same rule out for Incident.
+        Assert.Equal(defaultMoves, types["16911"].GetProperty("workflow").GetProperty("transitions").EnumerateArray().Select(Move));
         Assert.Equal(0, types["16910"].GetProperty("slaPolicies").GetArrayLength());
 
         // Incident names no initial status: it shows the workflow's first.
@@ -204,8 +214,8 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var category = await Api.PatchAsync(objectId, Patch(etag, "\"status_type\":\"In Progress\",\"status_category\":\"Done Category\""), Agent);
 
         await AssertError(skip, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
-        Assert.Equal(["Ticket can't move from Open to Resolved; with your roles it can move to: In Progress"], (await skip.JsonAsync()).Reasons("status_type"));
-        Assert.Equal(["Ticket can't move from Open to Done; with your roles it can move to: In Progress"], (await unknown.JsonAsync()).Reasons("status_type"));
+        Assert.Equal(["Ticket can't move from Open to Resolved; with your roles it can move to: In Progress, Cancelled"], (await skip.JsonAsync()).Reasons("status_type"));
+        Assert.Equal(["Ticket can't move from Open to Done; with your roles it can move to: In Progress, Cancelled"], (await unknown.JsonAsync()).Reasons("status_type"));
         Assert.Equal(["Field status_type must name a status"], (await notText.JsonAsync()).Reasons("status_type"));
         var categoryError = await category.JsonAsync();
         Assert.Equal(["status_category"], categoryError.ReasonKeys());
@@ -222,10 +232,9 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var objectId = ticket.GetProperty("object_id").GetString()!;
         Assert.Equal(("Pending Approval", "To-do Category"), (ticket.GetProperty("status_type").GetString(), ticket.GetProperty("status_category").GetString()));
 
+        // The workflow has the move, but not for this caller: 403 naming it, not a 400 about the body.
         var byAgent = await Api.PatchAsync(objectId, Patch(Etag(ticket), "\"status_type\":\"Approved\""), Api.Token(roles: "ticket_agent", teams: "facilities"));
-        await AssertError(byAgent, HttpStatusCode.BadRequest, "INPUT_VALIDATION_FAILURE");
-        Assert.Equal(["Ticket can't move from Pending Approval to Approved; with your roles it can't move from Pending Approval at all"],
-            (await byAgent.JsonAsync()).Reasons("status_type"));
+        await AssertError(byAgent, HttpStatusCode.Forbidden, "FORBIDDEN", "Your roles may not move this ticket from Pending Approval to Approved");
 
         var admin = Api.Token(roles: "tenant_admin", teams: "");
         var rejected = await UpdateAsync(objectId, Etag(ticket), "\"status_type\":\"Rejected\"", admin);
@@ -236,6 +245,58 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var again = await UpdateAsync(objectId, Etag(rejected), "\"status_type\":\"Pending Approval\"", Api.Token(roles: "ticket_agent", teams: "facilities"));
         Assert.Equal("Pending Approval", again.GetProperty("status_type").GetString());
         Assert.Equal(1, Metrics(again)["reopened_count"]);
+    }
+
+    // --- L4: who may take which move of the default workflow ---
+
+    [Fact]
+    public async Task A_requester_may_not_resolve_or_close_but_may_reopen_and_cancel_their_own_ticket()
+    {
+        // The requester is a ticket_user; the ticket is created with their token.
+        var requester = Api.Token(roles: "ticket_user", username: "pat", email: "pat@example.com", subject: "subject-pat");
+        var ticket = await Api.CreateTicketAsync(TicketLifecycleUpdateTests.IncidentBody, requester, IncidentPath);
+        var objectId = ticket.GetProperty("object_id").GetString()!;
+
+        // Starting work stops "Time to first response": an agent's move, refused to the requester with 403 naming it.
+        var start = await Api.PatchAsync(objectId, Patch(Etag(ticket), "\"status_type\":\"In Progress\""), requester);
+        await AssertError(start, HttpStatusCode.Forbidden, "FORBIDDEN", "Your roles may not move this ticket from Open to In Progress");
+        var working = await UpdateAsync(objectId, Etag(ticket), "\"status_type\":\"In Progress\"", Agent);
+
+        var resolve = await Api.PatchAsync(objectId, Patch(Etag(working), "\"status_type\":\"Resolved\""), requester);
+        await AssertError(resolve, HttpStatusCode.Forbidden, "FORBIDDEN", "Your roles may not move this ticket from In Progress to Resolved");
+        var resolved = await UpdateAsync(objectId, Etag(working), "\"status_type\":\"Resolved\"", Agent);
+        Assert.Equal("met", Slas(resolved)["Time to resolution"].GetProperty("state").GetString());
+
+        var close = await Api.PatchAsync(objectId, Patch(Etag(resolved), "\"status_type\":\"Closed\""), requester);
+        await AssertError(close, HttpStatusCode.Forbidden, "FORBIDDEN", "Your roles may not move this ticket from Resolved to Closed");
+        // Nothing changed for the refusals: the agent's etag is still current.
+        Assert.Equal(Etag(resolved), Etag(await ReadAsync(objectId)));
+
+        // Reopening is anyone's who may write; cancelling is the requester's own.
+        var reopened = await UpdateAsync(objectId, Etag(resolved), "\"status_type\":\"Open\"", requester);
+        Assert.Equal("running", Slas(reopened)["Time to resolution"].GetProperty("state").GetString());
+        var cancelled = await UpdateAsync(objectId, Etag(reopened), "\"status_type\":\"Cancelled\"", requester);
+        Assert.Equal(("Cancelled", "Done Category"), (cancelled.GetProperty("status_type").GetString(), cancelled.GetProperty("status_category").GetString()));
+    }
+
+    [Fact]
+    public async Task Cancelling_is_for_the_requester_by_identity_not_by_name_and_for_agents()
+    {
+        var requester = Api.Token(roles: "ticket_user", username: "pat", email: "pat@example.com", subject: "subject-pat");
+        // Same username, email and display name; another subject: another caller.
+        var namesake = Api.Token(roles: "ticket_user", username: "pat", email: "pat@example.com", subject: "subject-other");
+        var first = await Api.CreateTicketAsync(TicketLifecycleUpdateTests.IncidentBody, requester, IncidentPath);
+        var second = await Api.CreateTicketAsync(TicketLifecycleUpdateTests.IncidentBody, requester, IncidentPath);
+
+        var byNamesake = await Api.PatchAsync(first.GetProperty("object_id").GetString()!, Patch(Etag(first), "\"status_type\":\"Cancelled\""), namesake);
+        await AssertError(byNamesake, HttpStatusCode.Forbidden, "FORBIDDEN",
+            "Your roles may not move this ticket from Open to Cancelled; only its requester or an agent may");
+        Assert.Equal("Open", (await ReadAsync(first.GetProperty("object_id").GetString()!)).GetProperty("status_type").GetString());
+
+        var byAgent = await UpdateAsync(first.GetProperty("object_id").GetString()!, Etag(first), "\"status_type\":\"Cancelled\"", Agent);
+        Assert.Equal("Cancelled", byAgent.GetProperty("status_type").GetString());
+        var byRequester = await UpdateAsync(second.GetProperty("object_id").GetString()!, Etag(second), "\"status_type\":\"Cancelled\"", requester);
+        Assert.Equal("Cancelled", byRequester.GetProperty("status_type").GetString());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class WorkUpdateTests
     private static (WorkUpdate? Work, ValidationErrors Errors) Validate(string body, Ticket? current = null, params string[] roles)
     {
         var errors = new ValidationErrors();
-        var work = WorkUpdateValidator.Validate(JsonDocument.Parse(body).RootElement, current ?? New(), Type, Caller(roles.Length == 0 ? ["ticket_user"] : roles), errors);
+        var work = WorkUpdateValidator.Validate(JsonDocument.Parse(body).RootElement, current ?? New(), Type, Caller(roles.Length == 0 ? ["ticket_agent"] : roles), errors, out _);
         Assert.Equal(work is null, errors.Count > 0);
         return (work, errors);
     }
@@ -57,7 +57,7 @@ public sealed class WorkUpdateTests
     public void A_move_no_transition_allows_lists_the_reachable_statuses()
     {
         var (_, errors) = Validate("""{"status_type":"Closed"}""");
-        Assert.Equal(["Ticket can't move from Open to Closed; with your roles it can move to: In Progress"], errors["status_type"]);
+        Assert.Equal(["Ticket can't move from Open to Closed; with your roles it can move to: In Progress, Cancelled"], errors["status_type"]);
         var resolved = New() with { StatusType = "Resolved", StatusCategory = StatusCategories.Done };
         Assert.Equal(["Ticket can't move from Resolved to In Progress; with your roles it can move to: Closed, Open"],
             Validate("""{"status_type":"In Progress"}""", resolved).Errors["status_type"]);
@@ -134,7 +134,7 @@ public sealed class WorkUpdateTests
         };
         var ticket = New() with { StatusType = "New" };
         var errors = new ValidationErrors();
-        var work = WorkUpdateValidator.Validate(JsonDocument.Parse("""{"status_type":"Done"}""").RootElement, ticket, type, Caller("ticket_user"), errors)!;
+        var work = WorkUpdateValidator.Validate(JsonDocument.Parse("""{"status_type":"Done"}""").RootElement, ticket, type, Caller("ticket_user"), errors, out _)!;
         var done = WorkUpdateApplier.Apply(ticket, work, Created + TimeSpan.FromHours(2), new Dictionary<string, ValueChange>());
 
         Assert.All(done.Slas, s => Assert.Equal("2026-03-02T11:00:00.000Z", s.StoppedAt));

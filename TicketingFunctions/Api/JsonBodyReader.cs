@@ -119,7 +119,7 @@ public sealed partial class JsonBodyReader(IOptions<RequestLimits> options, ILog
                     if (reader.ValueIsEscaped ? reader.GetString() is null : !System.Text.Unicode.Utf8.IsValid(raw))
                         return "Request body is not valid JSON";
                     // Bytes bound characters from above, so only long values need decoding to count.
-                    if (raw.Length > _limits.MaxStringLength && reader.GetString()!.Length > _limits.MaxStringLength)
+                    if (raw.Length > _limits.MaxStringLength && TextLength.Exceeds(reader.GetString(), _limits.MaxStringLength))
                         return $"Request body has a string longer than {_limits.MaxStringLength} characters";
                 }
             }

@@ -78,7 +78,7 @@ public static class AttachmentLinks
             var descriptionSent = entry.Value.TryGetProperty(DescriptionKey, out var sent);
             if (descriptionSent)
             {
-                if (sent.ValueKind == JsonValueKind.String && sent.GetString()!.Length <= MaxDescriptionLength) description = sent.GetString();
+                if (sent.ValueKind == JsonValueKind.String && !Tickets.TextLength.Exceeds(sent.GetString(), MaxDescriptionLength)) description = sent.GetString();
                 else if (sent.ValueKind != JsonValueKind.Null)
                 {
                     errors.Add(Key, $"The description of attachment {id} must be a string of at most {MaxDescriptionLength} characters, or null");

@@ -49,6 +49,7 @@ public static class WorkflowDefinitionRules
             if (!types.Contains(transition.To ?? "")) problems.Add($"a transition leads to '{transition.To}', which is not a status of the workflow");
             if (transition.From == transition.To) problems.Add($"a transition leads from '{transition.From}' to itself");
             if (transition.Roles is { Count: 0 }) problems.Add($"the transition from '{transition.From}' to '{transition.To}' lists no roles; leave roles out to allow every write role");
+            if (transition.Requester && transition.Roles is null) problems.Add($"the transition from '{transition.From}' to '{transition.To}' allows the requester but lists no roles, so every write role may take it anyway; list the roles besides the requester");
         }
     }
 }

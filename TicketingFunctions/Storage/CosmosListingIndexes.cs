@@ -21,7 +21,7 @@ public static class CosmosListingIndexes
     public static readonly IReadOnlyList<TicketField> SortFields = [TicketField.CreatedAt, TicketField.UpdatedAt];
 
     public static readonly IReadOnlyList<TicketField> EqualityFields =
-        [TicketField.TeamId, TicketField.ItemTypeId, TicketField.StatusType, TicketField.StatusCategory, TicketField.SubmittedBy, TicketField.RelatedTo, TicketField.Assignee];
+        [TicketField.TeamId, TicketField.ItemTypeId, TicketField.StatusType, TicketField.StatusCategory, TicketField.SubmittedBy, TicketField.SubmittedById, TicketField.RelatedTo, TicketField.Assignee];
 
     /// <summary>Each composite index as its paths (all ascending), e.g. ["/lookup_props/teamId", "/created_at", "/id"].</summary>
     public static IReadOnlyList<IReadOnlyList<string>> Paths()

@@ -139,9 +139,9 @@ public static class FieldValueValidator
     /// <summary>The email rule of email fields, shared with <see cref="WatcherList"/>.</summary>
     internal static bool IsEmail(string text)
     {
-        if (text.Length > MaxEmailLength) return false;
+        if (TextLength.Exceeds(text, MaxEmailLength)) return false;
         var at = text.LastIndexOf('@');
-        if (at is <= 0 or > MaxEmailLocalPartLength) return false;
+        if (at <= 0 || TextLength.Exceeds(text.AsSpan(0, at), MaxEmailLocalPartLength)) return false;
         // No invisible or bidi characters and no IP-literal domain (IdentityText): an address must read as what it is.
         return IdentityText.IsClean(text) && MailAddress.TryCreate(text, out var address) && address.Address == text
             && address.Host.Contains('.') && !IdentityText.IsIpLiteral(address.Host);

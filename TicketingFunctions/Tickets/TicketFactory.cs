@@ -11,6 +11,13 @@ public sealed record CreateTicketContext(string TeamId, string ItemTypeId, strin
 /// <summary>Builds a new ticket from a validated body, the caller and its display number.</summary>
 public static class TicketFactory
 {
+    /// <summary>The requester's <see cref="CallerIdentity.Key"/> in <c>data</c>; absent when the token had no subject.</summary>
+    public const string SubmittedByIdKey = "submittedById";
+
+    /// <summary>True when <paramref name="caller"/> is the ticket's requester: the same issuer and subject, nothing else.</summary>
+    public static bool IsRequester(Ticket ticket, Caller caller) =>
+        caller.Identity.Owns((ticket.Data[SubmittedByIdKey] as JsonValue)?.TryGetValue<string>(out var key) == true ? key : null);
+
     public static Ticket Create(ValidatedTicket input, CreateTicketContext context, TicketType type, Caller caller, DisplayNumber number, DateTimeOffset now)
     {
         var data = new JsonObject();
@@ -20,6 +27,8 @@ public static class TicketFactory
         if (!data.ContainsKey(WatcherList.Cc)) data[WatcherList.Cc] = new JsonArray();
         if (!data.ContainsKey(WatcherList.To)) data[WatcherList.To] = new JsonArray();
         data["submittedBy"] = caller.SubmittedBy;
+        // Who the requester is for every "your own ticket" rule (submittedBy=me, cancelling): never the name above.
+        if (caller.Identity.IsKnown) data[SubmittedByIdKey] = caller.Identity.Key;
         data["lastUpdatedBy"] = LastUpdatedBy(caller);
 
         var timestamp = Timestamp(now);

@@ -37,7 +37,7 @@ public static class TicketHistory
 
     /// <summary>Keys of <c>data</c> the system maintains; they are not changes a client made.</summary>
     public static readonly IReadOnlySet<string> SystemDataKeys =
-        new HashSet<string>(["submittedBy", "lastUpdatedBy"], StringComparer.Ordinal);
+        new HashSet<string>(["submittedBy", TicketFactory.SubmittedByIdKey, "lastUpdatedBy"], StringComparer.Ordinal);
 
     /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_scratch;

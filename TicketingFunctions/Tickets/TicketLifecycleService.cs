@@ -67,7 +67,8 @@ public sealed class TicketLifecycleService(
             // Assigning is a permission of its own: refused before the body's details are looked at.
             if (WorkUpdateValidator.Assigns(body.RootElement) && !Permissions.CanAssign(caller)) return ApiError.PermissionDenied("assign ticket");
             update = TicketUpdateValidator.Validate(body.RootElement, headerEtag, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
-            var work = WorkUpdateValidator.Validate(body.RootElement, current, type, caller, errors);
+            var work = WorkUpdateValidator.Validate(body.RootElement, current, type, caller, errors, out var refused);
+            if (refused is not null) return refused;
             if (update is not null) update = update with { Work = work };
         }
         if (update is null || errors.Count > 0) return ApiError.Invalid(errors);

@@ -55,7 +55,7 @@ public static class TicketRelations
             switch (property.Name)
             {
                 case ObjectIdKey when property.Value.ValueKind == JsonValueKind.String
-                                      && property.Value.GetString() is { Length: > 0 and <= MaxObjectIdLength } text:
+                                      && property.Value.GetString() is { Length: > 0 } text && !TextLength.Exceeds(text, MaxObjectIdLength):
                     objectId = text;
                     break;
                 case ObjectIdKey:

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 
@@ -22,9 +23,13 @@ public static class WorkUpdateValidator
     /// <summary>True when the body sends <c>assignee</c> at all: setting and clearing both need <see cref="Permissions.CanAssign"/>.</summary>
     public static bool Assigns(JsonElement body) => body.ValueKind == JsonValueKind.Object && body.TryGetProperty(AssigneeKey, out _);
 
-    /// <summary>The work part of the update, or null when it has problems (added to <paramref name="errors"/>, keyed by key).</summary>
-    public static WorkUpdate? Validate(JsonElement body, Ticket current, TicketType type, Caller caller, ValidationErrors errors)
+    /// <summary>
+    /// The work part of the update, or null when it has problems (added to <paramref name="errors"/>, keyed by key).
+    /// <paramref name="refused"/> is the 403 for a move the workflow has but the caller may not take.
+    /// </summary>
+    public static WorkUpdate? Validate(JsonElement body, Ticket current, TicketType type, Caller caller, ValidationErrors errors, out ApiError? refused)
     {
+        refused = null;
         if (body.ValueKind != JsonValueKind.Object) return null;
         var before = errors.Count;
         JsonElement? statusType = null, assignee = null;
@@ -41,7 +46,7 @@ public static class WorkUpdateValidator
             }
         }
 
-        var status = statusType is { } s ? ValidateStatus(s, current, type.Workflow ?? Workflow.Default, caller, errors) : null;
+        var status = statusType is { } s ? ValidateStatus(s, current, type.Workflow ?? Workflow.Default, caller, errors, out refused) : null;
         Assignee? newAssignee = null;
         if (assignee is { } a) newAssignee = ValidateAssignee(a, errors);
 
@@ -49,8 +54,9 @@ public static class WorkUpdateValidator
         return new WorkUpdate(status, assignee is not null, newAssignee, type.SlaPolicies ?? []);
     }
 
-    private static TicketStatus? ValidateStatus(JsonElement value, Ticket current, Workflow workflow, Caller caller, ValidationErrors errors)
+    private static TicketStatus? ValidateStatus(JsonElement value, Ticket current, Workflow workflow, Caller caller, ValidationErrors errors, out ApiError? refused)
     {
+        refused = null;
         if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim().Length == 0)
         {
             errors.Add(StatusTypeKey, "Field status_type must name a status");
@@ -59,7 +65,15 @@ public static class WorkUpdateValidator
         var target = value.GetString()!;
         if (string.Equals(target, current.StatusType, StringComparison.Ordinal)) return null; // not a move: nothing changes
 
-        var reachable = workflow.TargetsFor(current.StatusType, caller.Roles);
+        var isRequester = TicketFactory.IsRequester(current, caller);
+        var reachable = workflow.TargetsFor(current.StatusType, caller.Roles, isRequester);
+        var moves = workflow.Find(current.StatusType, target);
+        if (moves.Count > 0 && workflow.FindStatus(target) is not null && !reachable.Contains(target, StringComparer.Ordinal))
+        {
+            // The workflow has the move, but not for this caller: a refusal of the caller, not of the body.
+            refused = ApiError.ForbiddenTransition(current.StatusType, target, moves.Any(m => m.Requester));
+            return null;
+        }
         if (!reachable.Contains(target, StringComparer.Ordinal) || workflow.FindStatus(target) is not { } status)
         {
             errors.Add(StatusTypeKey, reachable.Count == 0

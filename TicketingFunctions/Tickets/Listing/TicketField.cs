@@ -32,6 +32,8 @@ public sealed class TicketField
     public static readonly TicketField StatusType = new(5, "status_type", t => t.StatusType);
     public static readonly TicketField StatusCategory = new(6, "status_category", t => t.StatusCategory);
     public static readonly TicketField SubmittedBy = new(7, "data.submittedBy", t => StringValue(t.Data["submittedBy"]));
+    /// <summary>The requester's identity key (<see cref="TicketFactory.SubmittedByIdKey"/>): what <c>submittedBy=me</c> compares.</summary>
+    public static readonly TicketField SubmittedById = new(14, "data." + TicketFactory.SubmittedByIdKey, t => StringValue(t.Data[TicketFactory.SubmittedByIdKey]));
     public static readonly TicketField CreatedAt = new(8, "created_at", t => t.CreatedAt);
     public static readonly TicketField UpdatedAt = new(9, "updated_at", t => t.UpdatedAt);
     /// <summary>
@@ -46,7 +48,7 @@ public sealed class TicketField
     public static readonly TicketField SlaBreachAt = new(13, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

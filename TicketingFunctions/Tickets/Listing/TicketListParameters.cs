@@ -182,7 +182,7 @@ public sealed record TicketListParameters
             errors.Add(name, $"Query parameter {name} must not be empty");
             return false;
         }
-        if (value.Length > MaxValueLength)
+        if (TextLength.Exceeds(value, MaxValueLength))
         {
             errors.Add(name, $"Query parameter {name} must be at most {MaxValueLength} characters");
             return false;
@@ -260,7 +260,7 @@ public sealed record TicketListParameters
             return null;
         }
         var text = sent[0] ?? "";
-        if (text.Length is < MinTextLength or > MaxTextLength)
+        if (!TextLength.Within(text, MinTextLength, MaxTextLength))
         {
             errors.Add(TextParameter, $"Query parameter {TextParameter} must be {MinTextLength} to {MaxTextLength} characters");
             return null;

@@ -49,8 +49,12 @@ public sealed class TicketListService(ITicketStore store, ContinuationTokens tok
         if (TicketVisibility.Types(caller, catalog, parameters.ItemTypeIds) is { } types) filters.Add(types);
         if (parameters.StatusType is { } statusType) filters.Add(new AnyOfFilter(TicketField.StatusType, [statusType]));
         if (parameters.StatusCategory is { } statusCategory) filters.Add(new AnyOfFilter(TicketField.StatusCategory, [statusCategory]));
+        // "me" is the caller's identity (issuer and subject), never a name another caller may share; a token without a
+        // subject owns no ticket, and its key (never stored) matches none.
         if (parameters.SubmittedBy is { } submittedBy)
-            filters.Add(new AnyOfFilter(TicketField.SubmittedBy, [submittedBy == TicketListParameters.Me ? caller.SubmittedBy : submittedBy]));
+            filters.Add(submittedBy == TicketListParameters.Me
+                ? new AnyOfFilter(TicketField.SubmittedById, [caller.Identity.Key])
+                : new AnyOfFilter(TicketField.SubmittedBy, [submittedBy]));
         if (parameters.CreatedFrom is not null || parameters.CreatedTo is not null)
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));

@@ -164,6 +164,16 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/data/submittedById', order: 'ascending' }
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/data/submittedById', order: 'ascending' }
+            { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/ticket_relation/objectId', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }

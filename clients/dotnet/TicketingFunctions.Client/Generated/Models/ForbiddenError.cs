@@ -9,7 +9,7 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// 403 FORBIDDEN; the message names the team or ticket type refused.
+    /// 403 FORBIDDEN; the message names the team, ticket type or workflow move refused.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ForbiddenError : ApiException, IParsable
@@ -26,7 +26,7 @@ namespace TicketingFunctions.Client.Models
         public bool? Error { get; set; }
         /// <summary>The primary error message.</summary>
         public override string Message { get => MessageEscaped ?? string.Empty; }
-        /// <summary>For people; names the team or ticket type. May change.</summary>
+        /// <summary>For people; names the team, ticket type or move. May change.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MessageEscaped { get; set; }

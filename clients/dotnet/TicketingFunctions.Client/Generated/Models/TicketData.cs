@@ -47,6 +47,14 @@ namespace TicketingFunctions.Client.Models
 #else
         public string SubmittedBy { get; set; }
 #endif
+        /// <summary>The requester&apos;s identity: the lowercase hex SHA-256 of the creating token&apos;s issuer and subject. It decides `submittedBy=me` and &quot;the requester may cancel their own ticket&quot;; names and emails never do. Absent when the token had no subject (such a ticket has no requester).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? SubmittedById { get; set; }
+#nullable restore
+#else
+        public string SubmittedById { get; set; }
+#endif
         /// <summary>Email addresses, each once (compared case-insensitively), at most 50.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -84,6 +92,7 @@ namespace TicketingFunctions.Client.Models
                 { "lastUpdatedBy", n => { LastUpdatedBy = n.GetObjectValue<global::TicketingFunctions.Client.Models.UserRef>(global::TicketingFunctions.Client.Models.UserRef.CreateFromDiscriminatorValue); } },
                 { "offerId", n => { OfferId = n.GetStringValue(); } },
                 { "submittedBy", n => { SubmittedBy = n.GetStringValue(); } },
+                { "submittedById", n => { SubmittedById = n.GetStringValue(); } },
                 { "toWatchers", n => { ToWatchers = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
             };
         }
@@ -98,6 +107,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.UserRef>("lastUpdatedBy", LastUpdatedBy);
             writer.WriteStringValue("offerId", OfferId);
             writer.WriteStringValue("submittedBy", SubmittedBy);
+            writer.WriteStringValue("submittedById", SubmittedById);
             writer.WriteCollectionOfPrimitiveValues<string>("toWatchers", ToWatchers);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -68,7 +68,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public List<global::TicketingFunctions.Client.Models.SlaPolicy> SlaPolicies { get; set; }
 #endif
-        /// <summary>The type&apos;s statuses and the moves between them. A type without a workflow of its own has the default one:Open (To-do) → In Progress (In Progress) → Resolved (Done) → Closed (Done), and Resolved → Open reopens.</summary>
+        /// <summary>The type&apos;s statuses and the moves between them. A type without a workflow of its own has the default one:Open (To-do) → In Progress (In Progress) → Resolved (Done) → Closed (Done), Resolved → Open reopens, andOpen or In Progress → Cancelled (Done). In it, starting work, resolving and closing (the moves that stop SLAclocks as an agent&apos;s work) need `ticket_agent` or `tenant_admin`; the requester may cancel their own ticket;any write role may reopen. A move the workflow has but the caller may not take is refused with 403 `FORBIDDEN`naming the move; a move the workflow doesn&apos;t have is 400 on `status_type`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.Workflow? Workflow { get; set; }

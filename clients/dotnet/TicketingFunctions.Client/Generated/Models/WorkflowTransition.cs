@@ -20,6 +20,8 @@ namespace TicketingFunctions.Client.Models
 #else
         public string From { get; set; }
 #endif
+        /// <summary>The ticket&apos;s requester (the caller whose token, by issuer and subject, created it) may take this transition too, whatever their roles. Left out: false. Only with `roles`.</summary>
+        public bool? Requester { get; set; }
         /// <summary>Realm roles that may take this transition (no exception for `tenant_admin`). Left out, any write role may.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,6 +57,7 @@ namespace TicketingFunctions.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "from", n => { From = n.GetStringValue(); } },
+                { "requester", n => { Requester = n.GetBoolValue(); } },
                 { "roles", n => { Roles = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "to", n => { To = n.GetStringValue(); } },
             };
@@ -67,6 +70,7 @@ namespace TicketingFunctions.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("from", From);
+            writer.WriteBoolValue("requester", Requester);
             writer.WriteCollectionOfPrimitiveValues<string>("roles", Roles);
             writer.WriteStringValue("to", To);
         }

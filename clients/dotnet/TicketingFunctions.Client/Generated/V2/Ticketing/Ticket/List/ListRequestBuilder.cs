@@ -209,7 +209,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             [QueryParameter("status_type")]
             public string StatusType { get; set; }
 #endif
-            /// <summary>Only tickets whose `data.submittedBy` is this identity; `me` means the caller (the token&apos;s `email`, else `preferred_username`).</summary>
+            /// <summary>Only tickets whose `data.submittedBy` is this identity; `me` means the tickets the caller created, judged by the token&apos;s issuer and subject (`data.submittedById`), never by a name or email another caller may share.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
             [QueryParameter("submittedBy")]
