@@ -33,6 +33,7 @@ public sealed class NamespaceLayeringTests
         [("Tickets", "Storage")] = "the ticket services (create, read, update, delete, list) live beside the Ticket model the stores keep",
         [("Tickets", "Attachments")] = "a ticket's body and update resolve attachment links (AttachmentLinks)",
         [("Catalog", "Api")] = "CatalogQueryService takes a CheckedCaller",
+        [("Catalog", "Auth")] = "the default workflow names its agent roles through Permissions, the one place role names are written",
         [("Catalog", "Storage")] = "CatalogProvider and CatalogSeeder read and write catalogs in the ticket store",
     };
 

@@ -17,9 +17,6 @@ public sealed record Workflow(
     /// Open or In Progress → Cancelled. The moves that stop clocks as an agent's work (starting work, resolving,
     /// closing) are the agents'; the requester may cancel their own ticket, and anyone who may write may reopen.
     /// </summary>
-    /// <summary>The agent roles by name, as a catalog file names them (Catalog sits below Auth and can't use its constants).</summary>
-    private static readonly IReadOnlyList<string> DefaultAgentRoles = ["ticket_agent", "tenant_admin"];
-
     public static readonly Workflow Default = new(
         [
             new("Open", StatusCategories.ToDo),
@@ -29,12 +26,12 @@ public sealed record Workflow(
             new("Cancelled", StatusCategories.Done),
         ],
         [
-            new("Open", "In Progress", DefaultAgentRoles),
-            new("In Progress", "Resolved", DefaultAgentRoles),
-            new("Resolved", "Closed", DefaultAgentRoles),
+            new("Open", "In Progress", Auth.Permissions.AgentRoles),
+            new("In Progress", "Resolved", Auth.Permissions.AgentRoles),
+            new("Resolved", "Closed", Auth.Permissions.AgentRoles),
             new("Resolved", "Open"),
-            new("Open", "Cancelled", DefaultAgentRoles, Requester: true),
-            new("In Progress", "Cancelled", DefaultAgentRoles, Requester: true),
+            new("Open", "Cancelled", Auth.Permissions.AgentRoles, Requester: true),
+            new("In Progress", "Cancelled", Auth.Permissions.AgentRoles, Requester: true),
         ]);
 
     public TicketStatus? FindStatus(string type)
