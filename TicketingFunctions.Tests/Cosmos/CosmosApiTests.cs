@@ -38,6 +38,7 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
 
         for (var i = 2; i <= 4; i++)
         {
+            await ((CosmosTicketStore)api.Services.GetRequiredService<ITicketStore>()).DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
             _wire.Clear();
             var response = await api.CreateAsync(Bodies.ContractExample);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -48,6 +49,7 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
             Assert.DoesNotContain(_wire.Requests, r => r.Path.EndsWith("/docs/catalog", StringComparison.Ordinal));
         }
 
+        await ((CosmosTicketStore)api.Services.GetRequiredService<ITicketStore>()).DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
         _wire.Clear();
         var types = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket-type", api.Token()));
         Assert.Equal(HttpStatusCode.OK, types.StatusCode);
@@ -93,6 +95,7 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
     {
         await using var api = await StartAsync();
         Assert.Equal(HttpStatusCode.OK, (await api.CreateAsync(Bodies.ContractExample)).StatusCode);
+        await ((CosmosTicketStore)api.Services.GetRequiredService<ITicketStore>()).DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
         _wire.Clear();
         _wire.Fault = r => r.Method == HttpMethod.Patch
             ? RecordingHandler.ServiceError(HttpStatusCode.TooManyRequests, "TooManyRequests", retryAfterMs: 5)
@@ -118,6 +121,7 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
             return request;
         }
 
+        await ((CosmosTicketStore)api.Services.GetRequiredService<ITicketStore>()).DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
         _wire.Clear();
         Assert.Equal(HttpStatusCode.OK, (await api.Client.SendAsync(Create())).StatusCode);
         Assert.Collection(_wire.Requests,
@@ -126,6 +130,7 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
             r => Assert.Equal(("POST", HttpStatusCode.Created), (r.Method, r.Status)),   // the ticket
             r => Assert.Equal(("POST", HttpStatusCode.OK), (r.Method, r.Status)));      // the completed record (an upsert)
 
+        await ((CosmosTicketStore)api.Services.GetRequiredService<ITicketStore>()).DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
         _wire.Clear();
         var replay = await api.Client.SendAsync(Create());
         Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());

@@ -21,6 +21,7 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(DeleteTicketResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
+[JsonSerializable(typeof(EventFeedResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

@@ -9,6 +9,8 @@ using TicketingFunctions.OpenApi;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
+using TicketingFunctions.Tickets.Events;
+using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Hosting;
 
@@ -45,6 +47,9 @@ public static class ServiceRegistration
         services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
+        services.Configure<EventOptions>(configuration.GetSection(EventOptions.SectionName));
+        services.AddSingleton<EventFeedService>();
+        services.AddSingleton<EventMaintenance>();
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();

@@ -9,7 +9,53 @@ namespace TicketingFunctions.Storage;
 /// The stored revision a <see cref="Tickets.Ticket"/> instance was read from: the API etag it had then and
 /// the store's own version of the document (Cosmos DB's <c>_etag</c>).
 /// </summary>
-internal sealed record StoredRevision(string TenantId, string TicketId, string ApiEtag, string StoreEtag);
+internal sealed record StoredRevision(string TenantId, string TicketId, string ApiEtag, string StoreEtag)
+{
+    /// <summary>The document's event state as read (<see cref="TicketEventState"/>); null for a document older than events.</summary>
+    public TicketEventState? Events { get; init; }
+
+    /// <summary>The document as read, kept only while its own version's events are not in the feed yet: a write over it carries them on.</summary>
+    public System.Text.Json.JsonElement? Unpublished { get; init; }
+}
+
+/// <summary>
+/// A ticket document's stored-only member <c>events</c> (Cosmos DB): whether it holds events not yet in the tenant's
+/// feed, the last version whose own events are in it, and the backlog: events of earlier versions (or breaches) that a
+/// later write carried on before they were handed over. Every write by the API sets <see cref="Pending"/>; the
+/// publisher clears it, conditionally on the document's <c>_etag</c>, once every one of them is in the feed.
+/// </summary>
+internal sealed record TicketEventState(
+    [property: JsonPropertyName("pending")] bool Pending,
+    [property: JsonPropertyName("published_version")] int PublishedVersion,
+    [property: JsonPropertyName("backlog"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<EventDocument>? Backlog)
+{
+    public const string PropertyName = "events";
+
+    /// <summary>What a create writes: its events are pending, none is published.</summary>
+    public static readonly TicketEventState Created = new(true, 0, null);
+}
+
+/// <summary>
+/// One event of a tenant's feed, in the events container (partition tenant_id): id = the event's deterministic id, so a
+/// second hand-over of it is refused (409) rather than repeated; <c>position</c> the tenant's feed order; <c>ttl</c> the
+/// feed's retention; the ticket as the API answers it at the event's version.
+/// </summary>
+internal sealed record EventDocument(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("position")] long Position,
+    [property: JsonPropertyName("published_at")] string? PublishedAt,
+    [property: JsonPropertyName("ttl"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Ttl,
+    [property: JsonPropertyName("event")] Tickets.Events.TicketEvent? Event,
+    [property: JsonPropertyName("ticket")] System.Text.Json.JsonElement? Ticket)
+{
+    /// <summary>
+    /// A position a publisher took and will not fill (its event was in the feed already): marked, so that readers
+    /// pass it at once instead of waiting for an event that won't come. No event, no ticket.
+    /// </summary>
+    public static EventDocument Unused(string tenantId, long position, int? ttl) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"unused-{position:D19}"), tenantId, position, null, ttl, null, null);
+}
 
 /// <summary>A tenant's catalog as one document of the tenants container: id "catalog", partition tenant_id.</summary>
 internal sealed record CatalogDocument(
@@ -35,11 +81,12 @@ internal sealed record CounterDocument(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("serial")] long Serial,
     [property: JsonPropertyName("numbers")] Dictionary<string, long> Numbers,
-    [property: JsonPropertyName("deletions")] long Deletions = 0)
+    [property: JsonPropertyName("deletions")] long Deletions = 0,
+    [property: JsonPropertyName("events")] long Events = 0)
 {
     public const string DocumentId = "counter";
 
-    public static CounterDocument Empty(string tenantId) => new(DocumentId, tenantId, DocumentId, 0, new Dictionary<string, long>(StringComparer.Ordinal), 0);
+    public static CounterDocument Empty(string tenantId) => new(DocumentId, tenantId, DocumentId, 0, new Dictionary<string, long>(StringComparer.Ordinal), 0, 0);
 }
 
 /// <summary>

@@ -62,5 +62,11 @@ public static class StoreJson
         var breachAt = info.CreateJsonPropertyInfo(typeof(string), SlaBreachAtProperty);
         breachAt.Get = ticket => SlaClocks.BreachAt(((Ticket)ticket).Slas);
         info.Properties.Add(breachAt);
+
+        // Write only (a store reads it from the document): every write marks its events pending, carrying on a backlog
+        // the store put in the revision (CosmosTicketStore.ReplaceTicketAsync).
+        var events = info.CreateJsonPropertyInfo(typeof(TicketEventState), TicketEventState.PropertyName);
+        events.Get = ticket => ((Ticket)ticket).Revision?.Events ?? TicketEventState.Created;
+        info.Properties.Add(events);
     }
 }
