@@ -22,6 +22,7 @@ public sealed record EventFeedParameters
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     public const int MaxTeams = 50;
+    public const int MaxTeamIdLength = 256;
     public const int MaxCursorLength = 512;
 
     private static readonly HashSet<string> Known = new([AfterParameter, TypesParameter, TeamIdParameter, PageSizeParameter, IncludeDataParameter],
@@ -55,8 +56,8 @@ public sealed record EventFeedParameters
                 errors.Add(TypesParameter, $"Query parameter {TypesParameter} must list event types among: {string.Join(", ", TicketEventTypes.All)}");
         var teams = List(values, TeamIdParameter);
         if (teams.Count > MaxTeams) errors.Add(TeamIdParameter, $"Query parameter {TeamIdParameter} can name at most {MaxTeams} teams");
-        if (values.ContainsKey(TeamIdParameter) && teams.Count == 0 || teams.Any(t => t.Length > 256 || t.Any(char.IsControl)))
-            errors.Add(TeamIdParameter, $"Query parameter {TeamIdParameter} must name teams (at most 256 characters each, no control characters)");
+        if (values.ContainsKey(TeamIdParameter) && teams.Count == 0 || teams.Any(t => TextLength.Exceeds(t, MaxTeamIdLength) || t.Any(char.IsControl)))
+            errors.Add(TeamIdParameter, $"Query parameter {TeamIdParameter} must name teams (at most {MaxTeamIdLength} characters each, no control characters)");
         if (values.ContainsKey(TypesParameter) && types.Count == 0)
             errors.Add(TypesParameter, $"Query parameter {TypesParameter} must not be empty");
 

@@ -70,6 +70,23 @@ internal sealed record CatalogDocument(
 }
 
 /// <summary>
+/// The tenants the store holds catalogs for, as one document of the tenants container in a partition of its own
+/// (<see cref="PartitionKeyValue"/>, never a tenant's: tenant ids are UUIDs): each catalog write adds its tenant with a
+/// patch. The timer's per-tenant passes read it with one point read instead of a query across every partition.
+/// </summary>
+internal sealed record TenantRegistryDocument(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("tenants")] Dictionary<string, bool> Tenants)
+{
+    public const string DocumentId = "tenants";
+    public const string PartitionKeyValue = "_registry";
+
+    public static TenantRegistryDocument Empty() => new(DocumentId, PartitionKeyValue, DocumentId, new Dictionary<string, bool>(StringComparer.Ordinal));
+}
+
+/// <summary>
 /// A tenant's counter document in the tenants container: id "counter", partition tenant_id.
 /// <c>serial</c> counts every ticket of the tenant; <c>numbers</c> holds one number per display-id prefix; <c>deletions</c>
 /// counts deleted tickets (each deleted ticket's <c>deleted_seq</c>; absent in counters older than deletion, which reads as 0).

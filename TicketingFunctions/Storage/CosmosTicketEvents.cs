@@ -274,37 +274,76 @@ public sealed partial class CosmosTicketStore
         }, cancellationToken);
 
     /// <summary>
-    /// Finds the documents still marked pending (an index-served filter, across the tenants' partitions) and hands
-    /// their events over, one ticket at a time.
+    /// Finds, tenant by tenant, the documents still marked pending (a single-partition query on an indexed field) and
+    /// hands their events over, one ticket at a time.
     /// </summary>
-    public Task<int> PublishPendingAsync(CancellationToken cancellationToken) =>
-        RunAsync("find unpublished ticket events", async cancellationToken =>
+    public async Task<int> PublishPendingAsync(CancellationToken cancellationToken)
+    {
+        var published = 0;
+        foreach (var tenantId in await ListTenantsAsync(cancellationToken))
         {
-            var containers = await _clients.GetContainersAsync(cancellationToken);
-            var query = new QueryDefinition("SELECT c.tenant_id, c.id FROM c WHERE c.events.pending = true");
-            var found = new List<(string TenantId, string Id)>();
-            using (var results = containers.Tickets.GetItemQueryIterator<JsonElement>(query, requestOptions: new QueryRequestOptions { PriorityLevel = PriorityLevel.Low }))
+            var found = await RunAsync("find unpublished ticket events", async cancellationToken =>
             {
-                while (results.HasMoreResults)
-                    foreach (var row in await results.ReadNextAsync(cancellationToken))
-                        found.Add((row.GetProperty("tenant_id").GetString()!, row.GetProperty("id").GetString()!));
-            }
-            var published = 0;
-            foreach (var (tenantId, id) in found) published += await PublishTicketAsync(tenantId, id, cancellationToken);
-            return published;
-        }, cancellationToken);
+                var containers = await _clients.GetContainersAsync(cancellationToken);
+                var query = new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenant_id = @tenantId AND c.events.pending = true")
+                    .WithParameter("@tenantId", tenantId);
+                var ids = new List<string>();
+                using var results = containers.Tickets.GetItemQueryIterator<string>(query, requestOptions: new QueryRequestOptions
+                {
+                    PartitionKey = new PartitionKey(tenantId),
+                    PriorityLevel = PriorityLevel.Low,
+                });
+                while (results.HasMoreResults) ids.AddRange(await results.ReadNextAsync(cancellationToken));
+                return ids;
+            }, cancellationToken);
+            foreach (var id in found) published += await PublishTicketAsync(tenantId, id, cancellationToken);
+        }
+        return published;
+    }
 
     /// <summary>Cosmos DB removes expired events itself: each carries its <c>ttl</c> (the retention) and the container has TTL on.</summary>
     public Task<int> PruneEventsAsync(string before, CancellationToken cancellationToken) => Task.FromResult(0);
 
+    /// <summary>The tenants with a catalog: one point read of the registry document (<see cref="TenantRegistryDocument"/>).</summary>
     public Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken) =>
         RunAsync("list tenants", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
-            var query = new QueryDefinition("SELECT VALUE c.tenant_id FROM c WHERE c.kind = @kind").WithParameter("@kind", CatalogDocument.DocumentId);
-            var tenants = new List<string>();
-            using var results = containers.Tenants.GetItemQueryIterator<string>(query);
-            while (results.HasMoreResults) tenants.AddRange(await results.ReadNextAsync(cancellationToken));
-            return (IReadOnlyList<string>)[.. tenants.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            try
+            {
+                var registry = (await containers.Tenants.ReadItemAsync<TenantRegistryDocument>(TenantRegistryDocument.DocumentId,
+                    new PartitionKey(TenantRegistryDocument.PartitionKeyValue), PublisherRead, cancellationToken)).Resource;
+                return (IReadOnlyList<string>)[.. registry.Tenants.Keys.Order(StringComparer.Ordinal)];
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return [];
+            }
         }, cancellationToken);
+
+    /// <summary>Adds the tenant to the registry (a patch; the registry is made on first use, as the counter is).</summary>
+    private async Task RegisterTenantAsync(Container tenants, string tenantId, CancellationToken cancellationToken)
+    {
+        var partitionKey = new PartitionKey(TenantRegistryDocument.PartitionKeyValue);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await tenants.PatchItemAsync<JsonElement>(TenantRegistryDocument.DocumentId, partitionKey,
+                    [PatchOperation.Set("/tenants/" + EscapePointerSegment(tenantId), true)],
+                    new PatchItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+                return;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound && attempt < CounterAttempts)
+            {
+                try
+                {
+                    await tenants.CreateItemAsync(TenantRegistryDocument.Empty(), partitionKey, NoContentOnWrite, cancellationToken);
+                }
+                catch (CosmosException conflict) when (conflict.StatusCode == HttpStatusCode.Conflict)
+                {
+                }
+            }
+        }
+    }
 }

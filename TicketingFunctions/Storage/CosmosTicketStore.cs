@@ -73,6 +73,7 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
             var containers = await _clients.GetContainersAsync(cancellationToken);
             await containers.Tenants.UpsertItemAsync(CatalogDocument.For(catalog), new PartitionKey(catalog.TenantId),
                 NoContentOnWrite, cancellationToken);
+            await RegisterTenantAsync(containers.Tenants, catalog.TenantId, cancellationToken);
             return true;
         }, cancellationToken);
 

@@ -626,5 +626,5 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
     }
 
     public Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([.. _partitions.Where(e => e.Value.TicketIds.Count > 0).Select(e => e.Key).Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. _partitions.Where(e => Volatile.Read(ref e.Value.Catalog) is not null || e.Value.TicketIds.Count > 0).Select(e => e.Key).Order(StringComparer.Ordinal)]);
 }

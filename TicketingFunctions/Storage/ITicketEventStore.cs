@@ -31,7 +31,7 @@ public interface ITicketEventStore
     /// <summary>Removes events whose time is before <paramref name="before"/> (a timestamp); returns how many.</summary>
     Task<int> PruneEventsAsync(string before, CancellationToken cancellationToken);
 
-    /// <summary>The tenants the store holds tickets for (for the timer's per-tenant passes).</summary>
+    /// <summary>The tenants the store holds a catalog or tickets for (for the timer's per-tenant passes).</summary>
     Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken);
 }
 

@@ -14,6 +14,8 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(HistoryArchiveDocument))]
 [JsonSerializable(typeof(IdempotencyRecord))]
 [JsonSerializable(typeof(TicketEventState))]
+[JsonSerializable(typeof(TenantRegistryDocument))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(EventDocument))]
 [JsonSerializable(typeof(EventDocument[]))]
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]

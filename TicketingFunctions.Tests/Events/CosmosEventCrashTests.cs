@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Cosmos;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
+
+namespace TicketingFunctions.Tests.Events;
+
+/// <summary>
+/// Cosmos DB: writes acknowledged while the process can't hand their events over (every request of the publisher
+/// fails, as if the process died right after each write), then a restart: the catch-up finds every one of them.
+/// </summary>
+[Collection(CosmosEmulatorCollection.Name)]
+public sealed class CosmosEventCrashTests(CosmosEmulatorFixture emulator)
+{
+    [Fact]
+    public async Task Every_acknowledged_write_s_events_reach_the_feed_through_the_catch_up_in_version_order()
+    {
+        var database = CosmosEmulatorFixture.NewDatabaseName();
+        var wire = new RecordingHandler
+        {
+            Fault = r => new SentRequest("", "", 0, r.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value))).IsBackground
+                ? RecordingHandler.ServiceError(HttpStatusCode.Forbidden, "Forbidden")
+                : null,
+        };
+        var tenant = Guid.NewGuid().ToString();
+        var dying = emulator.NewStore(database, wire.Interceptor);
+        await dying.UpsertCatalogAsync(TicketingFunctions.Tests.Storage.TicketStoreContract.EmptyCatalog(tenant), default);
+        var tickets = Enumerable.Range(1, 3).Select(i => TicketEventStoreContract.Created(tenant, $"CTC-{i:D4}")).ToArray();
+        foreach (var ticket in tickets) await dying.CreateTicketAsync(ticket, default);
+        // Writes over revisions whose events were not handed over: each carries the earlier ones on.
+        var v2 = TicketEventStoreContract.Next(tickets[0], TicketHistory.Updated, (WorkUpdateValidator.StatusTypeKey, "\"Open\"", "\"In Progress\""));
+        await dying.ReplaceTicketAsync(v2, tickets[0].Etag, default);
+        var v3 = TicketEventStoreContract.Next(v2, TicketHistory.Deleted, (TicketHistory.DeletedSeqKey, "-1", "1")) with { DeletedSeq = 1 };
+        await dying.ReplaceTicketAsync(v3, v2.Etag, default);
+        await dying.ReplaceTicketAsync(TicketEventStoreContract.Next(tickets[1], TicketHistory.Updated, ("summary", "\"a\"", "\"b\"")), tickets[1].Etag, default);
+        await dying.DrainPublisherAsync();
+        Assert.Contains(wire.AllRequests, r => r.IsBackground && r.Status == HttpStatusCode.Forbidden);
+        Assert.Empty((await emulator.NewStore(database).ReadEventsAsync(tenant, 0, 100, default)).Events);
+
+        var restarted = emulator.NewStore(database);
+        Assert.Equal(7, await restarted.PublishPendingAsync(default));
+        Assert.Equal(0, await restarted.PublishPendingAsync(default));   // nothing is pending any more
+
+        var feed = (await restarted.ReadEventsAsync(tenant, 0, 100, default)).Events.Select(e => e.Event).ToList();
+        Assert.Equal(feed.Count, feed.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(
+            [(TicketEventTypes.Created, 1), (TicketEventTypes.Updated, 2), (TicketEventTypes.StatusChanged, 2), (TicketEventTypes.Deleted, 3)],
+            feed.Where(e => e.ObjectId == "CTC-0001").Select(e => (e.Type, e.Sequence)));
+        Assert.Equal([1, 2], feed.Where(e => e.ObjectId == "CTC-0002").Select(e => e.Sequence));
+        Assert.Equal([1], feed.Where(e => e.ObjectId == "CTC-0003").Select(e => e.Sequence));
+
+        // Each event expires by itself after the retention (7 days by default).
+        var containers = await emulator.NewProvider(database).GetContainersAsync(default);
+        var stored = (await containers.Events.ReadItemAsync<JsonElement>(feed[0].Id, new PartitionKey(tenant))).Resource;
+        Assert.Equal(7 * 24 * 3600, stored.GetProperty("ttl").GetInt32());
+    }
+}
