@@ -19,18 +19,25 @@ public sealed partial class EventMaintenanceService(EventMaintenance maintenance
         var seconds = options.Value.MaintenanceIntervalSeconds;
         if (seconds <= 0) return;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds), time);
-        do
+        try
         {
-            try
+            do
             {
-                await maintenance.RunOnceAsync(stoppingToken);
+                try
+                {
+                    await maintenance.RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e.GetType().Name);
+                }
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(logger, e.GetType().Name);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException)
+        {
+            // The host is stopping (or never started): nothing to report.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The events' maintenance pass failed ({ExceptionType}); it runs again at the next tick")]

@@ -53,8 +53,8 @@ internal sealed record EventDocument(
     /// A position a publisher took and will not fill (its event was in the feed already): marked, so that readers
     /// pass it at once instead of waiting for an event that won't come. No event, no ticket.
     /// </summary>
-    public static EventDocument Unused(string tenantId, long position, int? ttl) =>
-        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"unused-{position:D19}"), tenantId, position, null, ttl, null, null);
+    public static EventDocument Unused(string tenantId, long position, string publishedAt, int? ttl) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"unused-{position:D19}"), tenantId, position, publishedAt, ttl, null, null);
 }
 
 /// <summary>A tenant's catalog as one document of the tenants container: id "catalog", partition tenant_id.</summary>

@@ -40,37 +40,62 @@ public sealed partial class CosmosTicketStore
 
     private readonly TimeProvider _time;
     private readonly TimeSpan _retention;
-    private readonly Channel<(string TenantId, string TicketId, TaskCompletionSource? Drained)> _toPublish =
-        Channel.CreateUnbounded<(string, string, TaskCompletionSource?)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string TenantId, string TicketId)> _toPublish =
+        Channel.CreateUnbounded<(string, string)>(new UnboundedChannelOptions { SingleReader = false });
     private readonly Task _publisher;
 
-    private void PublishSoon(string tenantId, string ticketId) => _toPublish.Writer.TryWrite((tenantId, ticketId, null));
+    /// <summary>How many tickets are handed over at once: each hand-over is a few sequential requests, so one at a time would fall behind the writes.</summary>
+    private const int PublishConcurrency = 16;
+
+    /// <summary>Hand-overs queued and not finished yet, and who waits for that to reach zero.</summary>
+    private int _unpublished;
+    private readonly List<TaskCompletionSource> _drainWaiters = [];
+
+    private void PublishSoon(string tenantId, string ticketId)
+    {
+        Interlocked.Increment(ref _unpublished);
+        _toPublish.Writer.TryWrite((tenantId, ticketId));
+    }
 
     /// <summary>Completes when every hand-over queued before it has run: a deterministic point to read the feed at (tests).</summary>
     public Task DrainPublisherAsync()
     {
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _toPublish.Writer.TryWrite(("", "", drained));
-        return drained.Task;
+        lock (_drainWaiters)
+        {
+            if (Volatile.Read(ref _unpublished) == 0) return Task.CompletedTask;
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _drainWaiters.Add(drained);
+            return drained.Task;
+        }
     }
 
-    private async Task PublishLoopAsync()
+    private Task PublishLoopAsync() => Task.WhenAll(Enumerable.Range(0, PublishConcurrency).Select(_ => PublishWorkerAsync()));
+
+    private async Task PublishWorkerAsync()
     {
-        await foreach (var (tenantId, ticketId, drained) in _toPublish.Reader.ReadAllAsync())
+        await foreach (var (tenantId, ticketId) in _toPublish.Reader.ReadAllAsync())
         {
-            if (drained is not null)
-            {
-                drained.SetResult();
-                continue;
-            }
             try
             {
+                // Concurrent hand-overs of one ticket are safe: positions follow versions whoever publishes (AppendToFeedAsync).
                 await PublishTicketAsync(tenantId, ticketId, CancellationToken.None);
             }
             catch (Exception e)
             {
                 // Still marked pending in the store: the next catch-up hands them over.
                 _logger.LogWarning("Could not publish the events of a ticket now ({ExceptionType}); the catch-up will.", e.GetType().Name);
+            }
+            finally
+            {
+                if (Interlocked.Decrement(ref _unpublished) == 0)
+                    lock (_drainWaiters)
+                    {
+                        if (Volatile.Read(ref _unpublished) == 0)
+                        {
+                            foreach (var waiter in _drainWaiters) waiter.SetResult();
+                            _drainWaiters.Clear();
+                        }
+                    }
             }
         }
     }
@@ -171,7 +196,8 @@ public sealed partial class CosmosTicketStore
                 // In the feed already, at an earlier position: the rest take positions after it, and the positions
                 // taken for them here are marked unused, so that no reader waits for them.
                 for (var unused = next; unused <= end; unused++)
-                    await events.UpsertItemAsync(EventDocument.Unused(tenantId, unused, Ttl), partitionKey, PublisherWrite, cancellationToken);
+                    await events.UpsertItemAsync(EventDocument.Unused(tenantId, unused, TicketFactory.Timestamp(_time.GetUtcNow()), Ttl), partitionKey,
+                        PublisherWrite, cancellationToken);
                 end = next;
             }
         }
@@ -209,7 +235,8 @@ public sealed partial class CosmosTicketStore
             var stoppedAtHole = false;
             foreach (var document in documents)
             {
-                if (document.Position != last + 1 && string.CompareOrdinal(document.PublishedAt ?? "", settled) > 0)
+                // A hole before a fresh document may still fill: stop before it (a document without a time counts as fresh).
+                if (document.Position != last + 1 && (document.PublishedAt is null || string.CompareOrdinal(document.PublishedAt, settled) > 0))
                 {
                     stoppedAtHole = true;
                     break;

@@ -530,7 +530,8 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
                 batch.Event(tenantId, position, events[i].Time, json[i], ticketCopy);
                 queued[i] = new StoredTicketEvent(events[i] with { Position = position }, ticketJson);
             }
-            if (events.Length > 0) batch.Counter(tenantId, EmbeddedStoreFile.EventCounter, p.EventPosition);
+            // No counter row here: at start the last position is the largest of the rows' and the counter's, which only
+            // a prune (removing rows) needs to write.
             return queued;
         }
     }
@@ -609,7 +610,10 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
                 if (count == 0) continue;
                 var through = p.Events[count - 1].Event.Position;
                 var removedIds = p.Events.Take(count).Where(e => e.Event.Type == TicketEventTypes.SlaBreached).Select(e => e.Event.Id).ToList();
-                written = _file.WriteAsync(new EmbeddedStoreFile.Batch().DeleteEventsThrough(tenantId, through), () =>
+                // The counter keeps the last position given once the rows that held it are gone.
+                var batch = new EmbeddedStoreFile.Batch().DeleteEventsThrough(tenantId, through)
+                    .Counter(tenantId, EmbeddedStoreFile.EventCounter, p.EventPosition);
+                written = _file.WriteAsync(batch, () =>
                 {
                     lock (p.Gate)
                     {
