@@ -57,4 +57,37 @@ public sealed class CosmosEventCrashTests(CosmosEmulatorFixture emulator)
         var stored = (await containers.Events.ReadItemAsync<JsonElement>(feed[0].Id, new PartitionKey(tenant))).Resource;
         Assert.Equal(7 * 24 * 3600, stored.GetProperty("ttl").GetInt32());
     }
+
+    [Fact]
+    public async Task Publishers_racing_over_the_same_tickets_leave_one_copy_of_each_event_in_version_order_and_no_hole_to_wait_on()
+    {
+        var database = CosmosEmulatorFixture.NewDatabaseName();
+        var wire = new RecordingHandler
+        {
+            Fault = r => new SentRequest("", "", 0, r.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value))).IsBackground
+                ? RecordingHandler.ServiceError(HttpStatusCode.Forbidden, "Forbidden")
+                : null,
+        };
+        var tenant = Guid.NewGuid().ToString();
+        var writer = emulator.NewStore(database, wire.Interceptor);
+        await writer.UpsertCatalogAsync(TicketingFunctions.Tests.Storage.TicketStoreContract.EmptyCatalog(tenant), default);
+        for (var i = 1; i <= 4; i++)
+        {
+            var ticket = TicketEventStoreContract.Created(tenant, $"CTC-{i:D4}");
+            await writer.CreateTicketAsync(ticket, default);
+            await writer.ReplaceTicketAsync(TicketEventStoreContract.Next(ticket, TicketHistory.Updated, ("summary", "\"a\"", "\"b\"")), ticket.Etag, default);
+        }
+        await writer.DrainPublisherAsync();
+
+        var racers = Enumerable.Range(0, 3).Select(_ => emulator.NewStore(database)).ToList();
+        var published = await Task.WhenAll(racers.Select(r => r.PublishPendingAsync(default)));
+
+        Assert.Equal(8, published.Sum());   // each event created once; the others' attempts were refused by its id
+        var page = await racers[0].ReadEventsAsync(tenant, 0, 100, default);
+        Assert.False(page.HasMore, "positions left unused by a racer are marked, so a reader passes them at once");
+        var feed = page.Events.Select(e => e.Event).ToList();
+        Assert.Equal(8, feed.Count);
+        foreach (var ticket in feed.GroupBy(e => e.ObjectId))
+            Assert.Equal([(TicketEventTypes.Created, 1), (TicketEventTypes.Updated, 2)], ticket.Select(e => (e.Type, e.Sequence)));
+    }
 }
