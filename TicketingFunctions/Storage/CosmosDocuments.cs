@@ -11,11 +11,11 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 internal sealed record StoredRevision(string TenantId, string TicketId, string ApiEtag, string StoreEtag)
 {
-    /// <summary>The document's event state as read (<see cref="TicketEventState"/>); null for a document older than events.</summary>
-    public TicketEventState? Events { get; init; }
+    /// <summary>The document as read, for what a store keeps in it beside the ticket (Cosmos DB: the event state).</summary>
+    public System.Text.Json.JsonElement? Document { get; init; }
 
-    /// <summary>The document as read, kept only while its own version's events are not in the feed yet: a write over it carries them on.</summary>
-    public System.Text.Json.JsonElement? Unpublished { get; init; }
+    /// <summary>The store's own member to write with the next revision, as JSON (Cosmos DB: <c>events</c>); null for a new ticket's.</summary>
+    public System.Text.Json.JsonElement? EventsMember { get; init; }
 }
 
 /// <summary>
@@ -33,6 +33,15 @@ internal sealed record TicketEventState(
 
     /// <summary>What a create writes: its events are pending, none is published.</summary>
     public static readonly TicketEventState Created = new(true, 0, null);
+
+    /// <summary><see cref="Created"/> as the JSON the store writes.</summary>
+    public static readonly System.Text.Json.JsonElement CreatedMember = System.Text.Json.JsonSerializer.SerializeToElement(Created, StoreJsonContext.Default.TicketEventState);
+
+    /// <summary>The state in a document as read; null for a document written before events.</summary>
+    public static TicketEventState? Of(System.Text.Json.JsonElement? document) =>
+        document is { } d && d.TryGetProperty(PropertyName, out var state) && state.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? System.Text.Json.JsonSerializer.Deserialize(state, StoreJsonContext.Default.TicketEventState)
+            : null;
 }
 
 /// <summary>

@@ -117,7 +117,7 @@ public sealed partial class CosmosTicketStore
             {
                 return 0;
             }
-            if (ticket.Revision is not { Events: { Pending: true } state } revision) return 0;
+            if (ticket.Revision is not { } revision || TicketEventState.Of(document) is not { Pending: true } state) return 0;
             var pending = new List<EventDocument>(state.Backlog ?? []);
             if (state.PublishedVersion < ticket.Version) pending.AddRange(EventDocuments(document));
             var published = await AppendToFeedAsync(containers.Events, tenantId, pending, cancellationToken);
@@ -149,14 +149,19 @@ public sealed partial class CosmosTicketStore
     /// <summary>An event document's <c>ttl</c>: the retention, in seconds.</summary>
     private int Ttl => (int)Math.Min(int.MaxValue, _retention.TotalSeconds);
 
-    /// <summary>The state a write over <paramref name="read"/> stores: pending, with every event of it not handed over yet carried on.</summary>
-    private TicketEventState NextEventState(StoredRevision read)
+    /// <summary>
+    /// The <c>events</c> member a write over <paramref name="read"/> stores: pending, with every event of it not handed
+    /// over yet carried on (the read revision's own, when they are not in the feed yet, and its backlog).
+    /// </summary>
+    private JsonElement NextEventState(StoredRevision read)
     {
-        var state = read.Events;
-        if (state is null) return TicketEventState.Created with { PublishedVersion = 0 };
+        var state = TicketEventState.Of(read.Document);
+        if (state is null) return TicketEventState.CreatedMember;
         var backlog = new List<EventDocument>(state.Pending ? state.Backlog ?? [] : []);
-        if (read.Unpublished is { } document) backlog.AddRange(EventDocuments(document));
-        return new TicketEventState(true, state.PublishedVersion, backlog.Count > 0 ? backlog : null);
+        if (state.Pending && read.Document is { } document && state.PublishedVersion < document.GetProperty("version").GetInt32())
+            backlog.AddRange(EventDocuments(document));
+        return JsonSerializer.SerializeToElement(new TicketEventState(true, state.PublishedVersion, backlog.Count > 0 ? backlog : null),
+            StoreJsonContext.Default.TicketEventState);
     }
 
     /// <summary>
@@ -269,7 +274,7 @@ public sealed partial class CosmosTicketStore
             }
             var current = ToTicket(document);
             if (current.Version != ticket.Version || current.Revision is not { } revision) return 0;
-            var state = revision.Events ?? new TicketEventState(false, current.Version, null);
+            var state = TicketEventState.Of(document) ?? new TicketEventState(false, current.Version, null);
             var snapshot = JsonSerializer.SerializeToElement(current with { History = [] }, TicketJsonContext.Default.Ticket);
             var fresh = new List<EventDocument>();
             foreach (var e in events.DistinctBy(e => e.Id))

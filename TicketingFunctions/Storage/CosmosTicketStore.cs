@@ -219,7 +219,7 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
 
                 try
                 {
-                    await containers.Tickets.ReplaceItemAsync(ticket with { Revision = read with { Events = NextEventState(read) } }, ticket.Id, partitionKey,
+                    await containers.Tickets.ReplaceItemAsync(ticket with { Revision = read with { EventsMember = NextEventState(read) } }, ticket.Id, partitionKey,
                         new ItemRequestOptions { IfMatchEtag = read.StoreEtag, EnableContentResponseOnWrite = false }, cancellationToken);
                 }
                 catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -390,17 +390,7 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
                      ?? throw new InvalidOperationException("A ticket document was null.");
         var storeEtag = document.TryGetProperty("_etag", out var etag) && etag.ValueKind == JsonValueKind.String ? etag.GetString() : null;
         if (storeEtag is null) return ticket;
-        var events = document.TryGetProperty(TicketEventState.PropertyName, out var state) && state.ValueKind == JsonValueKind.Object
-            ? state.Deserialize(StoreJsonContext.Default.TicketEventState)
-            : null;
-        return ticket with
-        {
-            Revision = new StoredRevision(ticket.TenantId, ticket.Id, ticket.Etag, storeEtag)
-            {
-                Events = events,
-                Unpublished = events is { Pending: true } && events.PublishedVersion < ticket.Version ? document : null,
-            },
-        };
+        return ticket with { Revision = new StoredRevision(ticket.TenantId, ticket.Id, ticket.Etag, storeEtag) { Document = document } };
     }
 
     /// <summary>A JSON Pointer segment (RFC 6901), as patch paths use: "~" and "/" are escaped.</summary>

@@ -65,8 +65,8 @@ public static class StoreJson
 
         // Write only (a store reads it from the document): every write marks its events pending, carrying on a backlog
         // the store put in the revision (CosmosTicketStore.ReplaceTicketAsync).
-        var events = info.CreateJsonPropertyInfo(typeof(TicketEventState), TicketEventState.PropertyName);
-        events.Get = ticket => ((Ticket)ticket).Revision?.Events ?? TicketEventState.Created;
+        var events = info.CreateJsonPropertyInfo(typeof(System.Text.Json.JsonElement), TicketEventState.PropertyName);
+        events.Get = ticket => ((Ticket)ticket).Revision?.EventsMember ?? TicketEventState.CreatedMember;
         info.Properties.Add(events);
     }
 }
