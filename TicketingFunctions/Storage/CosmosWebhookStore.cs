@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Azure.Cosmos;
+using TicketingFunctions.Tickets.Webhooks;
+
+namespace TicketingFunctions.Storage;
+
+/// <summary>
+/// The webhook subscriptions on Cosmos DB: documents of <c>kind</c> "webhook" in the tenants container (partition
+/// <c>tenant_id</c>), beside the tenant's catalog and counters, so no new container is needed. Written and read
+/// through the SDK's stream API with the subscriptions' own source-generated JSON; every replace is conditional on
+/// the document's <c>_etag</c>. Statuses that mean "try later" (429, 503, 408, 410, 449) become
+/// <see cref="StoreUnavailableException"/>, as in the ticket store.
+/// </summary>
+public sealed class CosmosWebhookStore(CosmosClientProvider clients) : IWebhookStore
+{
+    private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
+
+    public async Task<StoredWebhook> CreateWebhookAsync(WebhookSubscription subscription, CancellationToken cancellationToken)
+    {
+        var container = await TenantsAsync(cancellationToken);
+        using var response = await container.CreateItemStreamAsync(Stream(subscription), new PartitionKey(subscription.TenantId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+        Check(response, "create a webhook subscription");
+        return new StoredWebhook(subscription, response.Headers.ETag);
+    }
+
+    public async Task<StoredWebhook?> GetWebhookAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        var container = await TenantsAsync(cancellationToken);
+        using var response = await container.ReadItemStreamAsync(id, new PartitionKey(tenantId), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        Check(response, "read a webhook subscription");
+        using var json = await JsonDocument.ParseAsync(response.Content, cancellationToken: cancellationToken);
+        // The id may name a document of another kind (a catalog, a counter): not a subscription.
+        if (!json.RootElement.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != WebhookSubscription.DocumentKind)
+            return null;
+        return new StoredWebhook(json.RootElement.Deserialize(WebhookJsonContext.Default.WebhookSubscription)!, response.Headers.ETag);
+    }
+
+    public async Task<IReadOnlyList<StoredWebhook>> ListWebhooksAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var container = await TenantsAsync(cancellationToken);
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind")
+            .WithParameter("@tenantId", tenantId).WithParameter("@kind", WebhookSubscription.DocumentKind);
+        using var results = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(tenantId) });
+        var found = new List<StoredWebhook>();
+        while (results.HasMoreResults)
+        {
+            using var page = await results.ReadNextAsync(cancellationToken);
+            Check(page, "list webhook subscriptions");
+            using var json = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken);
+            foreach (var document in json.RootElement.GetProperty("Documents").EnumerateArray())
+                found.Add(new StoredWebhook(document.Deserialize(WebhookJsonContext.Default.WebhookSubscription)!, document.GetProperty("_etag").GetString()!));
+        }
+        return [.. found.OrderBy(w => w.Subscription.CreatedAt, StringComparer.Ordinal).ThenBy(w => w.Subscription.Id, StringComparer.Ordinal)];
+    }
+
+    public async Task<StoredWebhook> ReplaceWebhookAsync(WebhookSubscription subscription, string storeEtag, CancellationToken cancellationToken)
+    {
+        var container = await TenantsAsync(cancellationToken);
+        using var response = await container.ReplaceItemStreamAsync(Stream(subscription), subscription.Id, new PartitionKey(subscription.TenantId),
+            new ItemRequestOptions { IfMatchEtag = storeEtag, EnableContentResponseOnWrite = false }, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            throw new EtagMismatchException($"Webhook subscription {subscription.Id} changed or is gone.");
+        Check(response, "replace a webhook subscription");
+        return new StoredWebhook(subscription, response.Headers.ETag);
+    }
+
+    public async Task<bool> DeleteWebhookAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        if (await GetWebhookAsync(tenantId, id, cancellationToken) is null) return false;
+        var container = await TenantsAsync(cancellationToken);
+        using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(tenantId), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        Check(response, "delete a webhook subscription");
+        return true;
+    }
+
+    private async Task<Container> TenantsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await clients.GetContainersAsync(cancellationToken)).Tenants;
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StoreUnavailableException("Cosmos DB could not be reached.", RetryAfter, e);
+        }
+    }
+
+    private static MemoryStream Stream(WebhookSubscription subscription) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(subscription, WebhookJsonContext.Default.WebhookSubscription));
+
+    private static void Check(ResponseMessage response, string action)
+    {
+        if (response.IsSuccessStatusCode) return;
+        if (CosmosTicketStore.IsUnavailable(response.StatusCode))
+            throw new StoreUnavailableException($"Cosmos DB could not {action}: {(int)response.StatusCode}.", RetryAfter);
+        throw new InvalidOperationException($"Cosmos DB could not {action}: {(int)response.StatusCode} {response.StatusCode}.");
+    }
+}
