@@ -97,6 +97,7 @@ public sealed class CheckOrderTests(ApiFixture fixture) : IClassFixture<ApiFixtu
             "itemTypeId" => "16910",
             "objectId" => "CTC-0001",
             "attachmentId" => "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "webhookId" => "wh_0123456789abcdef0123456789abcdef",
             var other => throw new InvalidOperationException($"No value for route parameter {other}: add one here"),
         });
         return "/api/" + path + (route == Routes.CreateTicket ? "?type=template&module=ticketing" : "");

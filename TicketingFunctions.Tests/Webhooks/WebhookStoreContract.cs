@@ -20,6 +20,7 @@ public abstract class WebhookStoreContract
         Status = WebhookStatus.Active,
         Secrets = [new WebhookSecret(WebhookSecrets.New(), createdAt, null)],
         CreatedAt = createdAt,
+        DeliverFrom = createdAt,
         UpdatedAt = createdAt,
         Etag = Guid.NewGuid().ToString(),
     };

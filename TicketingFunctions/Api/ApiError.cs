@@ -18,6 +18,8 @@ public enum ApiErrorKind
     TicketNotFound,
     /// <summary>404 ATTACHMENT_NOT_FOUND (JSON): the ticket is readable but has no attachment with this id.</summary>
     AttachmentNotFound,
+    /// <summary>404 WEBHOOK_NOT_FOUND (JSON): no webhook subscription with this id in the caller's tenant.</summary>
+    WebhookNotFound,
     /// <summary>412 ETAG_MISMATCH: the etag sent is not the ticket's current one; nothing was changed.</summary>
     EtagMismatch,
     /// <summary>428 ETAG_REQUIRED: an update sent no etag, in the body or in If-Match.</summary>
@@ -101,6 +103,12 @@ public sealed record ApiError(
 
     public static readonly ApiError AttachmentNotFound = new(ApiErrorKind.AttachmentNotFound, "Attachment not found");
 
+    public static readonly ApiError WebhookNotFound = new(ApiErrorKind.WebhookNotFound, "Webhook subscription not found");
+
+    /// <summary>Webhook subscriptions send every team's events outside: tenant admins only (<c>Permissions.CanManageWebhooks</c>).</summary>
+    public static readonly ApiError ForbiddenWebhooks =
+        new(ApiErrorKind.Forbidden, "Only a tenant admin may manage webhook subscriptions");
+
     public static ApiError AttachmentTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The attachment is larger than {maxBytes} bytes");
 
@@ -138,6 +146,7 @@ public static class ErrorCodes
     public const string Forbidden = "FORBIDDEN";
     public const string TicketNotFound = "TICKET_NOT_FOUND";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
+    public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";

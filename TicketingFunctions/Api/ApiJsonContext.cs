@@ -22,6 +22,8 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(EventFeedResponse))]
+[JsonSerializable(typeof(WebhookResponse))]
+[JsonSerializable(typeof(WebhookListResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

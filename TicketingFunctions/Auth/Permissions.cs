@@ -29,6 +29,7 @@ public static class Permissions
         Permission.Read => CanRead(caller),
         Permission.Write => CanWrite(caller),
         Permission.Delete => CanDelete(caller),
+        Permission.ManageWebhooks => caller.Scopes.Contains(WriteScope),
         _ => false,
     };
 
@@ -49,6 +50,12 @@ public static class Permissions
     /// </summary>
     public static bool CanReadEvents(Caller caller) =>
         CanRead(caller) && (IsTenantAdmin(caller) || caller.IsMappedApplication);
+
+    /// <summary>
+    /// Webhook subscriptions send every team's events, deleted tickets included, to a URL of the caller's choice: for
+    /// tenant admins with the write scope only, reads included (they show where the events go).
+    /// </summary>
+    public static bool CanManageWebhooks(Caller caller) => caller.Scopes.Contains(WriteScope) && IsTenantAdmin(caller);
 
     /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
     public static bool CanAssign(Caller caller) => HasAny(caller.Roles, AgentRoles);

@@ -25,5 +25,10 @@ public static class Routes
     public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
     public const string UploadAttachment = "v2/ticketing/attachment";
     public const string Events = "v2/ticketing/events";
+    public const string Webhooks = "v2/ticketing/webhooks";
+    public const string Webhook = "v2/ticketing/webhooks/{webhookId}";
+    public const string WebhookPause = "v2/ticketing/webhooks/{webhookId}/pause";
+    public const string WebhookResume = "v2/ticketing/webhooks/{webhookId}/resume";
+    public const string WebhookRotateSecret = "v2/ticketing/webhooks/{webhookId}/rotate-secret";
     public const string TicketAttachment = "v2/ticketing/ticket/{objectId}/attachment/{attachmentId}";
 }

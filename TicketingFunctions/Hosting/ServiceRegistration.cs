@@ -50,6 +50,7 @@ public static class ServiceRegistration
         services.Configure<EventOptions>(configuration.GetSection(EventOptions.SectionName));
         services.AddSingleton<EventFeedService>();
         services.AddSingleton<EventMaintenance>();
+        services.AddWebhooks(configuration);
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();

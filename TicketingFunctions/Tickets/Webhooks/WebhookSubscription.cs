@@ -32,6 +32,8 @@ public sealed record WebhookSubscription
     /// <summary>Changes on every change the API makes (not on delivery progress): the If-Match of updates.</summary>
     [JsonPropertyName("etag")] public required string Etag { get; init; }
     [JsonPropertyName("delivery")] public WebhookDeliveryState Delivery { get; init; } = new();
+    /// <summary>Events from this time on are delivered (the subscription's creation, or a replay's start); earlier ones are passed.</summary>
+    [JsonPropertyName("deliver_from")] public required string DeliverFrom { get; init; }
 
     public bool Wants(string type, string teamId) =>
         (EventTypes.Count == 0 || EventTypes.Contains(type, StringComparer.Ordinal)) &&

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Net.Http.Headers;
+using TicketingFunctions.Api;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Services;
+
+namespace TicketingFunctions.Functions;
+
+/// <summary>The tenant's webhook subscriptions: create, list, read, update, delete, pause, resume, rotate the secret (tenant admins).</summary>
+public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBodyReader bodies, RequestPipeline pipeline)
+{
+    [Function("CreateWebhook")]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Webhooks)] HttpRequest req,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        {
+            if (!Permissions.CanManageWebhooks(caller.Caller)) return HttpResults.Error(ApiError.ForbiddenWebhooks, req);
+            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
+            if (body.Error is not null) return HttpResults.Error(body.Error, req);
+            using var document = body.Value!;
+            var outcome = await service.CreateAsync(caller, document.RootElement, cancellationToken);
+            if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
+            return HttpResults.Json(201, outcome.Value!, ApiJsonContext.Default.WebhookResponse,
+                (HeaderNames.Location, $"{req.PathBase.Value}/api/{Routes.Webhooks}/{outcome.Value!.Webhook.Id}"));
+        }, cancellationToken);
+
+    [Function("ListWebhooks")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Webhooks)] HttpRequest req,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        {
+            var outcome = await service.ListAsync(caller, cancellationToken);
+            return outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.WebhookListResponse);
+        }, cancellationToken);
+
+    [Function("ReadWebhook")]
+    public Task<IActionResult> Read(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Webhook)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        async caller => Answer(await service.GetAsync(caller, webhookId, cancellationToken), req), cancellationToken);
+
+    [Function("UpdateWebhook")]
+    public Task<IActionResult> Update(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Webhook)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        {
+            if (!Permissions.CanManageWebhooks(caller.Caller)) return HttpResults.Error(ApiError.ForbiddenWebhooks, req);
+            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
+            if (body.Error is not null) return HttpResults.Error(body.Error, req);
+            using var document = body.Value!;
+            return Answer(await service.UpdateAsync(caller, webhookId, document.RootElement, cancellationToken), req);
+        }, cancellationToken);
+
+    [Function("DeleteWebhook")]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Routes.Webhook)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        async caller => Answer(await service.DeleteAsync(caller, webhookId, cancellationToken), req), cancellationToken);
+
+    [Function("PauseWebhook")]
+    public Task<IActionResult> Pause(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.WebhookPause)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        async caller => Answer(await service.SetPausedAsync(caller, webhookId, paused: true, cancellationToken), req), cancellationToken);
+
+    [Function("ResumeWebhook")]
+    public Task<IActionResult> Resume(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.WebhookResume)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        async caller => Answer(await service.SetPausedAsync(caller, webhookId, paused: false, cancellationToken), req), cancellationToken);
+
+    [Function("RotateWebhookSecret")]
+    public Task<IActionResult> RotateSecret(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.WebhookRotateSecret)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        async caller => Answer(await service.RotateSecretAsync(caller, webhookId, cancellationToken), req), cancellationToken);
+
+    private static IActionResult Answer(Outcome<WebhookResponse> outcome, HttpRequest req) =>
+        outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.WebhookResponse);
+}
