@@ -262,6 +262,85 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["readEventFeed 404 application/json"] = [a => a.Send(HttpMethod.Get, Events(""), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant)],
         ["readEventFeed 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Events("pageSize=" + FaultyEventStore.Fails500PageSize), token: a.Faulty.Token(roles: "tenant_admin"))],
         ["readEventFeed 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Events("pageSize=" + FaultyEventStore.Fails503PageSize), token: a.Faulty.Token(roles: "tenant_admin"))],
+        ["createWebhook 201 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), WebhookBody)],
+        ["createWebhook 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), """{"url":"https://10.1.2.3/in"}"""),
+            a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), WebhookBody, tenant: "not-a-uuid"),
+        ],
+        ["createWebhook 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), null, WebhookBody)],
+        ["createWebhook 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "ticket_agent"), WebhookBody)],
+        ["createWebhook 404 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), WebhookBody, tenant: TestApi.OtherTenant)],
+        ["listWebhooks 200 application/json"] =
+        [
+            async a =>
+            {
+                await a.CreateWebhook();
+                return await a.Send(HttpMethod.Get, Webhooks(""), a.Api.Token(roles: "tenant_admin"));
+            },
+        ],
+        ["listWebhooks 400 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(""), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["listWebhooks 401 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(""), a.Api.Token(roles: "tenant_admin", scope: "tickets:read"))],
+        ["listWebhooks 403 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(""), a.Api.Token(roles: "ticket_agent"))],
+        ["listWebhooks 404 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(""), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant)],
+        ["readWebhook 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Webhooks(await a.CreateWebhook() + ""), a.Api.Token(roles: "tenant_admin"))],
+        ["readWebhook 400 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["readWebhook 401 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + ""), null)],
+        ["readWebhook 403 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "ticket_agent"))],
+        ["readWebhook 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["updateWebhook 200 application/json"] = [async a => await a.Send(HttpMethod.Patch, Webhooks(await a.CreateWebhook() + ""), a.Api.Token(roles: "tenant_admin"), """{"includeData":true}""")],
+        ["updateWebhook 401 application/json"] = [a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook + ""), null, """{"includeData":true}""")],
+        ["updateWebhook 403 application/json"] = [a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "ticket_agent"), """{"includeData":true}""")],
+        ["updateWebhook 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), """{"includeData":true}"""),
+            a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), """{"includeData":true}""", tenant: TestApi.OtherTenant),
+        ],
+        ["deleteWebhook 200 application/json"] = [async a => await a.Send(HttpMethod.Delete, Webhooks(await a.CreateWebhook() + ""), a.Api.Token(roles: "tenant_admin"))],
+        ["deleteWebhook 400 application/json"] = [a => a.Send(HttpMethod.Delete, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["deleteWebhook 401 application/json"] = [a => a.Send(HttpMethod.Delete, Webhooks(UnknownWebhook + ""), null)],
+        ["deleteWebhook 403 application/json"] = [a => a.Send(HttpMethod.Delete, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "ticket_agent"))],
+        ["deleteWebhook 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Delete, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Delete, Webhooks(UnknownWebhook + ""), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["pauseWebhook 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Webhooks(await a.CreateWebhook() + "/pause"), a.Api.Token(roles: "tenant_admin"))],
+        ["pauseWebhook 400 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/pause"), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["pauseWebhook 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/pause"), null)],
+        ["pauseWebhook 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/pause"), a.Api.Token(roles: "ticket_agent"))],
+        ["pauseWebhook 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/pause"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/pause"), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["resumeWebhook 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Webhooks(await a.CreateWebhook() + "/resume"), a.Api.Token(roles: "tenant_admin"))],
+        ["resumeWebhook 400 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/resume"), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["resumeWebhook 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/resume"), null)],
+        ["resumeWebhook 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/resume"), a.Api.Token(roles: "ticket_agent"))],
+        ["resumeWebhook 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/resume"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/resume"), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["rotateWebhookSecret 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Webhooks(await a.CreateWebhook() + "/rotate-secret"), a.Api.Token(roles: "tenant_admin"))],
+        ["rotateWebhookSecret 400 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/rotate-secret"), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid")],
+        ["rotateWebhookSecret 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/rotate-secret"), null)],
+        ["rotateWebhookSecret 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/rotate-secret"), a.Api.Token(roles: "ticket_agent"))],
+        ["rotateWebhookSecret 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/rotate-secret"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/rotate-secret"), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["updateWebhook 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Patch, Webhooks(await a.CreateWebhook()), a.Api.Token(roles: "tenant_admin"), """{"url":"https://169.254.169.254/"}"""),
+            a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook), a.Api.Token(roles: "tenant_admin"), """{"includeData":true}""", tenant: "not-a-uuid"),
+        ],
         ["listTickets 200 application/json"] =
         [
             async a =>
@@ -309,6 +388,10 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     };
 
     private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private const string WebhookBody = """{"url":"https://203.0.113.10/hooks","eventTypes":["ticket.created"]}""";
+    private const string UnknownWebhook = "wh_0123456789abcdef0123456789abcdef";
+    private static string Webhooks(string rest) => rest.Length == 0 ? "/api/v2/ticketing/webhooks" : $"/api/v2/ticketing/webhooks/{rest}";
+
     private static string Events(string query) => query.Length == 0 ? "/api/v2/ticketing/events" : $"/api/v2/ticketing/events?{query}";
 
     private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
@@ -395,6 +478,14 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             await Api.DisposeAsync();
             await Loopback.DisposeAsync();
             await Faulty.DisposeAsync();
+        }
+
+        /// <summary>A new subscription of the tenant (to a public address literal: no DNS); its id.</summary>
+        public async Task<string> CreateWebhook()
+        {
+            var response = await Send(HttpMethod.Post, Webhooks(""), Api.Token(roles: "tenant_admin"), WebhookBody);
+            Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+            return (await response.JsonAsync()).GetProperty("webhook").GetProperty("id").GetString()!;
         }
 
         public Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, string? body = null,
