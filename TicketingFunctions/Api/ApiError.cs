@@ -1,3 +1,5 @@
+using TicketingFunctions.Tickets;
+
 namespace TicketingFunctions.Api;
 
 public enum ApiErrorKind
@@ -85,10 +87,10 @@ public sealed record ApiError(
         new(ApiErrorKind.Forbidden, $"Your roles may not use ticket type {itemTypeId}");
 
     /// <summary>A move the ticket's workflow has, which the caller's roles (and, where it counts, not being the requester) don't allow.</summary>
-    public static ApiError ForbiddenTransition(string from, string to, bool requesterMay) =>
-        new(ApiErrorKind.Forbidden, requesterMay
-            ? $"Your roles may not move this ticket from {from} to {to}; only its requester or an agent may"
-            : $"Your roles may not move this ticket from {from} to {to}");
+    public static ApiError ForbiddenTransition(RefusedMove move) =>
+        new(ApiErrorKind.Forbidden, move.RequesterMay
+            ? $"Your roles may not move this ticket from {move.From} to {move.To}; only its requester or an agent may"
+            : $"Your roles may not move this ticket from {move.From} to {move.To}");
 
     public static ApiError ForbiddenRemovedType(string itemTypeId) =>
         new(ApiErrorKind.Forbidden, $"Ticket type {itemTypeId} is no longer in the catalog; only a tenant admin may open its tickets");

@@ -1,5 +1,3 @@
-using TicketingFunctions.Catalog;
-
 namespace TicketingFunctions.Auth;
 
 /// <summary>
@@ -61,8 +59,9 @@ public static class Permissions
     public static bool CanUseTeam(Caller caller, string teamId) =>
         IsTenantAdmin(caller) || caller.Teams.Contains(teamId);
 
-    public static bool CanUseTicketType(Caller caller, TicketType type) =>
-        IsTenantAdmin(caller) || HasAny(caller.Roles, type.AllowedRoles);
+    /// <summary>A ticket type is for the roles it allows (its <c>allowedRoles</c> in the catalog) and for tenant admins.</summary>
+    public static bool CanUseTicketType(Caller caller, IReadOnlyList<string> typeAllowedRoles) =>
+        IsTenantAdmin(caller) || HasAny(caller.Roles, typeAllowedRoles);
 
     private static bool IsTenantAdmin(Caller caller) => caller.Roles.Contains(TenantAdmin);
 

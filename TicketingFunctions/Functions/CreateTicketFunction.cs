@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Services;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Functions;

@@ -6,6 +6,7 @@ using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
 using TicketingFunctions.OpenApi;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -42,7 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton<RevisionSaver>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
-        services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
+        services.AddSingleton<AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
         services.AddSingleton<RequestPipeline>();

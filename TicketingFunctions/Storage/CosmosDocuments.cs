@@ -5,12 +5,6 @@ using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Storage;
 
-/// <summary>
-/// The stored revision a <see cref="Tickets.Ticket"/> instance was read from: the API etag it had then and
-/// the store's own version of the document (Cosmos DB's <c>_etag</c>).
-/// </summary>
-internal sealed record StoredRevision(string TenantId, string TicketId, string ApiEtag, string StoreEtag);
-
 /// <summary>A tenant's catalog as one document of the tenants container: id "catalog", partition tenant_id.</summary>
 internal sealed record CatalogDocument(
     [property: JsonPropertyName("id")] string Id,

@@ -92,5 +92,3 @@ public interface ITicketStore
     /// <summary>Removes a claim whose create failed, so that the key can be used again. Missing is fine.</summary>
     Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
-
-public readonly record struct DisplayNumber(long Serial, long Number);

@@ -18,7 +18,7 @@ public static class StoreJson
     public const string HistoryProperty = "change_history";
     public const string SlaStateProperty = "state";
     /// <summary>Stored only: <see cref="Tickets.SlaClocks.BreachAt"/> of the ticket's clocks, for a query of breached tickets.</summary>
-    public const string SlaBreachAtProperty = "sla_breach_at";
+    public const string SlaBreachAtProperty = Tickets.Listing.TicketField.SlaBreachAtProperty;
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();

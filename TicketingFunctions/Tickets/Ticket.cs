@@ -50,7 +50,7 @@ public sealed record Ticket
     /// conditional request (Cosmos DB: IfMatchEtag on the <c>_etag</c> it read). Set by the store,
     /// carried along by <c>with</c>, never serialized and not part of the API.
     /// </summary>
-    [JsonIgnore] internal Storage.StoredRevision? Revision { get; init; }
+    [JsonIgnore] internal StoredRevision? Revision { get; init; }
 }
 
 public sealed record LookupProps(

@@ -64,7 +64,7 @@ public static class TicketHistory
             foreach (var (id, attachment) in ticket.Attachments)
             {
                 if (attachment is null) continue;
-                keys.Add(Attachments.AttachmentLinks.HistoryKey(id));
+                keys.Add(AttachmentLinks.HistoryKey(id));
                 attachment.WriteTo(writer);
             }
             if (ticket.TicketRelation is { } relation)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 

@@ -44,8 +44,11 @@ public sealed class TicketField
     /// <summary>The display id of the ticket this one relates to (issue 17's <c>ticket_relation</c>), or null.</summary>
     public static readonly TicketField RelatedTo = new(11, "ticket_relation.objectId", t => StringValue(t.TicketRelation?[TicketRelations.ObjectIdKey]));
     public static readonly TicketField Assignee = new(12, "assignee.username", t => t.Assignee?.Username);
-    /// <summary>Stored only (<see cref="Storage.StoreJson.SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
-    public static readonly TicketField SlaBreachAt = new(13, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
+    /// <summary>The stored-only property <see cref="SlaBreachAt"/> is read from (the stores write it).</summary>
+    public const string SlaBreachAtProperty = "sla_breach_at";
+
+    /// <summary>Stored only (<see cref="SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
+    public static readonly TicketField SlaBreachAt = new(13, SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
     public static readonly IReadOnlyList<TicketField> All =
         [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById];

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Writes a ticket's next revision (<see cref="TicketRevision"/>) over the revision it was built from, the same way for

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Catalog;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Tenant catalogs, cached in memory for <see cref="CatalogOptions.CacheSeconds"/> so that requests

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TicketingFunctions.Api;
-using TicketingFunctions.Attachments;
 using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>The create request as the function read it (<see cref="CreateTicketService.Check"/> checks its query and Idempotency-Key).</summary>
 public sealed record CreateTicketRequest(string TeamId, string ItemTypeId, string? CatalogType, string? Module, Stream Body,
@@ -48,7 +49,7 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
         if (type is null) return ApiError.RouteTargetNotFound($"Item type {request.ItemTypeId} not found");
 
         if (!Permissions.CanUseTeam(caller, request.TeamId)) return ApiError.ForbiddenTeam(request.TeamId);
-        if (!Permissions.CanUseTicketType(caller, type)) return ApiError.ForbiddenType(type.Id);
+        if (!Permissions.CanUseTicketType(caller, type.AllowedRoles)) return ApiError.ForbiddenType(type.Id);
 
         var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
         if (read.Error is not null) return read.Error;
@@ -107,7 +108,7 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
             var context = new CreateTicketContext(request.TeamId, type.Id, request.CatalogType!, request.Module!, headers.SupportRequest);
             ticket = TicketFactory.Create(linked, context, type, caller, number, time.GetUtcNow());
             // Linked before the ticket is written, so a ticket never names an upload that could still be swept.
-            if (!await AttachmentLinks.LinkAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken))
+            if (!await TicketLinks.LinkAttachmentsAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken))
             {
                 if (claim is not null) await ReleaseAsync(claim);
                 return ApiError.Invalid(errors);

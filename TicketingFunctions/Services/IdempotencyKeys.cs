@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using TicketingFunctions.Auth;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>The rules of the <c>Idempotency-Key</c> header on create.</summary>
 public static class IdempotencyKeys

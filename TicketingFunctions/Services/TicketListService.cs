@@ -1,11 +1,10 @@
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
-namespace TicketingFunctions.Tickets.Listing;
-
-/// <summary>A page of the listing, as the API answers it: the store's page as of the request, the token of the next one.</summary>
-public sealed record TicketListResult(TicketPage Page, string? ContinuationToken, bool IncludeData);
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Lists a tenant's tickets. After the request pipeline's checks (token, headers and <see cref="TicketListParameters"/>

@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Primitives;
+using TicketingFunctions.Api;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
-namespace TicketingFunctions.Tickets.Listing;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// The list operation's query parameters, read and checked. Every problem is reported keyed by its parameter's
@@ -213,7 +216,7 @@ public sealed record TicketListParameters
         return null;
     }
 
-    /// <summary>A boolean parameter, by the one rule of <see cref="Api.BooleanText"/>; false when absent.</summary>
+    /// <summary>A boolean parameter, by the one rule of <see cref="BooleanText"/>; false when absent.</summary>
     private static bool Flag(Dictionary<string, StringValues> values, string name, ValidationErrors errors)
     {
         if (!values.TryGetValue(name, out var sent)) return false;
@@ -222,7 +225,7 @@ public sealed record TicketListParameters
             errors.Add(name, $"Query parameter {name} must be given once");
             return false;
         }
-        return Api.BooleanText.Parse(sent[0] ?? "", Api.BooleanText.QueryParameter, name, errors);
+        return BooleanText.Parse(sent[0] ?? "", BooleanText.QueryParameter, name, errors);
     }
 
     private static long? DeletedSinceOf(Dictionary<string, StringValues> values, ValidationErrors errors)

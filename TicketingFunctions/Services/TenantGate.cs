@@ -1,8 +1,9 @@
+using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Api;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// The checks every tenant-scoped request passes after its token: headers (and any query errors the

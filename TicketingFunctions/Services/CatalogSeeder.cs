@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 
-namespace TicketingFunctions.Catalog;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// The one way a catalog file (the format of catalog.sample.json) gets into the store, used at start-up and by the

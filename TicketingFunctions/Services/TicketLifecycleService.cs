@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
-using TicketingFunctions.Attachments;
 using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Reads, updates and lists the history of existing tickets. After the request pipeline's checks (token, headers and
@@ -68,7 +68,7 @@ public sealed class TicketLifecycleService(
             if (WorkUpdateValidator.Assigns(body.RootElement) && !Permissions.CanAssign(caller)) return ApiError.PermissionDenied("assign ticket");
             update = TicketUpdateValidator.Validate(body.RootElement, headerEtag, current, catalog, type, errors, bodies.Limits.MaxTicketBodyKeys);
             var work = WorkUpdateValidator.Validate(body.RootElement, current, type, caller, errors, out var refused);
-            if (refused is not null) return refused;
+            if (refused is not null) return ApiError.ForbiddenTransition(refused);
             if (update is not null) update = update with { Work = work };
         }
         if (update is null || errors.Count > 0) return ApiError.Invalid(errors);
@@ -90,7 +90,7 @@ public sealed class TicketLifecycleService(
         var revision = TicketUpdater.Apply(current, update, caller, now, links);
         if (revision is null) return SlaClocks.Observe(current, now); // nothing changes: nothing is written, the etag stays valid
         // Linked to this ticket before it names them: a lost race below leaves them linked to it, which a retry accepts.
-        if (!await AttachmentLinks.LinkAsync(attachments, current.TenantId, current.Id, toLink, errors, cancellationToken)) return ApiError.Invalid(errors);
+        if (!await TicketLinks.LinkAttachmentsAsync(attachments, current.TenantId, current.Id, toLink, errors, cancellationToken)) return ApiError.Invalid(errors);
 
         var saved = await revisions.SaveAsync(current, revision.Ticket, cancellationToken);
         if (saved.Error is not null) return saved.Error;

@@ -1,6 +1,7 @@
 using TicketingFunctions.Api;
+using TicketingFunctions.Catalog;
 
-namespace TicketingFunctions.Catalog;
+namespace TicketingFunctions.Services;
 
 /// <summary>Discovery: the caller's tenant's ticket types and offers (the pipeline checked the caller and found the catalog).</summary>
 public sealed class CatalogQueryService

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
+using TicketingFunctions.Attachments;
 using TicketingFunctions.Attachments.Storage;
-using TicketingFunctions.Auth;
 using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Attachments;
+namespace TicketingFunctions.Services;
 
 /// <summary>An upload request as the function read it.</summary>
 public sealed record UploadRequest(string? ContentType, string? Filename, long? ContentLength, Stream Body);

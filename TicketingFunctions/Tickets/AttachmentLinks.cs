@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TicketingFunctions.Attachments.Storage;
-using TicketingFunctions.Auth;
-using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Attachments;
+namespace TicketingFunctions.Tickets;
 
 /// <summary>One entry of a body's <c>attachments</c> map: link the upload (with a description), or, on update, unlink it.</summary>
 public sealed record AttachmentLinkRequest(string Id, bool Remove, bool DescriptionSent, string? Description);
@@ -78,7 +75,7 @@ public static class AttachmentLinks
             var descriptionSent = entry.Value.TryGetProperty(DescriptionKey, out var sent);
             if (descriptionSent)
             {
-                if (sent.ValueKind == JsonValueKind.String && !Tickets.TextLength.Exceeds(sent.GetString(), MaxDescriptionLength)) description = sent.GetString();
+                if (sent.ValueKind == JsonValueKind.String && !TextLength.Exceeds(sent.GetString(), MaxDescriptionLength)) description = sent.GetString();
                 else if (sent.ValueKind != JsonValueKind.Null)
                 {
                     errors.Add(Key, $"The description of attachment {id} must be a string of at most {MaxDescriptionLength} characters, or null");
@@ -93,79 +90,6 @@ public static class AttachmentLinks
 
     /// <summary>The message for an id that is not the caller's to link, whatever the reason.</summary>
     public static string NotLinkable(string id) => $"Attachment {id} is not an upload of yours waiting to be linked";
-
-    /// <summary>
-    /// The ticket's attachments after <paramref name="requests"/>: new ids are read from the store and must be linkable by
-    /// the caller; kept ones keep their metadata (a sent description replaces theirs); removed ones go. Null, with the
-    /// reasons in <paramref name="errors"/>, when an id is refused. <paramref name="toLink"/> receives the new ids.
-    /// </summary>
-    public static async Task<JsonObject?> ResolveAsync(IAttachmentStore store, Caller caller, Ticket? current, IReadOnlyList<AttachmentLinkRequest> requests,
-        DateTimeOffset now, ValidationErrors errors, List<string> toLink, CancellationToken cancellationToken)
-    {
-        var result = current is null ? new JsonObject() : (JsonObject)current.Attachments.DeepClone();
-        var refused = false;
-        foreach (var request in requests)
-        {
-            if (request.Remove)
-            {
-                result.Remove(request.Id);   // absent and removed are the same: nothing to refuse
-                continue;
-            }
-            if (result[request.Id] is JsonObject kept)
-            {
-                if (request.DescriptionSent) kept[DescriptionKey] = request.Description;
-                continue;
-            }
-            var record = await store.GetAsync(caller.TenantId!, request.Id, cancellationToken);
-            var linkable = record is not null && string.Equals(record.TenantId, caller.TenantId, StringComparison.Ordinal)
-                && (record.TicketId is null
-                    ? caller.Identity.Owns(record.Owner) && !HasExpired(record, now)
-                    : record.TicketId == current?.Id);
-            if (!linkable)
-            {
-                errors.Add(Key, NotLinkable(request.Id));
-                refused = true;
-                continue;
-            }
-            result[request.Id] = Metadata(record!, request.Description);
-            toLink.Add(request.Id);
-        }
-        return refused ? null : result;
-    }
-
-    /// <summary>
-    /// A pending upload can be linked for <see cref="AttachmentOptions.PendingLifetime"/>: exactly that, whenever the store's
-    /// own clean-up (Azure's lifecycle rule runs about once a day) gets to deleting it.
-    /// </summary>
-    public static bool HasExpired(AttachmentRecord record, DateTimeOffset now) =>
-        !DateTimeOffset.TryParse(record.UploadedAt, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var uploadedAt)
-        || uploadedAt + AttachmentOptions.PendingLifetime <= now;
-
-    /// <summary>Links the new ids to the ticket before the ticket is written; false (with the reason) when one was taken meanwhile.</summary>
-    public static async Task<bool> LinkAsync(IAttachmentStore store, string tenantId, string ticketId, IReadOnlyList<string> ids, ValidationErrors errors,
-        CancellationToken cancellationToken)
-    {
-        foreach (var id in ids)
-        {
-            if (await store.LinkAsync(tenantId, id, ticketId, cancellationToken)) continue;
-            errors.Add(Key, NotLinkable(id));
-            return false;
-        }
-        return true;
-    }
-
-    /// <summary>What a ticket stores and answers for one attachment.</summary>
-    public static JsonObject Metadata(AttachmentRecord record, string? description) => new()
-    {
-        ["id"] = record.Id,
-        ["filename"] = record.Filename,
-        ["contentType"] = record.ContentType,
-        ["size"] = record.Size,
-        ["sha256"] = record.Sha256,
-        ["uploadedBy"] = record.UploadedBy,
-        ["uploadedAt"] = record.UploadedAt,
-        [DescriptionKey] = description,
-    };
 
     /// <summary>The attachment with this id on the ticket, or null.</summary>
     public static LinkedAttachment? Linked(Ticket ticket, string attachmentId)

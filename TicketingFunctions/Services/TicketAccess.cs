@@ -2,8 +2,9 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>An existing ticket the caller may use, with its tenant's catalog and its ticket type.</summary>
 public sealed record TicketAccess(CatalogIndex Catalog, Ticket Ticket, TicketType Type);
@@ -32,7 +33,7 @@ public sealed class TicketAccessor(ITicketStore store)
             if (!Permissions.CanUseRetiredTicketType(caller)) return ApiError.ForbiddenRemovedType(ticket.LookupProps.ItemTypeId);
             type = new TicketType(ticket.LookupProps.ItemTypeId, ticket.LookupProps.ItemTypeId, "", [], null, []).Effective();
         }
-        else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.ForbiddenType(ticket.LookupProps.ItemTypeId);
+        else if (!Permissions.CanUseTicketType(caller, type.AllowedRoles)) return ApiError.ForbiddenType(ticket.LookupProps.ItemTypeId);
 
         return new TicketAccess(catalog, ticket, type);
     }
@@ -44,6 +45,6 @@ public sealed class TicketAccessor(ITicketStore store)
     {
         if (IsDeleted(ticket) || !Permissions.CanRead(caller) || !Permissions.CanUseTeam(caller, ticket.LookupProps.TeamId)) return false;
         var type = catalog.FindType(ticket.LookupProps.ItemTypeId);
-        return type is null ? Permissions.CanUseRetiredTicketType(caller) : Permissions.CanUseTicketType(caller, type);
+        return type is null ? Permissions.CanUseRetiredTicketType(caller) : Permissions.CanUseTicketType(caller, type.AllowedRoles);
     }
 }

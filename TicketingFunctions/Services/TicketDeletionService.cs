@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
 
-namespace TicketingFunctions.Tickets;
+namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Soft delete: the ticket keeps its document and history, gets <c>deleted_seq</c> from the tenant's deletion sequence
