@@ -107,6 +107,27 @@ public static class HttpResults
             """;
     }
 
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_body;
+    [ThreadStatic] private static Utf8JsonWriter? t_jsonWriter;
+    private const int MaxRetainedBody = 256 * 1024;
+
+    /// <summary>
+    /// A JSON body written whole into this thread's reused buffer (synchronously: no await while the buffer is in use),
+    /// then sent with its Content-Length in one write. Written straight into the response's pipe instead, the body
+    /// could only go out chunked: the headers and the body at the flush, the closing chunk in a second send.
+    /// </summary>
+    private static Task WriteBufferedAsync<TState>(HttpContext httpContext, TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        var buffer = t_body ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        write(buffer, state);
+        var response = httpContext.Response;
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        if (buffer.Capacity > MaxRetainedBody) t_body = null;   // a rare big page: not kept for the thread's lifetime
+        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+    }
+
     // Each result is also an IResult, so the standalone host runs it without building an MVC ActionContext.
     private sealed class JsonBodyResult<T>(int status, T value, JsonTypeInfo<T> typeInfo, (string Name, string Value)[] headers) : IActionResult, IResult
     {
@@ -118,13 +139,14 @@ public static class HttpResults
             response.StatusCode = status;
             foreach (var (name, headerValue) in headers) response.Headers[name] = headerValue;
             response.ContentType = "application/json; charset=utf-8";
-            // Serialized in one synchronous pass into the body's pipe buffer (no I/O happens there); the server
-            // sends it when the request completes, or at the flush below. The async serializer's resumable state
-            // is only worth it for bodies far bigger than these. The escaping is the writer's, so that the
-            // type info can come from ApiJsonContext.Default, whose generated fast path needs encoder-free options.
-            using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
-                JsonSerializer.Serialize(writer, value, typeInfo);
-            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+            return WriteBufferedAsync(httpContext, (value, typeInfo), static (buffer, state) =>
+            {
+                // The escaping is the writer's, so that the type info can come from ApiJsonContext.Default, whose
+                // generated fast path needs encoder-free options.
+                var writer = t_jsonWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true });
+                writer.Reset(buffer);
+                JsonSerializer.Serialize(writer, state.value, state.typeInfo);
+            });
         }
     }
 
@@ -137,8 +159,7 @@ public static class HttpResults
             var response = httpContext.Response;
             response.StatusCode = status;
             response.ContentType = "application/json; charset=utf-8";
-            write(response.BodyWriter);   // into the pipe's buffer, no I/O; sent at the flush, as JsonBodyResult does
-            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+            return WriteBufferedAsync(httpContext, write, static (buffer, write) => write(buffer));
         }
     }
 
