@@ -64,6 +64,8 @@ public static class HttpResults
             ApiErrorKind.InvalidInput => Json(400,
                 new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
                 ApiJsonContext.Default.ErrorResponse),
+            ApiErrorKind.Moved => Json(308, new MovedTicketResponse(ErrorCodes.TicketMoved, error.Message, 308, error.MovedTo!), ApiJsonContext.Default.MovedTicketResponse,
+                (HeaderNames.Location, TicketLocation(request, error.MovedTo!))),
             ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
@@ -82,6 +84,12 @@ public static class HttpResults
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };
     }
+
+    private const string TicketPath = "/api/" + Routes.TicketPrefix;
+
+    /// <summary>The URL path of the ticket with display id <paramref name="objectId"/> (a Location header).</summary>
+    public static string TicketLocation(HttpRequest request, string objectId) =>
+        string.Concat(request.PathBase.Value, TicketPath, Uri.EscapeDataString(objectId));
 
     private static string RetryAfterSeconds(ApiError error) =>
         ((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds)).ToString(CultureInfo.InvariantCulture);

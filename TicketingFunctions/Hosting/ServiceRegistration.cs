@@ -42,6 +42,7 @@ public static class ServiceRegistration
         services.AddSingleton<RevisionSaver>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
+        services.AddSingleton<MoveTicketService>();
         services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();

@@ -19,6 +19,15 @@ public static class IdempotencyKeys
     public static bool IsWellFormed(string key) =>
         key.Length is > 0 and <= MaxLength && key.All(c => c is > ' ' and <= '~');
 
+    /// <summary>The header's rules, checked with the other headers (one 400 for all of them): its form, and a caller with a subject.</summary>
+    public static void CheckHeader(string? key, Caller caller, ValidationErrors errors)
+    {
+        if (key is not null && !IsWellFormed(key))
+            errors.Add(Header, $"Header {Header} must be 1 to {MaxLength} visible ASCII characters");
+        else if (key is not null && caller.Subject is null)
+            errors.Add(Header, $"Header {Header} needs a token with a subject (sub): keys belong to the caller's identity");
+    }
+
     /// <summary>
     /// The record id: keys are per tenant and per caller identity, the token's issuer and subject (never a username or
     /// email, which can be shared or change). Hashed, with lengths, so any key text is a valid document id and no two
@@ -33,6 +42,10 @@ public static class IdempotencyKeys
     /// </summary>
     public static string RequestHash(CreateTicketRequest request, bool supportRequest, JsonElement body) =>
         Hex($"{request.TeamId}\n{request.ItemTypeId}\n{request.CatalogType}\n{request.Module}\n{supportRequest}\n{Minified(body)}");
+
+    /// <summary>What makes two moves "the same": the ticket they move and the body as parsed (the etag of If-Match included).</summary>
+    public static string RequestHash(string objectId, MoveTarget target, JsonElement body) =>
+        Hex($"move\n{objectId}\n{target.Etag}\n{Minified(body)}");
 
     private static string Minified(JsonElement body)
     {

@@ -38,10 +38,25 @@ public sealed class TicketLifecycleService(
         // those, and only that part of it (one range query, whatever the page's position).
         var firstEmbedded = ticket.History.Count > 0 ? ticket.History.Min(e => e.Version) : int.MaxValue;
         var archived = page.After + 1 < firstEmbedded && TicketHistory.MayHaveArchive(ticket.History)
-            ? await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
+            ? await ArchivedAsync(ticket, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
             : [];
         var (entries, nextAfter) = page.Take(TicketHistory.Merge(archived, ticket.History), historyOptions.Value.MaxPageBytes, ticket.Version);
         return new TicketHistoryView(ticket.ObjectId, entries, nextAfter);
+    }
+
+    /// <summary>
+    /// The archived entries in the range. A ticket moved to another type continues its predecessors' versions, and
+    /// their entries stay archived under their ids: each of <see cref="Ticket.MovedFrom"/> is read too (a move is rare,
+    /// a chain short).
+    /// </summary>
+    private async Task<IReadOnlyList<TicketHistoryEntry>> ArchivedAsync(Ticket ticket, int after, int through, CancellationToken cancellationToken)
+    {
+        if (ticket.MovedFrom.Count == 0) return await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, after, through, cancellationToken);
+        var byVersion = new SortedDictionary<int, TicketHistoryEntry>();
+        foreach (var id in (IEnumerable<string>)[.. ticket.MovedFrom, ticket.Id])
+            foreach (var entry in await store.GetHistoryArchiveAsync(ticket.TenantId, id, after, through, cancellationToken))
+                byVersion[entry.Version] = entry;
+        return [.. byVersion.Values];
     }
 
     public async Task<Outcome<Ticket>> UpdateAsync(CheckedCaller checkedCaller, UpdateTicketRequest request, CancellationToken cancellationToken)
