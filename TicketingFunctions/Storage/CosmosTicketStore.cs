@@ -186,7 +186,16 @@ public sealed class CosmosTicketStore : ITicketStore
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
             {
-                // Created by an earlier attempt (or a concurrent reader): the same document, by its id.
+                // Created by an earlier attempt (or a concurrent reader): the same document, by its id. A conflict on the
+                // display id alone (another ticket has it; the counter makes that impossible) must not be taken for it.
+                try
+                {
+                    await containers.Tickets.ReadItemAsync<JsonElement>(successor.Id, partitionKey, cancellationToken: cancellationToken);
+                }
+                catch (CosmosException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new TicketConflictException($"Ticket {successor.ObjectId} already exists.", e);
+                }
             }
             ItemResponse<JsonElement> current;
             try
@@ -207,6 +216,11 @@ public sealed class CosmosTicketStore : ITicketStore
             catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
             {
                 // Another reader cleared it first.
+            }
+            catch (CosmosException e)
+            {
+                // The move is done (both tickets are as they must be); the mark is cleared by the next read.
+                _logger.LogWarning("Could not clear the finished move of ticket {ObjectId}: {Status}", marked.ObjectId, (int)e.StatusCode);
             }
             return true;
         }, cancellationToken);
