@@ -48,11 +48,12 @@ public sealed record ApiError(
     string Message,
     IReadOnlyDictionary<string, List<string>>? Reasons = null,
     TimeSpan? RetryAfter = null,
-    string? MovedTo = null)
+    string? MovedTo = null,
+    string? MovedFrom = null)
 {
-    /// <summary>The ticket is a tombstone: every operation on it is sent to <paramref name="successor"/>, its newest successor.</summary>
-    public static ApiError Moved(string successor) =>
-        new(ApiErrorKind.Moved, $"The ticket was moved; it is now {successor}", MovedTo: successor);
+    /// <summary>Ticket <paramref name="tombstone"/> was moved: every operation on it is sent to <paramref name="successor"/>, its newest successor.</summary>
+    public static ApiError Moved(string tombstone, string successor) =>
+        new(ApiErrorKind.Moved, $"The ticket was moved; it is now {successor}", MovedTo: successor, MovedFrom: tombstone);
 
     public static ApiError Unauthenticated(string message = "The access token is missing, invalid or expired") =>
         new(ApiErrorKind.Unauthenticated, message);

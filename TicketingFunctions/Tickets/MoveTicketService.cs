@@ -33,7 +33,7 @@ public sealed partial class MoveTicketService(
         var keyId = request.IdempotencyKey is null ? null : IdempotencyKeys.RecordId(caller, request.IdempotencyKey);
         // A tombstone is moved already: 308, unless this key moved it (a retry that finishes its move, below).
         if (current.MovedTo is not null && (keyId is null || current.MovedByKey != keyId))
-            return ApiError.Moved(await tickets.NewestSuccessorAsync(current, cancellationToken));
+            return ApiError.Moved(current.ObjectId, await tickets.NewestSuccessorAsync(current, cancellationToken));
 
         var errors = new ValidationErrors();
         var headerEtag = request.IfMatch.CheckInto(errors);

@@ -43,7 +43,7 @@ public sealed class TicketAccessor(ITicketStore store)
         }
         else if (!Permissions.CanUseTicketType(caller, type)) return ApiError.ForbiddenType(ticket.LookupProps.ItemTypeId);
 
-        if (ticket.MovedTo is not null && !openTombstone) return ApiError.Moved(await NewestSuccessorAsync(ticket, cancellationToken));
+        if (ticket.MovedTo is not null && !openTombstone) return ApiError.Moved(ticket.ObjectId, await NewestSuccessorAsync(ticket, cancellationToken));
         return new TicketAccess(catalog, ticket, type);
     }
 
