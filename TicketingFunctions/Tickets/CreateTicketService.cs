@@ -64,18 +64,8 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
         if (request.IdempotencyKey is not null)
         {
             var now = time.GetUtcNow();
-            claim = new IdempotencyRecord
-            {
-                Id = IdempotencyKeys.RecordId(caller, request.IdempotencyKey),
-                TenantId = caller.TenantId!,
-                RequestHash = requestHash!,
-                State = IdempotencyRecord.Pending,
-                CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
-                ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
-                Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
-            };
-            var existing = await store.ClaimIdempotencyKeyAsync(claim,
-                held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
+            claim = IdempotencyKeys.PendingClaim(IdempotencyKeys.RecordId(caller, request.IdempotencyKey), caller.TenantId!, requestHash!, now);
+            var existing = await store.ClaimIdempotencyKeyAsync(claim, IdempotencyKeys.CanTakeOver(now), cancellationToken);
             if (existing is not null)
             {
                 if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;

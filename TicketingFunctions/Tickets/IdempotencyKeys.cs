@@ -16,6 +16,22 @@ public static class IdempotencyKeys
     /// <summary>How long a claim may stay pending before another request may take the key over.</summary>
     public static readonly TimeSpan PendingTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The pending record a request with a key stores first (<see cref="Storage.ITicketStore.ClaimIdempotencyKeyAsync"/>).</summary>
+    public static Storage.IdempotencyRecord PendingClaim(string recordId, string tenantId, string requestHash, DateTimeOffset now) => new()
+    {
+        Id = recordId,
+        TenantId = tenantId,
+        RequestHash = requestHash,
+        State = Storage.IdempotencyRecord.Pending,
+        CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
+        ExpiresAtUnixSeconds = (now + Window).ToUnixTimeSeconds(),
+        Ttl = (int)Window.TotalSeconds,
+    };
+
+    /// <summary>Whether a record held under the key may be taken over at <paramref name="now"/>: expired, or its request gave up.</summary>
+    public static Func<Storage.IdempotencyRecord, bool> CanTakeOver(DateTimeOffset now) =>
+        held => held.IsExpired(now) || held.IsAbandoned(now, PendingTimeout);
+
     public static bool IsWellFormed(string key) =>
         key.Length is > 0 and <= MaxLength && key.All(c => c is > ' ' and <= '~');
 

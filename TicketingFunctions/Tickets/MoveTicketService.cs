@@ -37,12 +37,7 @@ public sealed partial class MoveTicketService(
 
         var errors = new ValidationErrors();
         var headerEtag = request.IfMatch.CheckInto(errors);
-        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
-        if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
-        {
-            foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
-            return ApiError.Invalid(errors);
-        }
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, errors, cancellationToken);
         if (read.Error is not null) return read.Error;
         MoveTarget? target;
         string? requestHash = null;
@@ -65,18 +60,8 @@ public sealed partial class MoveTicketService(
         if (keyId is not null)
         {
             var now = time.GetUtcNow();
-            claim = new IdempotencyRecord
-            {
-                Id = keyId,
-                TenantId = caller.TenantId!,
-                RequestHash = requestHash!,
-                State = IdempotencyRecord.Pending,
-                CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
-                ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
-                Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
-            };
-            var existing = await store.ClaimIdempotencyKeyAsync(claim,
-                held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
+            claim = IdempotencyKeys.PendingClaim(keyId, caller.TenantId!, requestHash!, now);
+            var existing = await store.ClaimIdempotencyKeyAsync(claim, IdempotencyKeys.CanTakeOver(now), cancellationToken);
             if (existing is not null)
             {
                 if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;

@@ -69,12 +69,7 @@ public sealed class TicketLifecycleService(
         // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
         var errors = new ValidationErrors();
         var headerEtag = request.IfMatch.CheckInto(errors);
-        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
-        if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
-        {
-            foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
-            return ApiError.Invalid(errors);
-        }
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, errors, cancellationToken);
         if (read.Error is not null) return read.Error;
         TicketUpdate? update;
         using (var body = read.Value!)
