@@ -123,4 +123,28 @@ public sealed class MoveTicketServiceTests
         Assert.Null(MoveTicketBody.Validate(document.RootElement, null, errors));
         Assert.Equal([reason], errors[key]);
     }
+
+    [Fact]
+    public async Task A_retry_with_the_key_after_a_crash_finishes_the_move_it_finds_and_completes_the_key()
+    {
+        // The first request died after the tombstone (naming its key) was written; its claim was taken over.
+        var keyId = IdempotencyKeys.RecordId(Agent, "move-1");
+        var tombstone = Stored() with { MovedTo = "HWI-0002", MovedByKey = keyId };
+        var successor = TicketStoreContract.NewTicket(TestApi.Tenant, "HWI-0002") with { MovedFrom = [tombstone.Id] };
+        _store.Setup(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0007", It.IsAny<CancellationToken>())).ReturnsAsync(tombstone);
+        _store.Setup(s => s.GetTicketAsync(TestApi.Tenant, "HWI-0002", It.IsAny<CancellationToken>())).ReturnsAsync(successor);
+        _store.Setup(s => s.ClaimIdempotencyKeyAsync(It.Is<IdempotencyRecord>(r => r.Id == keyId), It.IsAny<Func<IdempotencyRecord, bool>>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((IdempotencyRecord?)null);
+        IdempotencyRecord? completed = null;
+        _store.Setup(s => s.SaveIdempotencyRecordAsync(It.IsAny<IdempotencyRecord>(), It.IsAny<CancellationToken>()))
+            .Callback((IdempotencyRecord r, CancellationToken _) => completed = r).Returns(Task.CompletedTask);
+
+        var moved = await Move($$"""{"teamId":"facilities","itemTypeId":"{{TicketMoveApi.IncidentType}}","etag":"{{tombstone.Etag}}"}""", "move-1");
+
+        Assert.Equal("HWI-0002", moved.Value!.Ticket.ObjectId);
+        Assert.Equal((IdempotencyRecord.Completed, "HWI-0002"), (completed!.State, completed.Ticket!.ObjectId));
+        _store.Verify(s => s.MoveTicketAsync(It.IsAny<Ticket>(), It.IsAny<string>(), It.IsAny<Ticket>(), It.IsAny<IdempotencyRecord?>(), It.IsAny<CancellationToken>()), Times.Never);
+        // Another key (or none) finds a tombstone: 308.
+        Assert.Equal(ApiErrorKind.Moved, (await Move("""{"teamId":"facilities"}""", "move-2")).Error!.Kind);
+    }
 }
