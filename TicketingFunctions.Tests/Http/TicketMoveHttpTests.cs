@@ -162,6 +162,10 @@ public abstract class TicketMoveHttpTests(IApiHosts hosts) : IAsyncLifetime
         await AssertMoved(await Api.GetHistoryAsync(ticket.ObjectId(), Api.AgentToken()), successor.ObjectId());
         await AssertMoved(await Api.MoveAsync(ticket.ObjectId(), MoveBody("james", etag: watched.Etag())), successor.ObjectId());
 
+        // A new relation must name the live ticket.
+        var related = await Api.CreateAsync(WithRelation(ticket.ObjectId()), Api.AgentToken());
+        Assert.Equal([$"Ticket {ticket.ObjectId()} was moved; relate to its successor {successor.ObjectId()}"], (await related.JsonAsync()).Reasons("ticketRelation"));
+
         // The listing shows the successor; the tombstone only when asked for.
         Assert.Equal([successor.ObjectId()], await ListedAsync());
         Assert.Equal([ticket.ObjectId(), successor.ObjectId()], await ListedAsync("&includeMoved=true"));

@@ -103,6 +103,12 @@ public static class TicketRelations
             errors.Add(Key, Unavailable(relation.ObjectId));
             return null;
         }
+        if (target.MovedTo is not null)
+        {
+            // A new relation names the live ticket; one held from before the move keeps the old id and follows its 308.
+            errors.Add(Key, $"Ticket {relation.ObjectId} was moved; relate to its successor {target.MovedTo}");
+            return null;
+        }
         if (self is not null && relation.Type == Parent && await ParentCycleProblemAsync(store, caller.TenantId!, target, self, cancellationToken) is { } problem)
         {
             errors.Add(Key, problem);
