@@ -6,6 +6,8 @@ public enum ApiErrorKind
 {
     /// <summary>401 AUTHENTICATION_FAILURE: no valid token.</summary>
     Unauthenticated,
+    /// <summary>308 TICKET_MOVED with Location: the ticket was moved to another ticket type; <see cref="ApiError.MovedTo"/> names its newest successor.</summary>
+    Moved,
     /// <summary>400 INPUT_VALIDATION_FAILURE, with a reason per key.</summary>
     InvalidInput,
     /// <summary>404 Tenant not found.</summary>
@@ -47,8 +49,14 @@ public sealed record ApiError(
     ApiErrorKind Kind,
     string Message,
     IReadOnlyDictionary<string, List<string>>? Reasons = null,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    string? MovedTo = null,
+    string? MovedFrom = null)
 {
+    /// <summary>Ticket <paramref name="tombstone"/> was moved: every operation on it is sent to <paramref name="successor"/>, its newest successor.</summary>
+    public static ApiError Moved(string tombstone, string successor) =>
+        new(ApiErrorKind.Moved, $"The ticket was moved; it is now {successor}", MovedTo: successor, MovedFrom: tombstone);
+
     public static ApiError Unauthenticated(string message = "The access token is missing, invalid or expired") =>
         new(ApiErrorKind.Unauthenticated, message);
 
@@ -135,6 +143,7 @@ public static class ErrorCodes
     public const string TenantNotFound = "TENANT_NOT_FOUND";
     public const string Forbidden = "FORBIDDEN";
     public const string TicketNotFound = "TICKET_NOT_FOUND";
+    public const string TicketMoved = "TICKET_MOVED";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";

@@ -19,6 +19,8 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(UpdateTicketResponse))]
 [JsonSerializable(typeof(TicketHistoryResponse))]
 [JsonSerializable(typeof(DeleteTicketResponse))]
+[JsonSerializable(typeof(MoveTicketResponse))]
+[JsonSerializable(typeof(MovedTicketResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(Ticket))]

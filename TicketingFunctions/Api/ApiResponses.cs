@@ -13,6 +13,26 @@ public sealed record ErrorResponse(
     [JsonPropertyName("error"), JsonPropertyOrder(-1)] public bool Error => true;
 }
 
+/// <summary>The 308 answer for a moved ticket: the error shape, plus <c>moved_to</c>, the newest successor's display id (also in Location).</summary>
+public sealed record MovedTicketResponse(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("moved_to")] string MovedTo)
+{
+    [JsonPropertyName("error"), JsonPropertyOrder(-1)] public bool Error => true;
+}
+
+/// <summary>The move answer, in the update answer's shape: the ticket as it now is (the successor after a move to another type).</summary>
+public sealed record MoveTicketResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-3)] public bool Success => true;
+    [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket moved successfully";
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
 public sealed record ValidationResult(
     [property: JsonPropertyName("result")] bool Result,
     [property: JsonPropertyName("reason")] IReadOnlyDictionary<string, List<string>> Reason);

@@ -27,6 +27,7 @@ public static class Permissions
         Permission.Read => CanRead(caller),
         Permission.Write => CanWrite(caller),
         Permission.Delete => CanDelete(caller),
+        Permission.Move => CanMove(caller),
         _ => false,
     };
 
@@ -40,6 +41,13 @@ public static class Permissions
     /// <summary>Deleting needs the write scope and an agent or admin role: a ticket's requester can't make it vanish.</summary>
     public static bool CanDelete(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, DeleteRoles);
+
+    /// <summary>
+    /// Moving a ticket to another team or ticket type is queue work: the write scope and an agent or admin role (the
+    /// caller must also be able to use both teams and both types, checked per ticket).
+    /// </summary>
+    public static bool CanMove(Caller caller) =>
+        caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, AgentRoles);
 
     /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
     public static bool CanAssign(Caller caller) => HasAny(caller.Roles, AgentRoles);

@@ -64,6 +64,8 @@ public static class HttpResults
             ApiErrorKind.InvalidInput => Json(400,
                 new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
                 ApiJsonContext.Default.ErrorResponse),
+            ApiErrorKind.Moved => Json(308, new MovedTicketResponse(ErrorCodes.TicketMoved, error.Message, 308, error.MovedTo!), ApiJsonContext.Default.MovedTicketResponse,
+                (HeaderNames.Location, MovedLocation(request, error.MovedFrom!, error.MovedTo!))),
             ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
@@ -81,6 +83,29 @@ public static class HttpResults
             ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };
+    }
+
+    private const string TicketPath = "/api/" + Routes.TicketPrefix;
+
+    /// <summary>The URL path of the ticket with display id <paramref name="objectId"/> (a Location header).</summary>
+    public static string TicketLocation(HttpRequest request, string objectId) =>
+        string.Concat(request.PathBase.Value, TicketPath, Uri.EscapeDataString(objectId));
+
+    /// <summary>
+    /// The same operation's URL on the successor: the request's path with the tombstone's display id replaced (its
+    /// first segment that is that id), so that a client following the 308 (as HTTP clients do, keeping method and body)
+    /// repeats its request there: a read reads the successor, a write meets the successor's etag (412 for the old one).
+    /// </summary>
+    public static string MovedLocation(HttpRequest request, string tombstone, string successor)
+    {
+        var segments = (request.Path.Value ?? "").Split('/');
+        var at = Array.FindIndex(segments, s => Uri.UnescapeDataString(s) == tombstone);
+        var path = at < 0
+            ? "/api/" + Routes.TicketPrefix + Uri.EscapeDataString(successor)   // not expected: every ticket route names the id
+            : string.Join('/', segments.Select((s, i) => i == at ? Uri.EscapeDataString(successor) : s));
+        // Absolute: a client's redirect handler keeps the Authorization header for the same origin only, and compares
+        // origins (a relative Location has none).
+        return string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value, path);
     }
 
     private static string RetryAfterSeconds(ApiError error) =>

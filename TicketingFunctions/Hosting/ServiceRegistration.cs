@@ -43,6 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton<RevisionSaver>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
+        services.AddSingleton<MoveTicketService>();
         services.AddSingleton<AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();

@@ -121,7 +121,10 @@ public sealed class AttachmentService(
         var ticket = access.Value!.Ticket;
         if (AttachmentLinks.Linked(ticket, attachmentId) is not { } linked) return ApiError.AttachmentNotFound;
 
+        // Linked to this ticket, or (moved to another type, which rewrites no upload) to one of its predecessors.
         var content = await store.OpenReadAsync(ticket.TenantId, attachmentId, ticket.Id, cancellationToken);
+        for (var i = ticket.MovedFrom.Count - 1; content is null && i >= 0; i--)
+            content = await store.OpenReadAsync(ticket.TenantId, attachmentId, ticket.MovedFrom[i], cancellationToken);
         if (content is null) return ApiError.AttachmentNotFound;
         return new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
     }

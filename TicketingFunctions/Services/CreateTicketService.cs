@@ -34,10 +34,7 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
         if (string.IsNullOrWhiteSpace(request.Module)) requestErrors.Add("module", "Query parameter module is required");
         else if (!IsModuleName(request.Module))
             requestErrors.Add("module", $"Query parameter module must be 1 to {MaxModuleLength} characters of A-Z, a-z, 0-9, _ and -");
-        if (request.IdempotencyKey is not null && !IdempotencyKeys.IsWellFormed(request.IdempotencyKey))
-            requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} must be 1 to {IdempotencyKeys.MaxLength} visible ASCII characters");
-        else if (request.IdempotencyKey is not null && caller.Subject is null)
-            requestErrors.Add(IdempotencyKeys.Header, $"Header {IdempotencyKeys.Header} needs a token with a subject (sub): keys belong to the caller's identity");
+        IdempotencyKeys.CheckHeader(request.IdempotencyKey, caller, requestErrors);
         return request;
     }
 
@@ -68,18 +65,8 @@ public sealed partial class CreateTicketService(JsonBodyReader bodies, ITicketSt
         if (request.IdempotencyKey is not null)
         {
             var now = time.GetUtcNow();
-            claim = new IdempotencyRecord
-            {
-                Id = IdempotencyKeys.RecordId(caller, request.IdempotencyKey),
-                TenantId = caller.TenantId!,
-                RequestHash = requestHash!,
-                State = IdempotencyRecord.Pending,
-                CreatedAtUnixSeconds = now.ToUnixTimeSeconds(),
-                ExpiresAtUnixSeconds = (now + IdempotencyKeys.Window).ToUnixTimeSeconds(),
-                Ttl = (int)IdempotencyKeys.Window.TotalSeconds,
-            };
-            var existing = await store.ClaimIdempotencyKeyAsync(claim,
-                held => held.IsExpired(now) || held.IsAbandoned(now, IdempotencyKeys.PendingTimeout), cancellationToken);
+            claim = IdempotencyKeys.PendingClaim(IdempotencyKeys.RecordId(caller, request.IdempotencyKey), caller.TenantId!, requestHash!, now);
+            var existing = await store.ClaimIdempotencyKeyAsync(claim, IdempotencyKeys.CanTakeOver(now), cancellationToken);
             if (existing is not null)
             {
                 if (existing.RequestHash != claim.RequestHash) return ApiError.IdempotencyKeyReused;

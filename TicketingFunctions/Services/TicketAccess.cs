@@ -11,12 +11,21 @@ public sealed record TicketAccess(CatalogIndex Catalog, Ticket Ticket, TicketTyp
 
 /// <summary>
 /// The checks every operation on an existing ticket shares, after the request pipeline's (token, headers, tenant,
-/// permission), in the contract's order: ticket 404 (missing, another tenant's, or deleted) → team and ticket type 403.
+/// permission), in the contract's order: ticket 404 (missing, another tenant's, or deleted) → team and ticket type 403 →
+/// 308 for a tombstone (a ticket moved to another type), to its newest successor. Every operation on an existing ticket
+/// opens it here, so none of them can act on a tombstone.
 /// </summary>
 public sealed class TicketAccessor(ITicketStore store)
 {
+    /// <summary>How many moves a 308 follows to find the newest successor; a longer chain answers the successor found there.</summary>
+    public const int MaxMoveChain = 16;
+
+    /// <summary>
+    /// The ticket, if the caller may use it. <paramref name="openTombstone"/> is for the move itself only: it gets a
+    /// tombstone rather than its 308 (to answer a retried move with the successor it made).
+    /// </summary>
     public async Task<Outcome<TicketAccess>> OpenAsync(CheckedCaller checkedCaller, string objectId, CancellationToken cancellationToken,
-        bool includeDeleted = false)
+        bool includeDeleted = false, bool openTombstone = false)
     {
         var (caller, catalog, _) = checkedCaller;
         // Only the caller's own partition is ever read: another tenant's ticket is simply not there.
@@ -35,7 +44,24 @@ public sealed class TicketAccessor(ITicketStore store)
         }
         else if (!Permissions.CanUseTicketType(caller, type.AllowedRoles)) return ApiError.ForbiddenType(ticket.LookupProps.ItemTypeId);
 
+        if (ticket.MovedTo is not null && !openTombstone) return ApiError.Moved(ticket.ObjectId, await NewestSuccessorAsync(ticket, cancellationToken));
         return new TicketAccess(catalog, ticket, type);
+    }
+
+    /// <summary>
+    /// The display id at the end of the tombstone's chain of moves (a ticket moved twice is two tombstones): read one
+    /// successor at a time, in the tenant's partition, at most <see cref="MaxMoveChain"/> of them.
+    /// </summary>
+    public async Task<string> NewestSuccessorAsync(Ticket tombstone, CancellationToken cancellationToken)
+    {
+        var newest = tombstone.MovedTo!;
+        for (var hop = 1; hop < MaxMoveChain; hop++)
+        {
+            var next = await store.GetTicketAsync(tombstone.TenantId, newest, cancellationToken);
+            if (next?.MovedTo is null) break;
+            newest = next.MovedTo;
+        }
+        return newest;
     }
 
     public static bool IsDeleted(Ticket ticket) => ticket.DeletedSeq >= 0;

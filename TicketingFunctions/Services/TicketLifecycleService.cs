@@ -38,10 +38,25 @@ public sealed class TicketLifecycleService(
         // those, and only that part of it (one range query, whatever the page's position).
         var firstEmbedded = ticket.History.Count > 0 ? ticket.History.Min(e => e.Version) : int.MaxValue;
         var archived = page.After + 1 < firstEmbedded && TicketHistory.MayHaveArchive(ticket.History)
-            ? await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
+            ? await ArchivedAsync(ticket, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
             : [];
         var (entries, nextAfter) = page.Take(TicketHistory.Merge(archived, ticket.History), historyOptions.Value.MaxPageBytes, ticket.Version);
         return new TicketHistoryView(ticket.ObjectId, entries, nextAfter);
+    }
+
+    /// <summary>
+    /// The archived entries in the range. A ticket moved to another type continues its predecessors' versions, and
+    /// their entries stay archived under their ids: each of <see cref="Ticket.MovedFrom"/> is read too (a move is rare,
+    /// a chain short).
+    /// </summary>
+    private async Task<IReadOnlyList<TicketHistoryEntry>> ArchivedAsync(Ticket ticket, int after, int through, CancellationToken cancellationToken)
+    {
+        if (ticket.MovedFrom.Count == 0) return await store.GetHistoryArchiveAsync(ticket.TenantId, ticket.Id, after, through, cancellationToken);
+        var byVersion = new SortedDictionary<int, TicketHistoryEntry>();
+        foreach (var id in (IEnumerable<string>)[.. ticket.MovedFrom, ticket.Id])
+            foreach (var entry in await store.GetHistoryArchiveAsync(ticket.TenantId, id, after, through, cancellationToken))
+                byVersion[entry.Version] = entry;
+        return [.. byVersion.Values];
     }
 
     public async Task<Outcome<Ticket>> UpdateAsync(CheckedCaller checkedCaller, UpdateTicketRequest request, CancellationToken cancellationToken)
@@ -54,12 +69,7 @@ public sealed class TicketLifecycleService(
         // The same limits as create: 413 over the size limit, 400 for bodies too deep, too long or not JSON.
         var errors = new ValidationErrors();
         var headerEtag = request.IfMatch.CheckInto(errors);
-        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, cancellationToken);
-        if (read.Error is { Kind: ApiErrorKind.InvalidInput } unreadable)
-        {
-            foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
-            return ApiError.Invalid(errors);
-        }
+        var read = await bodies.ReadAsync(request.Body, request.ContentLength, request.ContentType, errors, cancellationToken);
         if (read.Error is not null) return read.Error;
         TicketUpdate? update;
         using (var body = read.Value!)

@@ -57,6 +57,12 @@ public static class TicketLinks
             errors.Add(TicketRelations.Key, TicketRelations.Unavailable(relation.ObjectId));
             return null;
         }
+        if (target.MovedTo is not null)
+        {
+            // A new relation names the live ticket; one held from before the move keeps the old id and follows its 308.
+            errors.Add(TicketRelations.Key, $"Ticket {relation.ObjectId} was moved; relate to its successor {target.MovedTo}");
+            return null;
+        }
         if (self is not null && relation.Type == TicketRelations.Parent && await ParentCycleProblemAsync(store, caller.TenantId!, target, self, cancellationToken) is { } problem)
         {
             errors.Add(TicketRelations.Key, problem);

@@ -33,6 +33,7 @@ public sealed record TicketListParameters
     public const string DeletedSinceParameter = "deletedSince";
     public const string AssigneeParameter = "assignee";
     public const string SlaParameter = "sla";
+    public const string IncludeMovedParameter = "includeMoved";
 
     /// <summary><c>assignee=none</c>: tickets nobody is assigned to.</summary>
     public const string None = "none";
@@ -54,7 +55,7 @@ public sealed record TicketListParameters
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
         CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
         PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
-        DeletedSinceParameter, AssigneeParameter, SlaParameter,
+        DeletedSinceParameter, AssigneeParameter, SlaParameter, IncludeMovedParameter,
     ], StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<string> TeamIds { get; init; } = [];
@@ -77,6 +78,8 @@ public sealed record TicketListParameters
     public string? RelatedTo { get; init; }
     /// <summary>As sent; it lists deleted tickets too only for a tenant admin.</summary>
     public bool IncludeDeleted { get; init; }
+    /// <summary>Whether tombstones (tickets moved to another type, with <c>moved_to</c>) are listed too; by default they are not.</summary>
+    public bool IncludeMoved { get; init; }
     /// <summary>A deletion number (0 for all): only tickets deleted after it, in deletion order (tenant admins only).</summary>
     public long? DeletedSince { get; init; }
     /// <summary>As sent: <see cref="Me"/>, <see cref="None"/> or a username.</summary>
@@ -108,6 +111,7 @@ public sealed record TicketListParameters
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
                          (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
+                         (IncludeMovedParameter, IncludeMoved ? "true" : null),
                          (DeletedSinceParameter, DeletedSince?.ToString(CultureInfo.InvariantCulture)),
                          (AssigneeParameter, Assignee), (SlaParameter, SlaBreached ? Breached : null),
                      })
@@ -144,6 +148,7 @@ public sealed record TicketListParameters
             IncludeData = OneOf(values, IncludeParameter, errors, ("data", true)) ?? false,
             RelatedTo = One(values, RelatedToParameter, errors),
             IncludeDeleted = Flag(values, IncludeDeletedParameter, errors),
+            IncludeMoved = Flag(values, IncludeMovedParameter, errors),
             DeletedSince = DeletedSinceOf(values, errors),
             Assignee = One(values, AssigneeParameter, errors),
             SlaBreached = OneOf(values, SlaParameter, errors, (Breached, true)) ?? false,

@@ -67,6 +67,8 @@ public sealed class TicketListService(ITicketStore store, ContinuationTokens tok
             });
         if (parameters.SlaBreached) filters.Add(new SlaBreachedFilter(TicketFactory.Timestamp(now)));
         if (parameters.RelatedTo is { } target) filters.Add(new AnyOfFilter(TicketField.RelatedTo, [target]));
+        // A tombstone answers 308 to its successor, which is listed itself: tombstones only for a client that asks.
+        if (!parameters.IncludeMoved) filters.Add(new MissingFilter(TicketField.MovedTo));
         // Deleted tickets are gone from the API, as on a read: only a tenant admin who asks lists them too, and a sync
         // client's deletedSince (admins only, checked above) lists nothing else, oldest deletion first.
         if (parameters.DeletedSince is { } deletedSince)

@@ -165,6 +165,18 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
                 historyStart = buffer.WrittenCount;
                 writer.Reset();   // a second root value, not a sibling
                 JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+                if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
+                {
+                    // A third root only for a ticket a move touched: what it stores and no response shows.
+                    writer.Flush();
+                    writer.Reset();
+                    writer.WriteStartObject();
+                    writer.WriteStartArray(StoreJson.MovedFromProperty);
+                    foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
+                    writer.WriteEndArray();
+                    if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
+                    writer.WriteEndObject();
+                }
             }
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
@@ -179,10 +191,34 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
             ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)!
             : TicketWithoutData.Read(Json.AsSpan(0, HistoryStart));
 
-        public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)! with
+        public Ticket Read()
         {
-            History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
-        };
+            var ticket = JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)!;
+            var reader = new Utf8JsonReader(Json.AsSpan(HistoryStart), new JsonReaderOptions { AllowMultipleValues = true });
+            var history = JsonSerializer.Deserialize(ref reader, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry)!;
+            if (!reader.Read()) return ticket with { History = history };
+            List<string> movedFrom = [];
+            string? movedByKey = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(StoreJson.MovedFromProperty))
+                {
+                    reader.Read();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.String) movedFrom.Add(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(StoreJson.MovedByKeyProperty))
+                {
+                    reader.Read();
+                    movedByKey = reader.GetString();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            return ticket with { History = history, MovedFrom = movedFrom, MovedByKey = movedByKey };
+        }
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
@@ -356,6 +392,72 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
             catch
             {
                 lock (p.Gate) p.WritingObjectIds.Remove(objectId);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The tombstone, the successor, the counters it advanced and the key's record: one commit, all or none.</summary>
+    public Task MoveTicketAsync(Ticket tombstone, string expectedEtag, Ticket successor, IdempotencyRecord? completedKey, CancellationToken cancellationToken)
+    {
+        if (tombstone.MovedTo != successor.ObjectId || tombstone.TenantId != successor.TenantId)
+            throw new ArgumentException("The tombstone must name its successor, in its tenant.", nameof(tombstone));
+        if (completedKey is not null && completedKey.TenantId != tombstone.TenantId)
+            throw new ArgumentException("The key's record belongs to another tenant.", nameof(completedKey));
+        var p = For(tombstone.TenantId);
+        var (old, created) = (StoredTicket.From(tombstone), StoredTicket.From(successor));
+        var (oldListed, createdListed) = (TicketField.ValuesOf(tombstone), TicketField.ValuesOf(successor));
+        var batch = new EmbeddedStoreFile.Batch()
+            .Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
+            .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
+        if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        Task written;
+        lock (p.Gate)
+        {
+            if (!p.TicketsByObjectId.TryGetValue(tombstone.ObjectId, out var current) || current.Id != tombstone.Id)
+                throw new EtagMismatchException($"Ticket {tombstone.ObjectId} does not exist.");
+            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(tombstone.ObjectId))
+                throw new EtagMismatchException($"Ticket {tombstone.ObjectId} was changed by someone else.");
+            if (p.TicketIds.Contains(successor.Id) || p.TicketsByObjectId.ContainsKey(successor.ObjectId)
+                || p.CreatingIds.Contains(successor.Id) || p.WritingObjectIds.Contains(successor.ObjectId))
+                throw new TicketConflictException($"Ticket {successor.ObjectId} already exists.");
+            p.WritingObjectIds.Add(tombstone.ObjectId);
+            p.WritingObjectIds.Add(successor.ObjectId);
+            p.CreatingIds.Add(successor.Id);
+            var countersSaved = UnsavedCounters(successor.TenantId, p, batch);
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate)
+                {
+                    countersSaved?.Invoke();
+                    p.TicketsByObjectId[tombstone.ObjectId] = old;
+                    p.Listing.Put(tombstone.Id, oldListed, old);
+                    p.TicketIds.Add(successor.Id);
+                    p.TicketsByObjectId.Add(successor.ObjectId, created);
+                    p.Listing.Put(successor.Id, createdListed, created);
+                    if (completedKey is not null) p.Idempotency[completedKey.Id] = completedKey;
+                    Settle(p, tombstone.ObjectId, successor);
+                }
+            });
+        }
+        return Moved(written, p, tombstone.ObjectId, successor);
+
+        static void Settle(Partition p, string objectId, Ticket successor)
+        {
+            p.WritingObjectIds.Remove(objectId);
+            p.WritingObjectIds.Remove(successor.ObjectId);
+            p.CreatingIds.Remove(successor.Id);
+        }
+
+        static async Task Moved(Task written, Partition p, string objectId, Ticket successor)
+        {
+            try
+            {
+                await written;
+            }
+            catch
+            {
+                lock (p.Gate) Settle(p, objectId, successor);
                 throw;
             }
         }

@@ -15,6 +15,7 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(IdempotencyRecord))]
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]

@@ -32,6 +32,8 @@ public static class TicketHistory
     public const string Created = "created";
     public const string Updated = "updated";
     public const string Deleted = "deleted";
+    /// <summary>A move to another team or ticket type (<see cref="TicketMove"/>).</summary>
+    public const string Moved = "moved";
     public const string DeletedSeqKey = "deleted_seq";
     public const string SummaryKey = "summary";
 

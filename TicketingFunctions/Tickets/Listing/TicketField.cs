@@ -50,8 +50,11 @@ public sealed class TicketField
     /// <summary>Stored only (<see cref="SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
     public static readonly TicketField SlaBreachAt = new(13, SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
+    /// <summary>The successor's display id of a ticket moved to another type (a tombstone), or null for a live ticket.</summary>
+    public static readonly TicketField MovedTo = new(15, "moved_to", t => t.MovedTo);
+
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById, MovedTo];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

@@ -73,7 +73,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Module { get; set; }
 #endif
-        /// <summary>The moved_to property</summary>
+        /// <summary>Null while the ticket is live. On a tombstone (a ticket moved to another ticket type), the successor&apos;s display id; every operation on a tombstone answers 308 to the newest successor.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MovedTo { get; set; }

@@ -11,6 +11,7 @@ using System;
 using TicketingFunctions.Client.Models;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
 {
     /// <summary>
@@ -28,6 +29,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder History
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The move property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move.MoveRequestBuilder Move
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move.MoveRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder"/> and sets the default values.

@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
+        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,includeMoved*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
+        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,includeMoved*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
         {
         }
         /// <summary>
@@ -154,6 +154,9 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             /// <summary>`true` lists deleted tickets too (with their `deleted_seq`), for a `tenant_admin` only; for anyone else deleted tickets stay out, as on a read. Default `false`.</summary>
             [QueryParameter("includeDeleted")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeDeletedQueryParameterType? IncludeDeleted { get; set; }
+            /// <summary>`true` lists tombstones too: tickets moved to another ticket type, with `moved_to` naming the successor (which is listed itself). Default `false`.</summary>
+            [QueryParameter("includeMoved")]
+            public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeMovedQueryParameterType? IncludeMoved { get; set; }
             /// <summary>Only tickets of these ticket types (repeatable, at most 50).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
