@@ -141,6 +141,41 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
         ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
 
+        ["addTicketComment 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"<p>Thanks</p>"}""")],
+        ["addTicketComment 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), "{}"),
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), a.Api.Token(), "{}", tenant: "not-a-uuid"),
+        ],
+        ["addTicketComment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), null, "{}"),
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"x","visibility":"internal"}"""),
+        ],
+        ["addTicketComment 403 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"), """{"body":"x"}""")],
+        ["addTicketComment 404 application/json"] = [a => a.Send(HttpMethod.Post, Comments("CTC-9999"), a.Api.Token(), """{"body":"x"}""")],
+        ["addTicketComment 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Post, Comments(await a.CreateTicket()))],
+        ["addTicketComment 413 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), $$"""{"body":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["addTicketComment 415 application/json"] = [async a => await a.SendBody(HttpMethod.Post, Comments(await a.CreateTicket()), new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))],
+        ["addTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails500), """{"body":"x"}""")],
+        ["addTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails503), """{"body":"x"}""")],
+
+        ["listTicketComments 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token())],
+        ["listTicketComments 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001") + "?limit=0", a.Api.Token()),
+            async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()) + "?after=forged", a.Api.Token()),
+        ],
+        ["listTicketComments 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), null),
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["listTicketComments 403 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["listTicketComments 404 application/json"] = [a => a.Send(HttpMethod.Get, Comments("CTC-9999"), a.Api.Token())],
+        ["listTicketComments 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails500))],
+        ["listTicketComments 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails503))],
+
         ["getTicketHistory 200 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token())],
         ["getTicketHistory 400 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(), tenant: "")],
         ["getTicketHistory 401 application/json"] =
@@ -288,6 +323,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
+    private static string Comments(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/comments";
 
     public static TheoryData<string> DocumentedResponses()
     {

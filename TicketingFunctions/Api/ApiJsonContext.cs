@@ -21,6 +21,8 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(DeleteTicketResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
+[JsonSerializable(typeof(CommentResponse))]
+[JsonSerializable(typeof(CommentPageResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

@@ -22,6 +22,7 @@ public static class Routes
     public const string Health = "health";
     public const string HealthReady = "health/ready";
     public const string UpdateTicket = "v2/ticketing/ticket/update/{objectId}";
+    public const string TicketComments = "v2/ticketing/ticket/{objectId}/comments";
     public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
     public const string UploadAttachment = "v2/ticketing/attachment";
     public const string TicketAttachment = "v2/ticketing/ticket/{objectId}/attachment/{attachmentId}";

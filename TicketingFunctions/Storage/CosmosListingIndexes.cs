@@ -18,6 +18,9 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public static class CosmosListingIndexes
 {
+    /// <summary>The tenants container's one composite index: a ticket's comments, oldest first (created_at, then id).</summary>
+    public static readonly IReadOnlyList<string> CommentPagePaths = ["/created_at", "/id"];
+
     public static readonly IReadOnlyList<TicketField> SortFields = [TicketField.CreatedAt, TicketField.UpdatedAt];
 
     public static readonly IReadOnlyList<TicketField> EqualityFields =

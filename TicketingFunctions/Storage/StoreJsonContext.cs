@@ -16,6 +16,8 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(HistoryArchiveDocument[]))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Tickets.TicketComment[]))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(double))]

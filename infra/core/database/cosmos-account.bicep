@@ -216,6 +216,8 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
       }
       defaultTtl: -1
       // History archive documents are found by kind and ticket_id; their entries are never queried.
+      // A page of a ticket's comments is ordered by (created_at, id): the same composite index as
+      // CosmosListingIndexes.CommentPagePaths in the app, which the infra tests compare with this one.
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -228,6 +230,12 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           {
             path: '/entries/*'
           }
+        ]
+        compositeIndexes: [
+          [
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
         ]
       }
     }
