@@ -9,4 +9,6 @@ public enum Permission
     Write,
     /// <summary>Write scope and <c>ticket_agent</c> or <c>tenant_admin</c>: <see cref="Permissions.CanDelete"/>.</summary>
     Delete,
+    /// <summary>Write scope and <c>tenant_admin</c>: <see cref="Permissions.CanRedactComment"/>.</summary>
+    Redact,
 }

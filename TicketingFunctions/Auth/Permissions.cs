@@ -29,6 +29,7 @@ public static class Permissions
         Permission.Read => CanRead(caller),
         Permission.Write => CanWrite(caller),
         Permission.Delete => CanDelete(caller),
+        Permission.Redact => caller.Scopes.Contains(WriteScope) && CanRedactComment(caller),
         _ => false,
     };
 

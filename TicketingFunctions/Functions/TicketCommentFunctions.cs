@@ -39,6 +39,28 @@ public sealed class TicketCommentFunctions(TicketCommentService service, Request
                 ApiJsonContext.Default.CommentPageResponse);
         }, cancellationToken, objectId);
 
+    [Function("EditTicketComment")]
+    public Task<IActionResult> Edit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.TicketComment)] HttpRequest req,
+        string objectId,
+        string commentId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Write, "edit comment", async caller =>
+        {
+            var outcome = await service.EditAsync(caller, objectId, commentId, HttpResults.IfMatchOf(req), req.Body, req.ContentLength, req.ContentType, cancellationToken);
+            return outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : Answer(outcome.Value!);
+        }, cancellationToken, objectId);
+
+    [Function("RedactTicketComment")]
+    public Task<IActionResult> Redact(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.RedactTicketComment)] HttpRequest req,
+        string objectId,
+        string commentId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Redact, "redact a comment", async caller =>
+        {
+            var outcome = await service.RedactAsync(caller, objectId, commentId, cancellationToken);
+            return outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : Answer(outcome.Value!);
+        }, cancellationToken, objectId);
+
     /// <summary>The comment, with its own etag in the ETag header (an edit's If-Match).</summary>
     private static IActionResult Answer(CommentResult result) =>
         HttpResults.Json(200, new CommentResponse(result.ObjectId, CommentView.Of(result.ObjectId, result.Comment)), ApiJsonContext.Default.CommentResponse,

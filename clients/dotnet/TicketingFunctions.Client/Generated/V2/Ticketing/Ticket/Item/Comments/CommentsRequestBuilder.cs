@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using TicketingFunctions.Client.Models;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.Item;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments
 {
     /// <summary>
@@ -17,6 +18,18 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class CommentsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>Gets an item from the TicketingFunctions.Client.v2.ticketing.ticket.item.comments.item collection</summary>
+        /// <param name="position">The comment&apos;s id (a UUID, from its `id`).</param>
+        /// <returns>A <see cref="global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.Item.WithCommentItemRequestBuilder"/></returns>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.Item.WithCommentItemRequestBuilder this[string position]
+        {
+            get
+            {
+                var urlTplParams = new Dictionary<string, object>(PathParameters);
+                urlTplParams.Add("commentId", position);
+                return new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.Item.WithCommentItemRequestBuilder(urlTplParams, RequestAdapter);
+            }
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.CommentsRequestBuilder"/> and sets the default values.
         /// </summary>
