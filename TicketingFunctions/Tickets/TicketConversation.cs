@@ -1,10 +1,14 @@
+using TicketingFunctions.Catalog;
+
 namespace TicketingFunctions.Tickets;
 
 /// <summary>
 /// The values of a ticket that its comments write: <see cref="Ticket.CommentCount"/> and <see cref="Ticket.LastCommentAt"/>
-/// (public comments only). A comment writes them without changing the ticket's etag, version or <c>updated_at</c>, so an
-/// agent's pending update never fails because someone commented; and an update carries over the values that comments
-/// wrote after it read the ticket (<see cref="CarryOver"/>), so it never undoes them.
+/// (public comments only), and, at an agent's first public comment, the clocks that stop there
+/// (<see cref="SlaPolicy.FirstPublicReply"/>) and <c>time_to_first_response_seconds</c> when the ticket measures it so.
+/// A comment writes them without changing the ticket's etag, version or <c>updated_at</c>, so an agent's pending update
+/// never fails because someone commented; and an update carries over the values that comments wrote after it read the
+/// ticket (<see cref="CarryOver"/>), so it never undoes them. An update never writes them itself.
 /// </summary>
 public static class TicketConversation
 {
@@ -13,13 +17,41 @@ public static class TicketConversation
     {
         if (!comment.IsPublic) return null;
         var last = ticket.LastCommentAt is { } previous && string.CompareOrdinal(previous, comment.CreatedAt) > 0 ? previous : comment.CreatedAt;
-        return ticket with { CommentCount = ticket.CommentCount + 1, LastCommentAt = last };
+        var result = ticket with { CommentCount = ticket.CommentCount + 1, LastCommentAt = last };
+        return comment.Author.IsAgent ? FirstReply(result, comment.CreatedAt) : result;
+    }
+
+    /// <summary>Stops the running first-reply clocks at <paramref name="timestamp"/> and measures the first response, once.</summary>
+    private static Ticket FirstReply(Ticket ticket, string timestamp)
+    {
+        if (!SlaClocks.StopsOnFirstReply(ticket)) return ticket;
+        var clocks = ticket.Slas.Select(c => c.StopsOn == SlaPolicy.FirstPublicReply && c.StoppedAt is null ? c with { StoppedAt = timestamp } : c).ToList();
+        var metrics = ticket.Metrics.ToList();
+        if (!metrics.Any(m => m.Name == TicketMetric.TimeToFirstResponse))
+            metrics.Add(new TicketMetric(TicketMetric.TimeToFirstResponse,
+                (long)Math.Floor((TicketSla.Parse(timestamp) - TicketSla.Parse(ticket.CreatedAt)).TotalSeconds)));
+        return ticket with { Slas = clocks, Metrics = metrics };
     }
 
     /// <summary>The comment-written values of a ticket as one string: equal strings, nothing to carry over.</summary>
-    public static string Key(Ticket ticket) => $"{ticket.CommentCount}|{ticket.LastCommentAt}";
+    public static string Key(Ticket ticket)
+    {
+        var key = $"{ticket.CommentCount}|{ticket.LastCommentAt}";
+        foreach (var clock in ticket.Slas)
+            if (clock.StopsOn == SlaPolicy.FirstPublicReply) key += $"|{clock.Name}={clock.StoppedAt}";
+        return key + "|" + ticket.Metrics.FirstOrDefault(m => m.Name == TicketMetric.TimeToFirstResponse)?.Value;
+    }
 
     /// <summary><paramref name="revision"/> with the comment-written values of <paramref name="stored"/>, the ticket as it is stored now.</summary>
-    public static Ticket CarryOver(Ticket stored, Ticket revision) =>
-        revision with { CommentCount = stored.CommentCount, LastCommentAt = stored.LastCommentAt };
+    public static Ticket CarryOver(Ticket stored, Ticket revision)
+    {
+        var clocks = revision.Slas.Select(c => c.StopsOn == SlaPolicy.FirstPublicReply
+            ? c with { StoppedAt = stored.Slas.FirstOrDefault(s => s.Name == c.Name)?.StoppedAt ?? c.StoppedAt }
+            : c).ToList();
+        var metrics = revision.Metrics.ToList();
+        if (SlaClocks.StopsOnFirstReply(revision) && !metrics.Any(m => m.Name == TicketMetric.TimeToFirstResponse)
+            && stored.Metrics.FirstOrDefault(m => m.Name == TicketMetric.TimeToFirstResponse) is { } measured)
+            metrics.Add(measured);
+        return revision with { CommentCount = stored.CommentCount, LastCommentAt = stored.LastCommentAt, Slas = clocks, Metrics = metrics };
+    }
 }
