@@ -104,4 +104,30 @@ public abstract class TicketCommentEditTests(IApiHosts hosts) : IAsyncLifetime
         await AssertError(await Api.EditCommentAsync(objectId, Id(note), CommentBody("x"), Quoted(note), Api.Token()),
             HttpStatusCode.NotFound, "COMMENT_NOT_FOUND", "Comment not found");
     }
+
+    [Fact]
+    public async Task The_list_sorts_and_filters_by_last_activity_which_a_public_comment_moves_without_changing_updated_at()
+    {
+        var first = await Api.CreateTicketAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var second = await Api.CreateTicketAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(first.ObjectId(), CommentBody("<p>Any news?</p>"))).StatusCode);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        // An internal note is no activity a requester could see: it moves nothing.
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(second.ObjectId(), CommentBody("<p>note</p>", "internal"), Author)).StatusCode);
+
+        async Task<string[]> ListAsync(string query)
+        {
+            var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/list?" + query, Api.Token()));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return [.. (await response.JsonAsync()).GetProperty("tickets").EnumerateArray().Select(t => t.ObjectId())];
+        }
+        Assert.Equal([first.ObjectId(), second.ObjectId()], await ListAsync("sort=last_activity"));
+        Assert.Equal([second.ObjectId(), first.ObjectId()], await ListAsync("sort=updated_at"));
+        Assert.Equal([first.ObjectId()], await ListAsync("sort=last_activity&activeAfter=2026-03-02T09:01:30Z"));
+        Assert.Equal([second.ObjectId()], await ListAsync("activeAfter=2026-03-02T09:00:30Z&activeBefore=2026-03-02T09:01:30Z"));
+        var refused = await Api.Client.SendAsync(Api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/list?activeAfter=2026-03-03&activeBefore=2026-03-02", Api.Token()));
+        Assert.Equal(["Query parameter activeBefore must not be before activeAfter"], (await refused.JsonAsync()).Reasons("activeBefore"));
+    }
 }

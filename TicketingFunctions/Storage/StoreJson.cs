@@ -19,6 +19,8 @@ public static class StoreJson
     public const string SlaStateProperty = "state";
     /// <summary>Stored only: <see cref="Tickets.SlaClocks.BreachAt"/> of the ticket's clocks, for a query of breached tickets.</summary>
     public const string SlaBreachAtProperty = "sla_breach_at";
+    /// <summary>Stored only: <see cref="Tickets.TicketConversation.LastActivityAt"/>, for listings by last activity.</summary>
+    public const string LastActivityAtProperty = "last_activity_at";
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -62,5 +64,9 @@ public static class StoreJson
         var breachAt = info.CreateJsonPropertyInfo(typeof(string), SlaBreachAtProperty);
         breachAt.Get = ticket => SlaClocks.BreachAt(((Ticket)ticket).Slas);
         info.Properties.Add(breachAt);
+
+        var lastActivity = info.CreateJsonPropertyInfo(typeof(string), LastActivityAtProperty);
+        lastActivity.Get = ticket => TicketConversation.LastActivityAt((Ticket)ticket);
+        info.Properties.Add(lastActivity);
     }
 }

@@ -33,6 +33,10 @@ public static class TicketConversation
         return ticket with { Slas = clocks, Metrics = metrics };
     }
 
+    /// <summary>The ticket's last activity: its last write or its last public comment, whichever is later.</summary>
+    public static string LastActivityAt(Ticket ticket) =>
+        ticket.LastCommentAt is { } commented && string.CompareOrdinal(commented, ticket.UpdatedAt) > 0 ? commented : ticket.UpdatedAt;
+
     /// <summary>The comment-written values of a ticket as one string: equal strings, nothing to carry over.</summary>
     public static string Key(Ticket ticket)
     {

@@ -47,8 +47,15 @@ public sealed class TicketField
     /// <summary>Stored only (<see cref="Storage.StoreJson.SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
     public static readonly TicketField SlaBreachAt = new(13, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
 
+    /// <summary>
+    /// Stored only (<see cref="Storage.StoreJson.LastActivityAtProperty"/>), derived: the later of <c>updated_at</c> and
+    /// <c>last_comment_at</c> (<see cref="TicketConversation.LastActivityAt"/>), so a comment moves the ticket up an
+    /// activity listing without changing its etag.
+    /// </summary>
+    public static readonly TicketField LastActivityAt = new(15, Storage.StoreJson.LastActivityAtProperty, TicketConversation.LastActivityAt);
+
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById, LastActivityAt];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)
