@@ -157,4 +157,21 @@ public abstract class TicketCommentTests(IApiHosts hosts) : IAsyncLifetime
         var again = await Api.CommentAsync(ticket.ObjectId(), CommentBody("again", null, upload), Requester);
         Assert.Equal([$"Attachment {upload} is not an upload of yours waiting to be linked"], (await again.JsonAsync()).Reasons("attachments"));
     }
+
+    [Fact]
+    public async Task Mentioning_a_known_agent_adds_them_to_toWatchers_without_changing_the_etag_and_a_pending_update_keeps_them()
+    {
+        var ticket = await Api.CreateTicketAsync();
+        var response = await Api.CommentAsync(ticket.ObjectId(), CommentBody("<p>@agent.jones can you look? (@nobody, pat@example.com)</p>", "internal"), Agent);
+        var comment = await CommentOf(response);
+        Assert.Equal(["agent.jones"], comment.GetProperty("mentions").EnumerateArray().Select(m => m.GetString()));
+
+        var read = await ReadAsync(ticket.ObjectId());
+        Assert.Equal(ticket.Etag(), read.Etag());
+        Assert.Contains("jones@example.com", read.GetProperty("data").GetProperty("toWatchers").EnumerateArray().Select(a => a.GetString()));
+
+        var update = await Api.PatchAsync(ticket.ObjectId(), Patch(ticket.Etag(), "\"summary\":\"Laptop + dock\""), Agent);
+        Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+        Assert.Contains("jones@example.com", (await update.JsonAsync()).GetProperty("ticket").GetProperty("data").GetProperty("toWatchers").EnumerateArray().Select(a => a.GetString()));
+    }
 }

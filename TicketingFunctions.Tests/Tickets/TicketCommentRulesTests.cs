@@ -108,6 +108,35 @@ public sealed class TicketCommentRulesTests
         Assert.Equal(TicketConversation.Key(stored), TicketConversation.Key(merged with { Slas = stored.Slas }));
     }
 
+    [Fact]
+    public void Mentions_are_at_names_not_addresses_each_once()
+    {
+        Assert.Equal(["agent.jones", "Pat"], CommentMentions.Find("<p>@agent.jones, mail pat@example.com or ask @Pat. Again @AGENT.JONES</p>"));
+        Assert.Empty(CommentMentions.Find("<p>no one here @ all</p>"));
+    }
+
+    [Fact]
+    public void A_mention_adds_its_address_to_toWatchers_once_and_an_update_keeps_it_unless_it_set_the_list()
+    {
+        var ticket = WithReplyClock() with { Data = new System.Text.Json.Nodes.JsonObject { ["toWatchers"] = new System.Text.Json.Nodes.JsonArray("lead@example.com") } };
+        var note = Comment(ticket, "2026-03-02T10:00:00.000Z", agent: true, CommentVisibility.Internal);
+        var stored = TicketConversation.AfterComment(ticket, note, ["jones@example.com"])!;
+        Assert.Equal("[\"lead@example.com\",\"jones@example.com\"]", stored.Data["toWatchers"]!.ToJsonString());
+        Assert.Equal(0, stored.CommentCount);
+        Assert.Null(TicketConversation.AfterComment(stored, note, ["JONES@example.com"]));
+
+        // An update read before the mention, not touching the watchers, keeps the mention's list.
+        var untouched = ticket with { Summary = "x", Version = 2, History = [TicketStoreContract.Entry(2, TicketHistory.Updated, ("summary", "\"a\"", "\"x\""))] };
+        Assert.Equal(stored.Data["toWatchers"]!.ToJsonString(), TicketConversation.CarryOver(stored, untouched).Data["toWatchers"]!.ToJsonString());
+        // One that set the list: its list wins.
+        var setList = ticket with
+        {
+            Data = new System.Text.Json.Nodes.JsonObject { ["toWatchers"] = new System.Text.Json.Nodes.JsonArray() }, Version = 2,
+            History = [TicketStoreContract.Entry(2, TicketHistory.Updated, ("toWatchers", "[\"lead@example.com\"]", "[]"))],
+        };
+        Assert.Equal("[]", TicketConversation.CarryOver(stored, setList).Data["toWatchers"]!.ToJsonString());
+    }
+
     // --- the service, with its stores substituted ---
 
     private static readonly Caller Requester = new(TestApi.Tenant, "demo", "pat", "pat@example.com", "Pat", "Doe",

@@ -5,6 +5,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Attachments;
 using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
@@ -55,6 +56,8 @@ public sealed partial class TicketCommentService(
             [.. draft.AttachmentIds.Select(id => new AttachmentLinkRequest(id, Remove: false, DescriptionSent: false, null))], now, errors, toLink, cancellationToken);
         if (linked is null) return ApiError.Invalid(errors);
 
+        // "@username" of a known agent (the catalog's agents) joins toWatchers; other names stay plain text.
+        var mentioned = CommentMentions.Find(draft.Body).Select(checkedCaller.Catalog.FindAgent).OfType<TenantAgent>().ToList();
         var comment = new TicketComment
         {
             Id = Guid.NewGuid().ToString(),
@@ -66,10 +69,12 @@ public sealed partial class TicketCommentService(
             Author = new CommentAuthor(caller.Username ?? caller.SubmittedBy, caller.Identity.Key, Permissions.IsAgent(caller)),
             CreatedAt = TicketFactory.Timestamp(now),
             Attachments = [.. linked.Select(a => a.Value!.DeepClone())],
+            Mentions = [.. mentioned.Select(a => a.Username)],
         };
+        var addresses = mentioned.Select(a => a.Email).ToList();
         // Linked to the ticket before the comment names them: a failure below leaves them linked to it, never lost.
         if (!await AttachmentLinks.LinkAsync(attachments, ticket.TenantId, ticket.Id, toLink, errors, cancellationToken)) return ApiError.Invalid(errors);
-        await comments.AddCommentAsync(ticket, comment, stored => TicketConversation.AfterComment(stored, comment), cancellationToken);
+        await comments.AddCommentAsync(ticket, comment, stored => TicketConversation.AfterComment(stored, comment, addresses), cancellationToken);
         LogAdded(logger, comment.Visibility, ticket.ObjectId);
         return new CommentResult(ticket.ObjectId, comment);
     }

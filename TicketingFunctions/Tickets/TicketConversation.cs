@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Tickets;
@@ -12,13 +13,39 @@ namespace TicketingFunctions.Tickets;
 /// </summary>
 public static class TicketConversation
 {
-    /// <summary>The ticket after <paramref name="comment"/> was added, or null when it keeps its values (an internal note).</summary>
-    public static Ticket? AfterComment(Ticket ticket, TicketComment comment)
+    /// <summary>
+    /// The ticket after <paramref name="comment"/> was added, or null when it keeps its values (an internal note that
+    /// mentions nobody new). <paramref name="mentionedAddresses"/>, the known agents the comment mentioned, join
+    /// <c>toWatchers</c> (up to its limit), public comment or internal note alike.
+    /// </summary>
+    public static Ticket? AfterComment(Ticket ticket, TicketComment comment, IReadOnlyList<string>? mentionedAddresses = null)
     {
-        if (!comment.IsPublic) return null;
-        var last = ticket.LastCommentAt is { } previous && string.CompareOrdinal(previous, comment.CreatedAt) > 0 ? previous : comment.CreatedAt;
-        var result = ticket with { CommentCount = ticket.CommentCount + 1, LastCommentAt = last };
+        var watched = AddWatchers(ticket, mentionedAddresses ?? []);
+        if (!comment.IsPublic) return watched;
+        var result = watched ?? ticket;
+        var last = result.LastCommentAt is { } previous && string.CompareOrdinal(previous, comment.CreatedAt) > 0 ? previous : comment.CreatedAt;
+        result = result with { CommentCount = result.CommentCount + 1, LastCommentAt = last };
         return comment.Author.IsAgent ? FirstReply(result, comment.CreatedAt) : result;
+    }
+
+    /// <summary>The ticket with the addresses added to <c>toWatchers</c> (each once, ignoring case), or null when none is new.</summary>
+    private static Ticket? AddWatchers(Ticket ticket, IReadOnlyList<string> addresses)
+    {
+        if (addresses.Count == 0) return null;
+        var current = ticket.Data[WatcherList.To] as JsonArray;
+        var list = current?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        var added = false;
+        foreach (var address in addresses)
+        {
+            if (list.Count >= WatcherList.MaxAddresses) break;
+            if (list.Contains(address, StringComparer.OrdinalIgnoreCase)) continue;
+            list.Add(address);
+            added = true;
+        }
+        if (!added) return null;
+        var data = (JsonObject)ticket.Data.DeepClone();
+        data[WatcherList.To] = new JsonArray([.. list.Select(a => (JsonNode?)JsonValue.Create(a))]);
+        return ticket with { Data = data };
     }
 
     /// <summary>Stops the running first-reply clocks at <paramref name="timestamp"/> and measures the first response, once.</summary>
@@ -43,7 +70,8 @@ public static class TicketConversation
         var key = $"{ticket.CommentCount}|{ticket.LastCommentAt}";
         foreach (var clock in ticket.Slas)
             if (clock.StopsOn == SlaPolicy.FirstPublicReply) key += $"|{clock.Name}={clock.StoppedAt}";
-        return key + "|" + ticket.Metrics.FirstOrDefault(m => m.Name == TicketMetric.TimeToFirstResponse)?.Value;
+        return key + "|" + ticket.Metrics.FirstOrDefault(m => m.Name == TicketMetric.TimeToFirstResponse)?.Value
+               + "|" + ticket.Data[WatcherList.To]?.ToJsonString();
     }
 
     /// <summary><paramref name="revision"/> with the comment-written values of <paramref name="stored"/>, the ticket as it is stored now.</summary>
@@ -56,6 +84,16 @@ public static class TicketConversation
         if (SlaClocks.StopsOnFirstReply(revision) && !metrics.Any(m => m.Name == TicketMetric.TimeToFirstResponse)
             && stored.Metrics.FirstOrDefault(m => m.Name == TicketMetric.TimeToFirstResponse) is { } measured)
             metrics.Add(measured);
-        return revision with { CommentCount = stored.CommentCount, LastCommentAt = stored.LastCommentAt, Slas = clocks, Metrics = metrics };
+        // toWatchers: a mention adds to the stored list; the update keeps that list unless it set the list itself (its
+        // own history entry names the key), and then the list it sent wins, as a replacement of the list always does.
+        var data = revision.Data;
+        var newest = revision.History.Count > 0 ? revision.History[^1] : null;
+        var setByUpdate = newest is not null && newest.Version == revision.Version && newest.Changes.ContainsKey(WatcherList.To);
+        if (!setByUpdate && !JsonNode.DeepEquals(stored.Data[WatcherList.To], revision.Data[WatcherList.To]))
+        {
+            data = (JsonObject)revision.Data.DeepClone();
+            data[WatcherList.To] = stored.Data[WatcherList.To]?.DeepClone();
+        }
+        return revision with { CommentCount = stored.CommentCount, LastCommentAt = stored.LastCommentAt, Slas = clocks, Metrics = metrics, Data = data };
     }
 }
