@@ -99,8 +99,14 @@ public abstract class TicketCommentTests(IApiHosts hosts) : IAsyncLifetime
     {
         var ticket = await Api.CreateTicketAsync();
         var other = await Api.CreateTicketAsync();
-        var ids = new List<string>();
-        for (var i = 0; i < 5; i++) ids.Add((await CommentOf(await Api.CommentAsync(ticket.ObjectId(), CommentBody($"<p>Reply {i}</p>"), Agent))).GetProperty("id").GetString()!);
+        var added = new List<(string CreatedAt, string Id)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var comment = await CommentOf(await Api.CommentAsync(ticket.ObjectId(), CommentBody($"<p>Reply {i}</p>"), Agent));
+            added.Add((comment.GetProperty("created_at").GetString()!, comment.GetProperty("id").GetString()!));
+        }
+        // Oldest first; comments of the same millisecond in id order.
+        var ids = added.OrderBy(c => c.CreatedAt, StringComparer.Ordinal).ThenBy(c => c.Id, StringComparer.Ordinal).Select(c => c.Id).ToList();
 
         var seen = new List<string>();
         string? after = null;
@@ -118,7 +124,7 @@ public abstract class TicketCommentTests(IApiHosts hosts) : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.BadRequest, (await Api.CommentsAsync(ticket.ObjectId(), Requester, "?after=" + after)).StatusCode);
             }
         } while (after is not null);
-        Assert.Equal(ids.OrderBy(_ => 0), seen);   // creation order
+        Assert.Equal(ids, seen);
         Assert.Equal(["Query parameter limit must be a whole number from 1 to 100"], (await (await Api.CommentsAsync(ticket.ObjectId(), Agent, "?limit=0")).JsonAsync()).Reasons("limit"));
     }
 

@@ -143,8 +143,8 @@ public sealed class TicketCommentRulesTests
         new HashSet<string> { "ticket_user" }, new HashSet<string> { "tickets:read", "tickets:write" }, new HashSet<string> { "james" },
         Issuer: "https://idp.example/realms/demo", Subject: "pat");
 
-    [Fact]
-    public async Task A_requesters_page_asks_the_store_for_public_comments_of_the_ticket_and_its_predecessors_in_one_call()
+    /// <summary>The service over strict mocks of both stores, with the sample catalog, and the requester checked against it.</summary>
+    private static async Task<(TicketCommentService, Mock<ITicketStore>, Mock<ICommentStore>, CheckedCaller)> ServiceAsync()
     {
         var store = new Mock<ITicketStore>(MockBehavior.Strict);
         var comments = new Mock<ICommentStore>(MockBehavior.Strict);
@@ -152,15 +152,22 @@ public sealed class TicketCommentRulesTests
         var file = await CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default);
         store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalog = (await new CatalogProvider(store.Object, Options.Create(new CatalogOptions()), time).GetAsync(TestApi.Tenant, default))!;
+        var service = new TicketCommentService(new TicketAccessor(store.Object), new JsonBodyReader(Options.Create(new RequestLimits())), comments.Object,
+            Mock.Of<IAttachmentStore>(MockBehavior.Strict), new ContinuationTokens(Options.Create(new TicketListOptions()), NullLogger<ContinuationTokens>.Instance),
+            time, Options.Create(new CommentOptions()), NullLogger<TicketCommentService>.Instance);
+        return (service, store, comments, new CheckedCaller(Requester, catalog, new RequestHeaders(TestApi.Tenant, "demo", null)));
+    }
+
+    [Fact]
+    public async Task A_requesters_page_asks_the_store_for_public_comments_of_the_ticket_and_its_predecessors_in_one_call()
+    {
+        var (service, store, comments, requester) = await ServiceAsync();
         var ticket = TicketStoreContract.NewTicket(TestApi.Tenant, "CTC-0009") with { LookupProps = new LookupProps("james", "16910"), MovedFrom = ["old-1", "old-2"] };
         store.Setup(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0009", It.IsAny<CancellationToken>())).ReturnsAsync(ticket);
         comments.Setup(c => c.ListCommentsAsync(TestApi.Tenant, new[] { ticket.Id, "old-1", "old-2" }, true, null, 20, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new CommentPage([], null));
-        var service = new TicketCommentService(new TicketAccessor(store.Object), new JsonBodyReader(Options.Create(new RequestLimits())), comments.Object,
-            Mock.Of<IAttachmentStore>(MockBehavior.Strict), new ContinuationTokens(Options.Create(new TicketListOptions()), NullLogger<ContinuationTokens>.Instance),
-            time, Options.Create(new CommentOptions()), NullLogger<TicketCommentService>.Instance);
 
-        var page = await service.ListAsync(new CheckedCaller(Requester, catalog, new RequestHeaders(TestApi.Tenant, "demo", null)), "CTC-0009", new CommentPageRequest(null, 20), default);
+        var page = await service.ListAsync(requester, "CTC-0009", new CommentPageRequest(null, 20), default);
 
         Assert.Null(page.Error);
         comments.VerifyAll();
@@ -170,19 +177,11 @@ public sealed class TicketCommentRulesTests
     [Fact]
     public async Task A_requesters_internal_note_is_refused_before_anything_is_written()
     {
-        var store = new Mock<ITicketStore>(MockBehavior.Strict);
-        var comments = new Mock<ICommentStore>(MockBehavior.Strict);
-        var time = new FakeTimeProvider();
-        var file = await CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default);
-        store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
-        var catalog = (await new CatalogProvider(store.Object, Options.Create(new CatalogOptions()), time).GetAsync(TestApi.Tenant, default))!;
+        var (service, store, comments, requester) = await ServiceAsync();
         var ticket = TicketStoreContract.NewTicket(TestApi.Tenant, "CTC-0009") with { LookupProps = new LookupProps("james", "16910") };
         store.Setup(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0009", It.IsAny<CancellationToken>())).ReturnsAsync(ticket);
-        var service = new TicketCommentService(new TicketAccessor(store.Object), new JsonBodyReader(Options.Create(new RequestLimits())), comments.Object,
-            Mock.Of<IAttachmentStore>(MockBehavior.Strict), new ContinuationTokens(Options.Create(new TicketListOptions()), NullLogger<ContinuationTokens>.Instance),
-            time, Options.Create(new CommentOptions()), NullLogger<TicketCommentService>.Instance);
 
-        var outcome = await service.AddAsync(new CheckedCaller(Requester, catalog, new RequestHeaders(TestApi.Tenant, "demo", null)), "CTC-0009",
+        var outcome = await service.AddAsync(requester, "CTC-0009",
             new MemoryStream(Encoding.UTF8.GetBytes("""{"body":"x","visibility":"internal"}""")), null, "application/json", default);
 
         Assert.Equal(ApiErrorKind.PermissionDenied, outcome.Error!.Kind);
