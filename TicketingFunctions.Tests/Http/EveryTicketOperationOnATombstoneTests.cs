@@ -15,7 +15,7 @@ public sealed class EveryTicketOperationOnATombstoneOnCosmos(CosmosEmulatorFixtu
 
 /// <summary>
 /// Issue 22: every operation on an existing ticket (every [HttpTrigger] whose route names a display id, so a new one
-/// can't be left out: comments will join by their route) answers a tombstone with the 308 to its newest successor,
+/// can't be left out: comments joined by their route) answers a tombstone with the 308 to its newest successor,
 /// because they all open the ticket through the one TicketAccessor. Each request is otherwise one the operation would
 /// accept (an agent of both teams, the etag before the move in If-Match and in the body).
 /// </summary>
@@ -34,7 +34,8 @@ public abstract class EveryTicketOperationOnATombstoneTests(IApiHosts hosts) : I
         var newest = await TicketOf(await Api.MoveAsync(first.ObjectId(), MoveBody("james", HardwareRequest, first.Etag())));
 
         var operations = FunctionEndpoints.Discover(typeof(RequestPipeline).Assembly).Where(f => f.Route.Contains("{objectId", StringComparison.Ordinal)).ToList();
-        Assert.Superset(new HashSet<string> { "GetTicket", "UpdateTicket", "DeleteTicket", "GetTicketHistory", "DownloadAttachment", "MoveTicket" },
+        Assert.Superset(new HashSet<string> { "GetTicket", "UpdateTicket", "DeleteTicket", "GetTicketHistory", "DownloadAttachment", "MoveTicket",
+            "AddTicketComment", "ListTicketComments", "EditTicketComment", "RedactTicketComment" },
             operations.Select(o => o.Name).ToHashSet());
         foreach (var operation in operations)
         foreach (var tombstone in new[] { ticket, first })
@@ -44,13 +45,17 @@ public abstract class EveryTicketOperationOnATombstoneTests(IApiHosts hosts) : I
             {
                 "objectId" => tombstone.ObjectId(),
                 "attachmentId" => upload,
+                "commentId" => Guid.NewGuid().ToString(),
                 var other => throw new InvalidOperationException($"No value for route parameter {other}: add one here"),
             });
             var body = method == HttpMethod.Get || method == HttpMethod.Delete ? null
                 : $$"""{"etag":"{{tombstone.Etag()}}","teamId":"facilities","summary":"changed"}""";
             if (operation.Name == "UpdateTicket") body = $$"""{"etag":"{{tombstone.Etag()}}","summary":"changed"}""";
             if (operation.Name == "MoveTicket") body = MoveBody("facilities", etag: tombstone.Etag());
-            var request = Api.Request(method, path, Api.AgentToken(), body);
+            if (operation.Name is "AddTicketComment" or "EditTicketComment") body = """{"body":"<p>changed</p>"}""";
+            // Redacting is the tenant admin's; every other operation is an agent's.
+            var token = operation.Name == "RedactTicketComment" ? Api.AgentToken(roles: "tenant_admin") : Api.AgentToken();
+            var request = Api.Request(method, path, token, body);
             request.Headers.TryAddWithoutValidation("If-Match", Quote(tombstone.Etag()));
 
             var response = await Api.Client.SendAsync(request);

@@ -175,6 +175,29 @@ public abstract class TicketMoveHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Comments_and_their_counts_carry_over_to_the_successor_and_stay_editable_there()
+    {
+        var ticket = await CreateAsync();
+        var reply = (await (await Api.CommentAsync(ticket.ObjectId(), CommentApi.CommentBody("<p>On its way</p>"), Api.AgentToken())).JsonAsync()).GetProperty("comment");
+        var note = (await (await Api.CommentAsync(ticket.ObjectId(), CommentApi.CommentBody("<p>Supplier called</p>", "internal"), Api.AgentToken())).JsonAsync()).GetProperty("comment");
+
+        var successor = await MovedAsync(await Api.MoveAsync(ticket.ObjectId(), MoveBody("facilities", IncidentType, ticket.Etag())));
+
+        // The public reply is counted; the internal note is not, as before the move.
+        Assert.Equal(1, successor.GetProperty("comment_count").GetInt32());
+        Assert.Equal(reply.GetProperty("created_at").GetString(), successor.GetProperty("last_comment_at").GetString());
+        var listed = (await (await Api.CommentsAsync(successor.ObjectId(), Api.AgentToken())).JsonAsync()).GetProperty("comments").EnumerateArray()
+            .Select(c => c.GetProperty("id").GetString()).ToArray();
+        Assert.Equal([reply.GetProperty("id").GetString(), note.GetProperty("id").GetString()], listed);
+        // The tombstone's comments answer 308 to the successor.
+        await AssertMoved(await Api.CommentsAsync(ticket.ObjectId(), Api.AgentToken()), successor.ObjectId());
+        // A new reply on the successor counts on from the carried-over one.
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(successor.ObjectId(), CommentApi.CommentBody("<p>Fixed</p>"), Api.AgentToken())).StatusCode);
+        var read = (await (await Api.GetTicketAsync(successor.ObjectId(), Api.AgentToken())).JsonAsync()).GetProperty("ticket");
+        Assert.Equal(2, read.GetProperty("comment_count").GetInt32());
+    }
+
+    [Fact]
     public async Task Values_the_new_type_has_no_field_for_are_refused_one_reason_per_field_and_nothing_moves()
     {
         var ticket = await CreateAsync();

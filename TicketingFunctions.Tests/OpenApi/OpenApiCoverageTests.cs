@@ -141,6 +141,77 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
         ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
 
+        ["addTicketComment 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"<p>Thanks</p>"}""")],
+        ["addTicketComment 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), "{}"),
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), a.Api.Token(), "{}", tenant: "not-a-uuid"),
+        ],
+        ["addTicketComment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), null, "{}"),
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"x","visibility":"internal"}"""),
+        ],
+        ["addTicketComment 403 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"), """{"body":"x"}""")],
+        ["addTicketComment 404 application/json"] = [a => a.Send(HttpMethod.Post, Comments("CTC-9999"), a.Api.Token(), """{"body":"x"}""")],
+        ["addTicketComment 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Post, Comments(await a.CreateTicket()))],
+        ["addTicketComment 413 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), $$"""{"body":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["addTicketComment 415 application/json"] = [async a => await a.SendBody(HttpMethod.Post, Comments(await a.CreateTicket()), new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))],
+        ["addTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails500), """{"body":"x"}""")],
+        ["addTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails503), """{"body":"x"}""")],
+
+        ["listTicketComments 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token())],
+        ["listTicketComments 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001") + "?limit=0", a.Api.Token()),
+            async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()) + "?after=forged", a.Api.Token()),
+        ],
+        ["listTicketComments 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), null),
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["listTicketComments 403 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["listTicketComments 404 application/json"] = [a => a.Send(HttpMethod.Get, Comments("CTC-9999"), a.Api.Token())],
+        ["listTicketComments 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails500))],
+        ["listTicketComments 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails503))],
+
+        ["editTicketComment 200 application/json"] = [async a => await a.EditOwnComment("""{"body":"<p>Fixed</p>"}""", quoted: true)],
+        ["editTicketComment 400 application/json"] = [async a => await a.EditOwnComment("{}", quoted: true)],
+        ["editTicketComment 401 application/json"] = [a => a.Send(HttpMethod.Patch, Comment("CTC-0001", Guid.NewGuid().ToString()), null, "{}")],
+        ["editTicketComment 403 application/json"] = [async a => await a.Send(HttpMethod.Patch, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()), a.Api.Token(teams: "facilities"), "{}")],
+        ["editTicketComment 404 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Patch, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()), a.Api.Token(), """{"body":"x"}"""),
+            a => a.Send(HttpMethod.Patch, Comment("CTC-9999", Guid.NewGuid().ToString()), a.Api.Token(), """{"body":"x"}"""),
+        ],
+        ["editTicketComment 408 application/json"] = [async a => await a.EditOwnComment(null, quoted: true)],
+        ["editTicketComment 412 application/json"] = [async a => await a.EditOwnComment("""{"body":"x"}""", quoted: false)],
+        ["editTicketComment 413 application/json"] = [async a => await a.EditOwnComment($$"""{"body":"{{new string('x', 1024 * 1024)}}"}""", quoted: true)],
+        ["editTicketComment 415 application/json"] = [async a => await a.EditOwnComment("text/plain", quoted: true)],
+        ["editTicketComment 428 application/json"] = [async a => await a.EditOwnComment("""{"body":"x"}""", quoted: null)],
+        ["editTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Comment(Apis.Fails500, Guid.NewGuid().ToString()), """{"body":"x"}""")],
+        ["editTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Comment(Apis.Fails503, Guid.NewGuid().ToString()), """{"body":"x"}""")],
+
+        ["redactTicketComment 200 application/json"] = [async a =>
+        {
+            var id = await a.AddComment();
+            return await a.Send(HttpMethod.Post, Comment(a.LastObjectId, id) + "/redact", a.Api.Token(roles: "tenant_admin"));
+        }],
+        ["redactTicketComment 400 application/json"] = [a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin"), tenant: "")],
+        ["redactTicketComment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", null),
+            a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "ticket_agent")),
+        ],
+        ["redactTicketComment 404 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Post, Comment("CTC-9999", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin")),
+        ],
+        ["redactTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comment(Apis.Fails500, Guid.NewGuid().ToString()) + "/redact", token: a.Faulty.Token(roles: "tenant_admin"))],
+        ["redactTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comment(Apis.Fails503, Guid.NewGuid().ToString()) + "/redact", token: a.Faulty.Token(roles: "tenant_admin"))],
+
         ["getTicketHistory 200 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token())],
         ["getTicketHistory 400 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(), tenant: "")],
         ["getTicketHistory 401 application/json"] =
@@ -332,6 +403,12 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["deleteTicket 308 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.Tombstone(), AttachmentApi.Quote(a.LastEtag), a.Agent)],
         ["getTicketHistory 308 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.Tombstone()), a.Agent)],
         ["downloadAttachment 308 application/json"] = [async a => await a.Api.DownloadAsync(await a.Tombstone(), Guid.NewGuid().ToString(), a.Agent)],
+        ["addTicketComment 308 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.Tombstone()), a.Agent, """{"body":"x"}""")],
+        ["listTicketComments 308 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.Tombstone()), a.Agent)],
+        ["editTicketComment 308 application/json"] =
+            [async a => await a.Send(HttpMethod.Patch, Comment(await a.Tombstone(), Guid.NewGuid().ToString()), a.Agent, """{"body":"x"}""")],
+        ["redactTicketComment 308 application/json"] =
+            [async a => await a.Send(HttpMethod.Post, Comment(await a.Tombstone(), Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin", teams: "james,facilities"))],
 
         ["getHealth 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health")],
         ["getHealthReady 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health/ready")],
@@ -358,6 +435,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
     private static string Move(string objectId) => TicketMoveApi.MovePath(objectId);
+    private static string Comments(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/comments";
+    private static string Comment(string objectId, string commentId) => $"/api/v2/ticketing/ticket/{objectId}/comments/{commentId}";
 
     public static TheoryData<string> DocumentedResponses()
     {
@@ -459,6 +538,34 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             var ticket = (await created.JsonAsync()).GetProperty("ticket");
             LastEtag = ticket.GetProperty("etag").GetString()!;
             return ticket.GetProperty("object_id").GetString()!;
+        }
+
+        /// <summary>The display id of the ticket <see cref="AddComment"/> commented on last.</summary>
+        public string LastObjectId { get; private set; } = "";
+
+        /// <summary>Creates a ticket, comments on it as the default caller, and answers the comment's id (its etag in <see cref="LastCommentEtag"/>).</summary>
+        public async Task<string> AddComment()
+        {
+            LastObjectId = await CreateTicket();
+            var comment = (await (await Send(HttpMethod.Post, Comments(LastObjectId), Api.Token(), """{"body":"<p>Hi</p>"}""")).JsonAsync()).GetProperty("comment");
+            LastCommentEtag = comment.GetProperty("etag").GetString()!;
+            return comment.GetProperty("id").GetString()!;
+        }
+
+        public string LastCommentEtag { get; private set; } = "";
+
+        /// <summary>
+        /// Comments, then edits that comment as its author: with <paramref name="body"/> (null: a stalled body; "text/plain":
+        /// a body of that type), If-Match its etag (<paramref name="quoted"/> true), a made-up one (false) or none (null).
+        /// </summary>
+        public async Task<HttpResponseMessage> EditOwnComment(string? body, bool? quoted)
+        {
+            var id = await AddComment();
+            var request = Api.Request(HttpMethod.Patch, Comment(LastObjectId, id), Api.Token(), body is null or "text/plain" ? Bodies.ContractExample : body);
+            if (body is null) request.Headers.Add(StalledBody.Header, "true");
+            if (body == "text/plain") request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+            if (quoted is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"{(quoted.Value ? LastCommentEtag : Guid.NewGuid().ToString())}\"");
+            return await Api.Client.SendAsync(request);
         }
 
         public Task<HttpResponseMessage> SendBody(HttpMethod method, string path, HttpContent content)

@@ -126,8 +126,9 @@ public sealed class CosmosTicketStoreRequestTests(CosmosEmulatorFixture emulator
         await Assert.ThrowsAsync<EtagMismatchException>(() =>
             store.ReplaceTicketAsync(second with { Etag = Guid.NewGuid().ToString(), Summary = "second" }, second.Etag, default));
 
-        var put = Assert.Single(_wire.Requests);
-        Assert.Equal(("PUT", HttpStatusCode.PreconditionFailed), (put.Method, put.Status));
+        // The refused PUT, then one read of the document: its API etag is another, so it was no comment (issue 22's
+        // carry-over, which only retries when the API etag is still the one expected), and the write is refused.
+        Assert.Equal([("PUT", HttpStatusCode.PreconditionFailed), ("GET", HttpStatusCode.OK)], _wire.Requests.Select(r => (r.Method, r.Status)));
         Assert.Equal("first", (await store.GetTicketAsync(tenant, "CTC-0001", default))!.Summary);
     }
 

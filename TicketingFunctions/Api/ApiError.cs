@@ -22,6 +22,8 @@ public enum ApiErrorKind
     TicketNotFound,
     /// <summary>404 ATTACHMENT_NOT_FOUND (JSON): the ticket is readable but has no attachment with this id.</summary>
     AttachmentNotFound,
+    /// <summary>404 COMMENT_NOT_FOUND (JSON): the ticket is readable but has no comment with this id that the caller may see.</summary>
+    CommentNotFound,
     /// <summary>412 ETAG_MISMATCH: the etag sent is not the ticket's current one; nothing was changed.</summary>
     EtagMismatch,
     /// <summary>428 ETAG_REQUIRED: an update sent no etag, in the body or in If-Match.</summary>
@@ -107,6 +109,16 @@ public sealed record ApiError(
 
     public static readonly ApiError AttachmentNotFound = new(ApiErrorKind.AttachmentNotFound, "Attachment not found");
 
+    public static readonly ApiError CommentNotFound = new(ApiErrorKind.CommentNotFound, "Comment not found");
+
+    public static ApiError CommentNotEditable(string reason) => new(ApiErrorKind.Forbidden, reason);
+
+    public static readonly ApiError CommentEtagRequired = new(ApiErrorKind.EtagRequired,
+        "An edit needs the comment's current etag in an If-Match header");
+
+    public static readonly ApiError CommentEtagMismatch = new(ApiErrorKind.EtagMismatch,
+        "The comment was changed since this etag was read; read it again and retry with its current etag");
+
     public static ApiError AttachmentTooLarge(long maxBytes) =>
         new(ApiErrorKind.PayloadTooLarge, $"The attachment is larger than {maxBytes} bytes");
 
@@ -145,6 +157,7 @@ public static class ErrorCodes
     public const string TicketNotFound = "TICKET_NOT_FOUND";
     public const string TicketMoved = "TICKET_MOVED";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
+    public const string CommentNotFound = "COMMENT_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";

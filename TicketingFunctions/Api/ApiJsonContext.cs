@@ -23,6 +23,8 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(MovedTicketResponse))]
 [JsonSerializable(typeof(AttachmentResponse))]
 [JsonSerializable(typeof(TicketListResponse))]
+[JsonSerializable(typeof(CommentResponse))]
+[JsonSerializable(typeof(CommentPageResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

@@ -11,4 +11,6 @@ public enum Permission
     Delete,
     /// <summary>Write scope and <c>ticket_agent</c> or <c>tenant_admin</c>: <see cref="Permissions.CanMove"/>.</summary>
     Move,
+    /// <summary>Write scope and <c>tenant_admin</c>: <see cref="Permissions.CanRedactComment"/>.</summary>
+    Redact,
 }

@@ -28,6 +28,7 @@ public static class Permissions
         Permission.Write => CanWrite(caller),
         Permission.Delete => CanDelete(caller),
         Permission.Move => CanMove(caller),
+        Permission.Redact => caller.Scopes.Contains(WriteScope) && CanRedactComment(caller),
         _ => false,
     };
 
@@ -54,6 +55,15 @@ public static class Permissions
 
     /// <summary>Writing an internal note (seen by agents only) is for agents and tenant admins, as assigning is.</summary>
     public static bool CanWriteInternal(Caller caller) => HasAny(caller.Roles, AgentRoles);
+
+    /// <summary>Reading internal notes is for the same callers as writing them: a requester sees public comments only.</summary>
+    public static bool CanReadInternal(Caller caller) => CanWriteInternal(caller);
+
+    /// <summary>An agent's public comment is the ticket's first response (an SLA clock that stops at the first public reply).</summary>
+    public static bool IsAgent(Caller caller) => HasAny(caller.Roles, AgentRoles);
+
+    /// <summary>Redacting a comment (its text replaced, who and when kept) is for tenant admins only.</summary>
+    public static bool CanRedactComment(Caller caller) => IsTenantAdmin(caller);
 
     /// <summary>Deleted tickets (read with includeDeleted, listed, or paged by deletedSince) are for tenant admins only.</summary>
     public static bool CanSeeDeleted(Caller caller) => IsTenantAdmin(caller);

@@ -72,6 +72,7 @@ public static class HttpResults
             ApiErrorKind.Forbidden => ErrorJson(403, ErrorCodes.Forbidden, error),
             ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
             ApiErrorKind.AttachmentNotFound => ErrorJson(404, ErrorCodes.AttachmentNotFound, error),
+            ApiErrorKind.CommentNotFound => ErrorJson(404, ErrorCodes.CommentNotFound, error),
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
             ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
             ApiErrorKind.PayloadTooLarge => ErrorJson(413, ErrorCodes.PayloadTooLarge, error),

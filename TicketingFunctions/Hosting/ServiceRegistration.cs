@@ -47,6 +47,8 @@ public static class ServiceRegistration
         services.AddSingleton<AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
+        services.Configure<CommentOptions>(configuration.GetSection(CommentOptions.SectionName));
+        services.AddSingleton<TicketingFunctions.Services.TicketCommentService>();
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();

@@ -96,7 +96,7 @@ public static class TicketLinks
     /// the caller; kept ones keep their metadata (a sent description replaces theirs); removed ones go. Null, with the
     /// reasons in <paramref name="errors"/>, when an id is refused. <paramref name="toLink"/> receives the new ids.
     /// </summary>
-    private static async Task<JsonObject?> ResolveAttachmentsAsync(IAttachmentStore store, Caller caller, Ticket? current, IReadOnlyList<AttachmentLinkRequest> requests,
+    public static async Task<JsonObject?> ResolveAttachmentsAsync(IAttachmentStore store, Caller caller, Ticket? current, IReadOnlyList<AttachmentLinkRequest> requests,
         DateTimeOffset now, ValidationErrors errors, List<string> toLink, CancellationToken cancellationToken)
     {
         var result = current is null ? new JsonObject() : (JsonObject)current.Attachments.DeepClone();

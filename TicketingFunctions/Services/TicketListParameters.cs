@@ -22,6 +22,8 @@ public sealed record TicketListParameters
     public const string CreatedFromParameter = "createdFrom";
     public const string CreatedToParameter = "createdTo";
     public const string UpdatedSinceParameter = "updatedSince";
+    public const string ActiveAfterParameter = "activeAfter";
+    public const string ActiveBeforeParameter = "activeBefore";
     public const string TextParameter = "q";
     public const string SortParameter = "sort";
     public const string OrderParameter = "order";
@@ -53,7 +55,7 @@ public sealed record TicketListParameters
     private static readonly HashSet<string> Known = new(
     [
         TeamIdParameter, ItemTypeIdParameter, StatusTypeParameter, StatusCategoryParameter, SubmittedByParameter,
-        CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, TextParameter, SortParameter, OrderParameter,
+        CreatedFromParameter, CreatedToParameter, UpdatedSinceParameter, ActiveAfterParameter, ActiveBeforeParameter, TextParameter, SortParameter, OrderParameter,
         PageSizeParameter, ContinuationTokenParameter, IncludeParameter, RelatedToParameter, IncludeDeletedParameter,
         DeletedSinceParameter, AssigneeParameter, SlaParameter, IncludeMovedParameter,
     ], StringComparer.OrdinalIgnoreCase);
@@ -68,6 +70,10 @@ public sealed record TicketListParameters
     public string? CreatedFrom { get; init; }
     public string? CreatedTo { get; init; }
     public string? UpdatedSince { get; init; }
+    /// <summary>Last activity (<see cref="TicketField.LastActivityAt"/>) at or after this instant.</summary>
+    public string? ActiveAfter { get; init; }
+    /// <summary>Last activity before this instant (exclusive).</summary>
+    public string? ActiveBefore { get; init; }
     public string? Text { get; init; }
     public TicketSort Sort { get; init; } = TicketSort.CreatedAt;
     public bool Descending { get; init; } = true;
@@ -110,6 +116,7 @@ public sealed record TicketListParameters
                      {
                          (StatusTypeParameter, StatusType), (StatusCategoryParameter, StatusCategory), (SubmittedByParameter, SubmittedBy),
                          (CreatedFromParameter, CreatedFrom), (CreatedToParameter, CreatedTo), (UpdatedSinceParameter, UpdatedSince),
+                         (ActiveAfterParameter, ActiveAfter), (ActiveBeforeParameter, ActiveBefore),
                          (TextParameter, Text), (RelatedToParameter, RelatedTo), (IncludeDeletedParameter, IncludeDeleted ? "true" : null),
                          (IncludeMovedParameter, IncludeMoved ? "true" : null),
                          (DeletedSinceParameter, DeletedSince?.ToString(CultureInfo.InvariantCulture)),
@@ -140,8 +147,10 @@ public sealed record TicketListParameters
             CreatedFrom = Timestamp(values, CreatedFromParameter, errors),
             CreatedTo = Timestamp(values, CreatedToParameter, errors),
             UpdatedSince = Timestamp(values, UpdatedSinceParameter, errors),
+            ActiveAfter = Timestamp(values, ActiveAfterParameter, errors),
+            ActiveBefore = Timestamp(values, ActiveBeforeParameter, errors),
             Text = SearchText(values, errors),
-            Sort = OneOf(values, SortParameter, errors, ("created_at", TicketSort.CreatedAt), ("updated_at", TicketSort.UpdatedAt)) ?? TicketSort.CreatedAt,
+            Sort = OneOf(values, SortParameter, errors, ("created_at", TicketSort.CreatedAt), ("updated_at", TicketSort.UpdatedAt), ("last_activity", TicketSort.LastActivity)) ?? TicketSort.CreatedAt,
             Descending = OneOf(values, OrderParameter, errors, ("desc", true), ("asc", false)) ?? true,
             PageSize = PageSizeOf(values, errors),
             ContinuationToken = Token(values, errors),
@@ -159,6 +168,8 @@ public sealed record TicketListParameters
     {
         if (CreatedFrom is not null && CreatedTo is not null && string.CompareOrdinal(CreatedFrom, CreatedTo) > 0)
             errors.Add(CreatedToParameter, $"Query parameter {CreatedToParameter} must not be before {CreatedFromParameter}");
+        if (ActiveAfter is not null && ActiveBefore is not null && string.CompareOrdinal(ActiveAfter, ActiveBefore) > 0)
+            errors.Add(ActiveBeforeParameter, $"Query parameter {ActiveBeforeParameter} must not be before {ActiveAfterParameter}");
         return this;
     }
 

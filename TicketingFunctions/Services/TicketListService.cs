@@ -57,6 +57,8 @@ public sealed class TicketListService(ITicketStore store, ContinuationTokens tok
         if (parameters.CreatedFrom is not null || parameters.CreatedTo is not null)
             filters.Add(new RangeFilter(TicketField.CreatedAt, parameters.CreatedFrom, parameters.CreatedTo));
         if (parameters.UpdatedSince is { } since) filters.Add(new RangeFilter(TicketField.UpdatedAt, since, null));
+        if (parameters.ActiveAfter is not null || parameters.ActiveBefore is not null)
+            filters.Add(new RangeFilter(TicketField.LastActivityAt, parameters.ActiveAfter, parameters.ActiveBefore));
         if (parameters.Text is { } text) filters.Add(new ContainsTextFilter([TicketField.Summary, TicketField.ObjectId], text));
         if (parameters.Assignee is { } assignee)
             filters.Add(assignee switch

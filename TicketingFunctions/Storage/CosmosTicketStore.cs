@@ -19,7 +19,7 @@ namespace TicketingFunctions.Storage;
 /// A ticket number costs one patch of the counter (two Increment operations, applied atomically by the
 /// service), a ticket one create. Writes of existing tickets are conditional on the Cosmos <c>_etag</c>.
 /// </summary>
-public sealed class CosmosTicketStore : ITicketStore
+public sealed partial class CosmosTicketStore : ITicketStore
 {
     private static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
@@ -280,22 +280,40 @@ public sealed class CosmosTicketStore : ITicketStore
                 storeEtag = current.Revision!.StoreEtag;
             }
 
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await containers.Tickets.ReplaceItemAsync(ticket with { Revision = null }, ticket.Id, partitionKey,
-                    new ItemRequestOptions { IfMatchEtag = storeEtag, EnableContentResponseOnWrite = false }, cancellationToken);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-            {
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.", e);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-            {
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
-            }
-            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
-            {
-                throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
+                try
+                {
+                    await containers.Tickets.ReplaceItemAsync(ticket with { Revision = null }, ticket.Id, partitionKey,
+                        new ItemRequestOptions { IfMatchEtag = storeEtag, EnableContentResponseOnWrite = false }, cancellationToken);
+                    break;
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+                {
+                    // The document changed since it was read. When its API etag is still the one expected, only a comment
+                    // wrote it (TicketConversation): carry the comment's values over and write again.
+                    Ticket stored;
+                    try
+                    {
+                        stored = ToTicket((await containers.Tickets.ReadItemAsync<JsonElement>(ticket.Id, partitionKey, cancellationToken: cancellationToken)).Resource);
+                    }
+                    catch (CosmosException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+                    {
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", missing);
+                    }
+                    if (attempt >= ConversationAttempts || !string.Equals(stored.Etag, expectedEtag, StringComparison.Ordinal))
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.", e);
+                    ticket = TicketConversation.CarryOver(stored, ticket);
+                    storeEtag = stored.Revision!.StoreEtag;
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
+                }
+                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+                {
+                    throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
+                }
             }
             return true;
         }, cancellationToken);

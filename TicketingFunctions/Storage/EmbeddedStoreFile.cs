@@ -27,6 +27,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
             json BLOB NOT NULL, history_start INTEGER NOT NULL, PRIMARY KEY (tenant_id, object_id));
         CREATE TABLE IF NOT EXISTS history_archive (tenant_id TEXT NOT NULL, ticket_id TEXT NOT NULL, version INTEGER NOT NULL,
             json BLOB NOT NULL, PRIMARY KEY (tenant_id, ticket_id, version)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS comments (tenant_id TEXT NOT NULL, id TEXT NOT NULL, json BLOB NOT NULL,
+            PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS idempotency (tenant_id TEXT NOT NULL, id TEXT NOT NULL, json BLOB NOT NULL,
             PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
         """;
@@ -40,7 +42,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     private const int MaxBatch = 256;
 
     private readonly SqliteConnection _connection;
-    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency;
+    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment;
     private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
@@ -56,6 +58,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _upsertHistory = new(connection, "INSERT INTO history_archive VALUES ($1, $2, $3, $4) ON CONFLICT DO UPDATE SET json = excluded.json");
         _upsertIdempotency = new(connection, "INSERT INTO idempotency VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _deleteIdempotency = new(connection, "DELETE FROM idempotency WHERE tenant_id = $1 AND id = $2");
+        _upsertComment = new(connection, "INSERT INTO comments VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         // A loop on the thread pool that holds no thread while the queue is empty (an idle store costs nothing).
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -135,6 +138,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
         public Batch History(string tenantId, string ticketId, int version, byte[] json) => Add(f => f._upsertHistory, tenantId, ticketId, version, json);
         public Batch Idempotency(string tenantId, string id, byte[] json) => Add(f => f._upsertIdempotency, tenantId, id, json);
         public Batch DeleteIdempotency(string tenantId, string id) => Add(f => f._deleteIdempotency, tenantId, id);
+        public Batch Comment(string tenantId, string id, byte[] json) => Add(f => f._upsertComment, tenantId, id, json);
 
         private Batch Add(Func<EmbeddedStoreFile, Statement> statement, params object[] values)
         {
@@ -245,7 +249,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     {
         if (!_queue.Writer.TryComplete()) return;
         _writer.GetAwaiter().GetResult();
-        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency })
+        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment })
             statement.Dispose();
         _connection.Dispose();
     }

@@ -20,7 +20,7 @@ namespace TicketingFunctions.Storage;
 /// fresh copy, a listing copies the stored JSON, and a stored ticket is one array the garbage collector need not trace
 /// (an object graph per ticket made collections cost more as the store grew).
 /// </summary>
-public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
+public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
     private readonly EmbeddedStoreFile _file;
@@ -86,7 +86,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         foreach (var row in _file.ReadAll("tickets", "tenant_id, object_id, id, etag, json, history_start"))
         {
             var p = For(row.GetString(0));
-            var stored = new StoredTicket(row.GetString(2), row.GetString(3), EmbeddedStoreFile.PinnedBytes(row, 4), row.GetInt32(5));
+            var json = EmbeddedStoreFile.PinnedBytes(row, 4);
+            var stored = new StoredTicket(row.GetString(2), row.GetString(3), json, row.GetInt32(5));
+            stored = stored with { ConversationKey = TicketConversation.Key(stored.ReadListed(data: false)) };
             p.TicketIds.Add(stored.Id);
             p.TicketsByObjectId[row.GetString(1)] = stored;
             p.Listing.Put(stored.Id, TicketField.ValuesOf(stored.ReadListed(data: true)), stored);
@@ -99,6 +101,8 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
                 p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
             archive[row.GetInt32(2)] = JsonSerializer.Deserialize((byte[])row.GetValue(3), HistoryEntryJson)!;
         }
+        foreach (var row in _file.ReadAll("comments", "tenant_id, json"))
+            For(row.GetString(0)).Comments.Put(JsonSerializer.Deserialize((byte[])row.GetValue(1), CommentJson)!);
         foreach (var row in _file.ReadAll("idempotency", "tenant_id, json"))
         {
             var record = JsonSerializer.Deserialize((byte[])row.GetValue(1), IdempotencyJson)!;
@@ -124,6 +128,12 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         /// <summary>Archived history per ticket id, by version.</summary>
         public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
+        public readonly CommentIndex Comments = new();
+        public readonly HashSet<string> WritingCommentIds = new(StringComparer.Ordinal);
+        /// <summary>Replaces on their way to the file, by display id: a comment's write of the ticket waits for them.</summary>
+        public readonly Dictionary<string, Task> TicketWrites = new(StringComparer.Ordinal);
+        /// <summary>Tickets whose comment-written values are on their way to the file: a write of such a ticket waits for it.</summary>
+        public readonly Dictionary<string, Task> ConversationWrites = new(StringComparer.Ordinal);
         /// <summary>Display ids and ticket ids of creates and replaces queued to the file: a second write of one of them is refused meanwhile.</summary>
         public readonly HashSet<string> WritingObjectIds = new(StringComparer.Ordinal), CreatingIds = new(StringComparer.Ordinal);
         /// <summary>Counter rows whose value in memory is ahead of the file's: written with the next create (or at dispose).</summary>
@@ -144,6 +154,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
     /// </summary>
     private sealed record StoredTicket(string Id, string Etag, byte[] Json, int HistoryStart)
     {
+        /// <summary>The values comments wrote (<see cref="TicketConversation.Key"/>): a replace carries them over when they differ from its own.</summary>
+        public string ConversationKey { get; init; } = "";
+
         private ListedTicketJson? _listed;
 
         /// <summary>The ticket's JSON for listings: found at its first listing, then kept with this revision (which never changes).</summary>
@@ -183,7 +196,7 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
             var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
             buffer.WrittenSpan.CopyTo(json);
             if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
-            return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart);
+            return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart) { ConversationKey = TicketConversation.Key(ticket) };
         }
 
         /// <summary>The ticket without its history, and with an empty <c>data</c> unless <paramref name="data"/>: as listings answer it.</summary>
@@ -356,32 +369,52 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
         return Task.FromResult(stored?.Read());
     }
 
-    public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken)
+    public async Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken)
     {
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);
-        var listed = TicketField.ValuesOf(ticket);
-        var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
         Task written;
-        lock (p.Gate)
+        while (true)
         {
-            if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
-            // A write of this ticket still on its way to the file will change its etag: whoever expects the current one lost.
-            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(ticket.ObjectId))
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-            p.WritingObjectIds.Add(ticket.ObjectId);
-            written = _file.WriteAsync(batch, () =>
+            lock (p.Gate)
             {
-                lock (p.Gate)
+                if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
+                // A write of this ticket still on its way to the file will change its etag: whoever expects the current one lost.
+                if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(ticket.ObjectId))
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                // A comment's values on their way to the file don't change the etag: wait for them, then carry them over.
+                if (p.ConversationWrites.TryGetValue(ticket.ObjectId, out var commenting)) written = commenting;
+                else
                 {
-                    p.TicketsByObjectId[ticket.ObjectId] = stored;
-                    p.Listing.Put(ticket.Id, listed, stored);
-                    p.WritingObjectIds.Remove(ticket.ObjectId);
+                    if (current.ConversationKey != stored.ConversationKey)
+                    {
+                        ticket = TicketConversation.CarryOver(current.Read(), ticket);
+                        stored = StoredTicket.From(ticket);
+                    }
+                    var (saved, listed) = (stored, TicketField.ValuesOf(ticket));
+                    var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
+                    p.WritingObjectIds.Add(ticket.ObjectId);
+                    var objectId = ticket.ObjectId;
+                    var id = ticket.Id;
+                    written = _file.WriteAsync(batch, () =>
+                    {
+                        lock (p.Gate)
+                        {
+                            p.TicketsByObjectId[objectId] = saved;
+                            p.Listing.Put(id, listed, saved);
+                            p.WritingObjectIds.Remove(objectId);
+                            p.TicketWrites.Remove(objectId);
+                        }
+                    });
+                    written = Settled(written, p, objectId);
+                    p.TicketWrites[objectId] = written;
+                    break;
                 }
-            });
+            }
+            try { await written; } catch { /* the comment's own caller hears of its failure; this write reads the store again */ }
         }
-        return Settled(written, p, ticket.ObjectId);
+        await written;
 
         static async Task Settled(Task written, Partition p, string objectId)
         {
@@ -391,7 +424,11 @@ public sealed class EmbeddedTicketStore : ITicketStore, IDisposable
             }
             catch
             {
-                lock (p.Gate) p.WritingObjectIds.Remove(objectId);
+                lock (p.Gate)
+                {
+                    p.WritingObjectIds.Remove(objectId);
+                    p.TicketWrites.Remove(objectId);
+                }
                 throw;
             }
         }

@@ -23,7 +23,9 @@ public static class StorageRegistration
         if (!UsesCosmos(configuration))
         {
             services.AddLocalDataFolder(configuration);
-            services.AddSingleton<ITicketStore>(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
+            services.AddSingleton<EmbeddedTicketStore>(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
+            services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
+            services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
             return services;
         }
 
@@ -33,7 +35,9 @@ public static class StorageRegistration
 
         services.AddOptions<CosmosOptions>().Bind(section);
         services.TryAddSingleton<CosmosClientProvider>();
-        services.AddSingleton<ITicketStore, CosmosTicketStore>();
+        services.AddSingleton<CosmosTicketStore>();
+        services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
+        services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
         services.AddHostedService<CosmosStartup>();
         return services;
     }

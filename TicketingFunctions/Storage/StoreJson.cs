@@ -23,6 +23,8 @@ public static class StoreJson
     public const string MovedFromProperty = "moved_from";
     public const string PendingSuccessorProperty = "pending_successor";
     public const string MovedByKeyProperty = "moved_by_key";
+    /// <summary>Stored only: <see cref="Tickets.TicketConversation.LastActivityAt"/>, for listings by last activity.</summary>
+    public const string LastActivityAtProperty = Tickets.Listing.TicketField.LastActivityAtProperty;
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -92,5 +94,8 @@ public static class StoreJson
         key.Set = (ticket, value) => SetMovedByKey((Ticket)ticket, (string?)value);
         key.ShouldSerialize = static (_, value) => value is not null;
         info.Properties.Add(key);
+        var lastActivity = info.CreateJsonPropertyInfo(typeof(string), LastActivityAtProperty);
+        lastActivity.Get = ticket => TicketConversation.LastActivityAt((Ticket)ticket);
+        info.Properties.Add(lastActivity);
     }
 }

@@ -17,6 +17,8 @@ namespace TicketingFunctions.Storage;
 [JsonSerializable(typeof(System.Text.Json.JsonElement[]))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(Tickets.TicketComment[]))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(double))]

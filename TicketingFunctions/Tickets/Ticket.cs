@@ -41,6 +41,13 @@ public sealed record Ticket
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
     [JsonPropertyName("attachments")] public JsonObject Attachments { get; init; } = [];
     [JsonPropertyName("ticket_relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonObject? TicketRelation { get; init; }
+    /// <summary>
+    /// How many public comments the ticket has (with those of the tickets it was moved from), and when the newest was
+    /// written. Internal notes are in neither, so every reader sees the same values. Written by comments
+    /// (<see cref="TicketConversation"/>) without changing the etag, and copied as plain values by a move.
+    /// </summary>
+    [JsonPropertyName("comment_count")] public int CommentCount { get; init; }
+    [JsonPropertyName("last_comment_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? LastCommentAt { get; init; }
 
     /// <summary>
     /// The newest change-history entries, oldest first (older ones are in the store's history archive). Stored in the

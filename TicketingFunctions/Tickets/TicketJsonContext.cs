@@ -18,6 +18,7 @@ namespace TicketingFunctions.Tickets;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(IReadOnlyList<TicketHistoryEntry>))]
+[JsonSerializable(typeof(TicketComment))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class TicketJsonContext : JsonSerializerContext

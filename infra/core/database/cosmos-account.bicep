@@ -110,6 +110,10 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/deleted_seq', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
@@ -124,6 +128,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/lookup_props/teamId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/lookup_props/itemTypeId', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -131,6 +140,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/lookup_props/itemTypeId', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/itemTypeId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -144,6 +158,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/status_type', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/status_category', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -151,6 +170,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/status_category', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_category', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -164,6 +188,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/data/submittedBy', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/data/submittedById', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -171,6 +200,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/data/submittedById', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/data/submittedById', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -184,6 +218,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/ticket_relation/objectId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/assignee/username', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -191,6 +230,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/assignee/username', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/assignee/username', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
         ]
@@ -216,6 +260,8 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
       }
       defaultTtl: -1
       // History archive documents are found by kind and ticket_id; their entries are never queried.
+      // A page of a ticket's comments is ordered by (created_at, id): the same composite index as
+      // CosmosListingIndexes.CommentPagePaths in the app, which the infra tests compare with this one.
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -228,6 +274,12 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           {
             path: '/entries/*'
           }
+        ]
+        compositeIndexes: [
+          [
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
         ]
       }
     }

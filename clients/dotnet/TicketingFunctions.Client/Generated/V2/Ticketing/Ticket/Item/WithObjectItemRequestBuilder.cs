@@ -10,6 +10,7 @@ using System.Threading;
 using System;
 using TicketingFunctions.Client.Models;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
@@ -24,6 +25,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.AttachmentRequestBuilder Attachment
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.AttachmentRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The comments property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.CommentsRequestBuilder Comments
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.CommentsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The history property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder History
