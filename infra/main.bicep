@@ -73,6 +73,7 @@ var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(r
 var cosmosDatabaseName = 'ticketing'
 var ticketsContainerName = 'tickets'
 var tenantsContainerName = 'tenants'
+var eventsContainerName = 'events'
 // TicketingFunctions.Storage.AttachmentOptions.Container's default.
 var attachmentsContainerName = 'attachments'
 
@@ -129,6 +130,7 @@ module cosmos 'core/database/cosmos-account.bicep' = {
     databaseName: cosmosDatabaseName
     ticketsContainerName: ticketsContainerName
     tenantsContainerName: tenantsContainerName
+    eventsContainerName: eventsContainerName
   }
 }
 
@@ -181,6 +183,7 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     ticketsContainerName: cosmos.outputs.ticketsContainerName
     tenantsContainerName: cosmos.outputs.tenantsContainerName
+    eventsContainerName: cosmos.outputs.eventsContainerName
     attachmentsContainerName: attachmentsContainerName
     authIssuerTemplate: authIssuerTemplate
     authAllowedRealms: authAllowedRealms

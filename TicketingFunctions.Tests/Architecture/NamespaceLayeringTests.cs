@@ -6,7 +6,8 @@ namespace TicketingFunctions.Tests.Architecture;
 /// <code>
 /// Hosting       both hosts, service registration, commands
 /// Functions     one thin function per operation, the request pipeline
-/// Services      what answers an operation: takes a CheckedCaller, uses the stores, resolves links, answers in Api's terms
+/// Services      what answers an operation: takes a CheckedCaller, uses the stores, resolves links, answers in Api's terms;
+///               the event feed and the events' maintenance pass
 /// Attachments   upload bodies, file names, attachment options; their stores (Attachments/Storage)
 /// Api           the wire contract: answers, errors, outcomes, request checks, the API's JSON
 /// Storage       the ticket stores (Cosmos DB, embedded) and their documents

@@ -44,6 +44,7 @@ public sealed class CosmosTicketListTests(CosmosEmulatorFixture emulator)
         string? position = null;
         for (var page = 0; page < 4; page++)
         {
+            await store.DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
             _wire.Clear();
             var result = await store.ListTicketsAsync(query with { Position = position }, default);
             seen.AddRange(result.Tickets.Select(t => t.ObjectId));

@@ -8,6 +8,9 @@ namespace TicketingFunctions.Tests.Cosmos;
 public sealed record SentRequest(string Method, string Path, HttpStatusCode Status, IReadOnlyDictionary<string, string>? Headers = null)
 {
     public string? Header(string name) => Headers is not null && Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Sent by the event publisher, which runs after writes on its own (at low priority: CosmosTicketEvents).</summary>
+    public bool IsBackground => string.Equals(Header("x-ms-cosmos-priority-level"), "Low", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
@@ -34,7 +37,11 @@ public sealed class RecordingHandler : DelegatingHandler
         return this;
     });
 
-    public IReadOnlyList<SentRequest> Requests => _requests.ToArray();
+    /// <summary>The requests of the code under test: without the event publisher's, which follow each write on their own schedule.</summary>
+    public IReadOnlyList<SentRequest> Requests => [.. _requests.Where(r => !r.IsBackground)];
+
+    /// <summary>Every request, the event publisher's too.</summary>
+    public IReadOnlyList<SentRequest> AllRequests => _requests.ToArray();
 
     public void Clear() => _requests.Clear();
 
@@ -65,14 +72,14 @@ public sealed class RecordingHandler : DelegatingHandler
         {
             if (Hang?.Invoke(request) == true)
             {
-                _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0));
+                _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0, CosmosHeaders(request)));
                 await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             response = Fault?.Invoke(request) ?? await base.SendAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0));
+            _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, 0, CosmosHeaders(request)));
             throw;
         }
         _requests.Enqueue(new SentRequest(request.Method.Method, uri.AbsolutePath, response.StatusCode, CosmosHeaders(request)));

@@ -247,6 +247,21 @@ public abstract class EntraHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mapped_application_reads_its_tenant_s_event_feed_without_being_a_tenant_admin()
+    {
+        await using var api = await StartAsync();
+        await CreateTicketAsync(api, Write());
+        if (api.Services.GetRequiredService<TicketingFunctions.Storage.ITicketEventStore>() is TicketingFunctions.Storage.CosmosTicketStore cosmos)
+            await cosmos.DrainPublisherAsync();   // on Cosmos DB the events are handed over just after the write
+        // The monitoring app is mapped with role ticket_agent only: being a mapped application is what lets it read the feed.
+        var feed = await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/events", Directory.Token(MonitoringApp, ["Tickets.Read"]), realmHeader: "entra"));
+
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+        var events = (await feed.JsonAsync()).GetProperty("events");
+        Assert.Equal(("ticket.created", "CTC-0001"), (events[0].GetProperty("type").GetString(), events[0].GetProperty("subject").GetString()));
+    }
+
+    [Fact]
     public async Task Idempotency_keys_belong_to_one_application()
     {
         await using var api = await StartAsync();

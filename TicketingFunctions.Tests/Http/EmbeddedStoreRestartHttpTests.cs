@@ -118,7 +118,11 @@ public sealed class EmbeddedStoreRestartHttpTests : IDisposable
         try
         {
             await using var api = await TestApi.StartAsync(s => s["Storage:DataPath"] = _folder,
-                services => services.AddSingleton(DiesAfterTicketWrite.Wrap(store)));
+                services =>
+                {
+                    services.AddSingleton(DiesAfterTicketWrite.Wrap(store));
+                    services.AddSingleton<ITicketEventStore>(store);   // the same file: one store holds its lock
+                });
             var created = await api.Client.SendAsync(CreateWithKey(api, "killed-key"));
             Assert.Equal(HttpStatusCode.OK, created.StatusCode);
             first = (await created.JsonAsync()).GetProperty("ticket").ObjectId();

@@ -43,6 +43,7 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
     {
         ["createTicket?module"] = "pattern ^[A-Za-z0-9_-]{1,64}$",
         ["listTickets?continuationToken"] = "pattern ^[A-Za-z0-9_-]+$",
+        ["readEventFeed?after"] = "pattern ^[A-Za-z0-9_-]+$",
     };
 
     private static readonly Dictionary<string, Probe> Probes = new()
@@ -54,6 +55,8 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
         ["listTickets?submittedBy"] = List("submittedBy", 256),
         ["listTickets?relatedTo"] = List("relatedTo", 256),
         ["listTickets?q"] = List("q", 100) with { Min = 2 },
+        ["readEventFeed?teamId"] = new(256, "teamId", (t, v) =>
+            t.Api.Client.SendAsync(t.Api.Request(HttpMethod.Get, $"/api/v2/ticketing/events?teamId={Uri.EscapeDataString(v)}", t.Api.Token(roles: "tenant_admin")))),
         ["CreateTicketRequest.summary"] = new(255, "summary", (t, v) => t.Api.CreateAsync(Bodies.Example(b => b["summary"] = v))),
         ["UpdateTicketRequest.summary"] = new(255, "summary", async (t, v) =>
         {

@@ -286,6 +286,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.Database)),
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.TicketsContainer)),
         Setting(CosmosOptions.SectionName, nameof(CosmosOptions.TenantsContainer)),
+        Setting(CosmosOptions.SectionName, nameof(CosmosOptions.EventsContainer)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.IssuerTemplate)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.AllowedRealms)),
         Setting(AuthOptions.SectionName, nameof(AuthOptions.Audience)),
@@ -463,7 +464,7 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         var containers = _infra.OfType("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers")
             .ToDictionary(c => c.ResolveString("properties.resource.id"));
         Assert.Equal(
-            new[] { defaults.TenantsContainer, defaults.TicketsContainer }.Order(),
+            new[] { defaults.TenantsContainer, defaults.TicketsContainer, defaults.EventsContainer }.Order(),
             containers.Keys.Order());
 
         foreach (var (name, container) in containers)
@@ -483,8 +484,14 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
         Assert.Null(tenants.At("properties.resource.uniqueKeyPolicy"));
         Assert.Equal(-1, tenants.Required("properties.resource.defaultTtl").GetInt32());
 
+        // Events expire by their own ttl (the feed's retention): TTL on, no default expiry.
+        var events = containers[defaults.EventsContainer];
+        Assert.Null(events.At("properties.resource.uniqueKeyPolicy"));
+        Assert.Equal(-1, events.Required("properties.resource.defaultTtl").GetInt32());
+
         // Stored-only history is never queried, so never indexed; everything else is (as the app creates it on emulators).
-        foreach (var (container, excluded) in new[] { (tickets, CosmosClientProvider.TicketHistoryIndexExclusion), (tenants, CosmosClientProvider.ArchiveEntriesIndexExclusion) })
+        foreach (var (container, excluded) in new[] { (tickets, CosmosClientProvider.TicketHistoryIndexExclusion), (tenants, CosmosClientProvider.ArchiveEntriesIndexExclusion),
+                     (events, CosmosClientProvider.EventTicketIndexExclusion) })
         {
             Assert.Equal("consistent", container.Required("properties.resource.indexingPolicy.indexingMode").GetString());
             Assert.Equal(["/*"], container.Required("properties.resource.indexingPolicy.includedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()));

@@ -309,6 +309,30 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["deleteTicket 428 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.CreateTicket(), null)],
         ["deleteTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails500), token: a.Faulty.Token(roles: "ticket_agent"))],
         ["deleteTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Delete, Ticket(Apis.Fails503), token: a.Faulty.Token(roles: "ticket_agent"))],
+        ["readEventFeed 200 application/json"] =
+        [
+            async a =>
+            {
+                await a.CreateTicket();
+                var first = await (await a.Send(HttpMethod.Get, Events("pageSize=1"), a.Api.Token(roles: "tenant_admin"))).JsonAsync();
+                return await a.Send(HttpMethod.Get, Events($"pageSize=5&includeData=true&after={first.GetProperty("cursor").GetString()}"), a.Api.Token(roles: "tenant_admin"));
+            },
+            a => a.Send(HttpMethod.Get, Events("types=ticket.created,ticket.updated&teamId=james"), a.Api.Token(roles: "tenant_admin", scope: "tickets:read")),
+        ],
+        ["readEventFeed 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Events("pageSize=0&types=ticket.nope"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Get, Events("after=AAAAAAAA"), a.Api.Token(roles: "tenant_admin")),
+        ],
+        ["readEventFeed 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Events(""), null),
+            a => a.Send(HttpMethod.Get, Events(""), a.Api.Token(roles: "tenant_admin", scope: "openid")),
+        ],
+        ["readEventFeed 403 application/json"] = [a => a.Send(HttpMethod.Get, Events(""), a.Api.Token(roles: "ticket_agent"))],
+        ["readEventFeed 404 application/json"] = [a => a.Send(HttpMethod.Get, Events(""), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant)],
+        ["readEventFeed 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Events("pageSize=" + FaultyEventStore.Fails500PageSize), token: a.Faulty.Token(roles: "tenant_admin"))],
+        ["readEventFeed 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Events("pageSize=" + FaultyEventStore.Fails503PageSize), token: a.Faulty.Token(roles: "tenant_admin"))],
         ["listTickets 200 application/json"] =
         [
             async a =>
@@ -431,6 +455,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     };
 
     private static string Ticket(string objectId) => $"/api/v2/ticketing/ticket/{objectId}";
+    private static string Events(string query) => query.Length == 0 ? "/api/v2/ticketing/events" : $"/api/v2/ticketing/events?{query}";
+
     private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
@@ -510,6 +536,7 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                 {
                     services.AddSingleton(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
                     services.AddSingleton(sp => FaultyStore.Wrap(sp.GetRequiredService<EmbeddedTicketStore>()));
+                    services.AddSingleton(sp => FaultyEventStore.Wrap(sp.GetRequiredService<EmbeddedTicketStore>()));
                 });
         }
 
@@ -701,6 +728,42 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
                     return Task.FromResult<IdempotencyRecord?>(claim);
                 case nameof(ITicketStore.CreateTicketAsync) when args![0] is Ticket { ObjectId: var id } && id.StartsWith("CTC-", StringComparison.Ordinal):
                     return Task.FromException(new InvalidOperationException("write failed"));
+            }
+            try
+            {
+                return method.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The real event store, whose feed read fails for two page sizes: unexpectedly (→ 500), or throttled (→ 503).</summary>
+    public class FaultyEventStore : DispatchProxy
+    {
+        public const int Fails500PageSize = 199;
+        public const int Fails503PageSize = 198;
+
+        private ITicketEventStore _inner = null!;
+
+        public static ITicketEventStore Wrap(ITicketEventStore inner)
+        {
+            var proxy = Create<ITicketEventStore, FaultyEventStore>();
+            ((FaultyEventStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? method, object?[]? args)
+        {
+            switch (method!.Name)
+            {
+                case nameof(ITicketEventStore.ReadEventsAsync) when Equals(args![2], Fails500PageSize):
+                    return Task.FromException<EventPage>(new InvalidOperationException("feed read failed"));
+                case nameof(ITicketEventStore.ReadEventsAsync) when Equals(args![2], Fails503PageSize):
+                    return Task.FromException<EventPage>(new StoreUnavailableException("throttled", TimeSpan.FromSeconds(2)));
             }
             try
             {

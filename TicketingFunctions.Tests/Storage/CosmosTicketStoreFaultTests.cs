@@ -26,6 +26,7 @@ public sealed class CosmosTicketStoreFaultTests(CosmosEmulatorFixture emulator)
         var store = NewStore();
         var tenant = NewTenant();
         await store.NextDisplayNumberAsync(tenant, "CTC", default);
+        await store.DrainPublisherAsync();   // the event publisher's requests of the writes so far are done
         _wire.Clear();
         _wire.Fault = r => IsCounterPatch(r) ? RecordingHandler.ServiceError(HttpStatusCode.TooManyRequests, "TooManyRequests", retryAfterMs: 5) : null;
 

@@ -95,10 +95,13 @@ public sealed partial class EmbeddedStoreCrashTests : IDisposable
     private string Token() => DevTokenIssuer.Issue(_auth, new DevTokenRequest(TestApi.Tenant, TestApi.Realm, ["ticket_user"], ["james"],
         "tickets:read tickets:write", Subject: "crash-user"));
 
-    private HttpRequestMessage Request(HttpMethod method, string path, string? body = null)
+    private string AdminToken() => DevTokenIssuer.Issue(_auth, new DevTokenRequest(TestApi.Tenant, TestApi.Realm, ["tenant_admin"], ["james"],
+        "tickets:read", Subject: "crash-admin"));
+
+    private HttpRequestMessage Request(HttpMethod method, string path, string? body = null, string? token = null)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? Token());
         request.Headers.TryAddWithoutValidation("x-tenantid", TestApi.Tenant);
         request.Headers.TryAddWithoutValidation("realmname", TestApi.Realm);
         request.Headers.TryAddWithoutValidation("issupportrequest", "false");
@@ -123,6 +126,7 @@ public sealed partial class EmbeddedStoreCrashTests : IDisposable
         public readonly ConcurrentDictionary<string, byte> UnansweredKeys = new();
         /// <summary>Per ticket, the summaries it may have: the last acknowledged one, and one unanswered update after it.</summary>
         public readonly ConcurrentDictionary<string, (string Acknowledged, string? Unanswered)> Summaries = new();
+        public readonly ConcurrentDictionary<string, byte> AcknowledgedUpdates = new();
         public int AcknowledgedCreates;
         public readonly TaskCompletionSource Enough = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -151,6 +155,7 @@ public sealed partial class EmbeddedStoreCrashTests : IDisposable
             catch (Exception) { return; }
             Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
             ledger.Summaries[objectId] = (summary, null);
+            ledger.AcknowledgedUpdates[objectId] = 0;
         }
     }
 
@@ -231,5 +236,25 @@ public sealed partial class EmbeddedStoreCrashTests : IDisposable
         var perKey = tickets.GroupBy(t => t.GetProperty("summary").GetString()!.Replace(" updated", "", StringComparison.Ordinal));
         Assert.All(perKey, group => Assert.Single(group));
         Assert.All(ledger.AcknowledgedKeys.Keys, key => Assert.Contains(key, perKey.Select(g => g.Key)));
+
+        // Every acknowledged write's events are in the feed (written in the write's own commit), once, and per ticket
+        // in version order.
+        var events = new List<JsonElement>();
+        var cursor = "";
+        for (var page = 0; page < 1_000; page++)
+        {
+            var response = await client.SendAsync(Request(HttpMethod.Get, "/api/v2/ticketing/events?pageSize=200" + cursor, token: AdminToken()));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = await JsonOf(response);
+            events.AddRange(json.GetProperty("events").EnumerateArray());
+            cursor = "&after=" + json.GetProperty("cursor").GetString();
+            if (!json.GetProperty("hasMore").GetBoolean()) break;
+        }
+        var told = events.Select(e => (Type: e.GetProperty("type").GetString()!, Subject: e.GetProperty("subject").GetString()!, Sequence: e.GetProperty("sequence").GetInt32())).ToList();
+        Assert.Equal(events.Count, events.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        foreach (var objectId in ledger.AcknowledgedKeys.Values) Assert.Contains(("ticket.created", objectId, 1), told);
+        foreach (var objectId in ledger.AcknowledgedUpdates.Keys) Assert.Contains(("ticket.updated", objectId, 2), told);
+        foreach (var ticket in told.GroupBy(e => e.Subject))
+            Assert.True(ticket.Zip(ticket.Skip(1)).All(p => p.First.Sequence <= p.Second.Sequence), $"{ticket.Key}: sequence went back");
     }
 }

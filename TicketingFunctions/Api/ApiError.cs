@@ -93,6 +93,10 @@ public sealed record ApiError(
     public static ApiError ForbiddenTeam(string teamId) =>
         new(ApiErrorKind.Forbidden, $"Your teams do not include team {teamId}");
 
+    /// <summary>The event feed tells of every team's tickets: tenant admins and mapped applications only (<c>Permissions.CanReadEvents</c>).</summary>
+    public static readonly ApiError ForbiddenEvents =
+        new(ApiErrorKind.Forbidden, "Only a tenant admin or a mapped application may read the event feed");
+
     public static ApiError ForbiddenType(string itemTypeId) =>
         new(ApiErrorKind.Forbidden, $"Your roles may not use ticket type {itemTypeId}");
 

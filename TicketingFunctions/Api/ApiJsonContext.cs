@@ -25,6 +25,7 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(TicketListResponse))]
 [JsonSerializable(typeof(CommentResponse))]
 [JsonSerializable(typeof(CommentPageResponse))]
+[JsonSerializable(typeof(EventFeedResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

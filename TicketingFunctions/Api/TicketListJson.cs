@@ -52,6 +52,9 @@ public static class TicketListJson
         output.Write("}"u8);
     }
 
+    /// <summary>Metadata for <typeparamref name="T"/> (an answer made of tickets) that leaves every ticket's <c>data</c> out.</summary>
+    public static JsonTypeInfo<T> WithoutDataFor<T>() => (JsonTypeInfo<T>)WithoutDataOptions.GetTypeInfo(typeof(T));
+
     public static JsonTypeInfo<TicketListResponse> WithoutData { get; } =
         (JsonTypeInfo<TicketListResponse>)WithoutDataOptions.GetTypeInfo(typeof(TicketListResponse));
 

@@ -27,6 +27,9 @@ public sealed record Caller(
     /// </summary>
     public bool IsUnmappedApplication { get; init; }
 
+    /// <summary>An Entra ID application (or managed identity) that an <c>Auth__Entra__Clients__*</c> entry maps to a tenant.</summary>
+    public bool IsMappedApplication { get; init; }
+
     /// <summary>Issuer and subject: the only thing compared where "the same caller" matters.</summary>
     public CallerIdentity Identity => CallerIdentity.Of(this);
 

@@ -61,6 +61,7 @@ public sealed class EntraCallerFactory
         {
             DisplayName = name,
             IsUnmappedApplication = client is null,
+            IsMappedApplication = client is not null,
         };
     }
 

@@ -50,6 +50,13 @@ public static class Permissions
     public static bool CanMove(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, AgentRoles);
 
+    /// <summary>
+    /// The tenant's event feed tells of every ticket of every team, deleted ones included: for tenant admins and for
+    /// mapped Entra ID applications (integrations), with the read scope, and nobody else.
+    /// </summary>
+    public static bool CanReadEvents(Caller caller) =>
+        CanRead(caller) && (IsTenantAdmin(caller) || caller.IsMappedApplication);
+
     /// <summary>Setting or clearing a ticket's assignee is for agents and tenant admins only.</summary>
     public static bool CanAssign(Caller caller) => HasAny(caller.Roles, AgentRoles);
 

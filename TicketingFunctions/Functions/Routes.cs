@@ -28,5 +28,6 @@ public static class Routes
     public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
     public const string MoveTicket = "v2/ticketing/ticket/{objectId}/move";
     public const string UploadAttachment = "v2/ticketing/attachment";
+    public const string Events = "v2/ticketing/events";
     public const string TicketAttachment = "v2/ticketing/ticket/{objectId}/attachment/{attachmentId}";
 }

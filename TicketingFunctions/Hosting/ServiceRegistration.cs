@@ -10,6 +10,7 @@ using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Hosting;
 
@@ -49,6 +50,9 @@ public static class ServiceRegistration
         services.AddSingleton<TicketListService>();
         services.Configure<CommentOptions>(configuration.GetSection(CommentOptions.SectionName));
         services.AddSingleton<TicketingFunctions.Services.TicketCommentService>();
+        services.Configure<EventOptions>(configuration.GetSection(EventOptions.SectionName));
+        services.AddSingleton<EventFeedService>();
+        services.AddSingleton<EventMaintenance>();
         services.AddSingleton<RequestPipeline>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<OpenApiDescription>();

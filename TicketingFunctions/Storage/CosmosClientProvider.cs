@@ -19,7 +19,7 @@ public sealed class CosmosHttpInterceptor(Func<HttpMessageHandler, HttpMessageHa
 }
 
 /// <summary>The two containers of the store.</summary>
-public sealed record CosmosContainers(Container Tickets, Container Tenants);
+public sealed record CosmosContainers(Container Tickets, Container Tenants, Container Events);
 
 /// <summary>
 /// Owns the app's one <see cref="CosmosClient"/>. The client is built on first use, so start-up makes
@@ -66,7 +66,8 @@ public sealed class CosmosClientProvider : IDisposable
     {
         if (_options.CreateIfNotExists) await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var database = Client.GetDatabase(_options.Database);
-        return new CosmosContainers(database.GetContainer(_options.TicketsContainer), database.GetContainer(_options.TenantsContainer));
+        return new CosmosContainers(database.GetContainer(_options.TicketsContainer), database.GetContainer(_options.TenantsContainer),
+            database.GetContainer(_options.EventsContainer));
     }
 
     /// <summary>Creates the database and both containers if they don't exist. Runs once per provider.</summary>
@@ -104,9 +105,22 @@ public sealed class CosmosClientProvider : IDisposable
         };
         created = await database.CreateContainerIfNotExistsAsync(tenants, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: false);
-        _logger.LogInformation("Cosmos DB database {Database} with containers {Tickets} and {Tenants} is ready.",
-            _options.Database, _options.TicketsContainer, _options.TenantsContainer);
+
+        // Events expire by their own ttl (the feed's retention): TTL on, with no default expiry of its own.
+        var events = new ContainerProperties(_options.EventsContainer, PartitionKeyPath)
+        {
+            PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
+            DefaultTimeToLive = -1,
+            IndexingPolicy = IndexingExcept(EventTicketIndexExclusion),
+        };
+        created = await database.CreateContainerIfNotExistsAsync(events, cancellationToken: ct).ConfigureAwait(false);
+        CheckLayout(created.Resource, requireUniqueKey: false);
+        _logger.LogInformation("Cosmos DB database {Database} with containers {Tickets}, {Tenants} and {Events} is ready.",
+            _options.Database, _options.TicketsContainer, _options.TenantsContainer, _options.EventsContainer);
     }
+
+    /// <summary>An event's ticket snapshot is served, never queried: left out of the events container's index.</summary>
+    public const string EventTicketIndexExclusion = "/ticket/*";
 
     /// <summary>The tickets container's policy: every path but the embedded history, and the listings' composite indexes.</summary>
     internal static IndexingPolicy TicketsIndexing()
@@ -237,12 +251,14 @@ public sealed class CosmosClientProvider : IDisposable
         if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
             throw new SettingException($"CosmosDb__Endpoint must be an absolute https URL, not '{options.Endpoint}'.");
         ParseConnectionMode(options.ConnectionMode);
-        foreach (var (name, value) in new[] { ("Database", options.Database), ("TicketsContainer", options.TicketsContainer), ("TenantsContainer", options.TenantsContainer) })
+        foreach (var (name, value) in new[] { ("Database", options.Database), ("TicketsContainer", options.TicketsContainer), ("TenantsContainer", options.TenantsContainer), ("EventsContainer", options.EventsContainer) })
         {
             if (string.IsNullOrWhiteSpace(value)) throw new SettingException($"CosmosDb__{name} must not be empty.");
         }
         if (string.Equals(options.TicketsContainer, options.TenantsContainer, StringComparison.Ordinal))
             throw new SettingException("CosmosDb__TicketsContainer and CosmosDb__TenantsContainer must differ: the tickets container's unique key on /object_id would make tenant documents collide.");
+        if (options.EventsContainer == options.TicketsContainer || options.EventsContainer == options.TenantsContainer)
+            throw new SettingException("CosmosDb__EventsContainer must differ from the tickets and tenants containers: it has its own TTL and index.");
     }
 
     public void Dispose()

@@ -9,6 +9,8 @@ public sealed class CosmosOptions
     public string Database { get; set; } = "ticketing";
     public string TicketsContainer { get; set; } = "tickets";
     public string TenantsContainer { get; set; } = "tenants";
+    /// <summary>The tenants' event feeds: partitioned by <c>/tenant_id</c>, with per-item TTL (default TTL -1).</summary>
+    public string EventsContainer { get; set; } = "events";
 
     /// <summary>Account key, for emulators only. When unset the app authenticates with its managed identity.</summary>
     public string? Key { get; set; }

@@ -52,7 +52,8 @@ public sealed partial class CosmosTicketStore : ICommentStore
                     throw new InvalidOperationException("A comment may not change its ticket's etag, version or id.");
                 try
                 {
-                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = null }, changed.Id, partitionKey,
+                    // The ticket's version is unchanged, so are its events: the document's event state is written back as read.
+                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = current.Revision! with { EventsMember = EventStateAsRead(current.Revision) } }, changed.Id, partitionKey,
                         new ItemRequestOptions { IfMatchEtag = current.Revision!.StoreEtag, EnableContentResponseOnWrite = false }, cancellationToken);
                     return changed with { Revision = null };
                 }

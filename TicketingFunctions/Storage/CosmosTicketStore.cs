@@ -19,7 +19,7 @@ namespace TicketingFunctions.Storage;
 /// A ticket number costs one patch of the counter (two Increment operations, applied atomically by the
 /// service), a ticket one create. Writes of existing tickets are conditional on the Cosmos <c>_etag</c>.
 /// </summary>
-public sealed partial class CosmosTicketStore : ITicketStore
+public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
 {
     private static readonly TimeSpan ThrottledRetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan UnavailableRetryAfter = TimeSpan.FromSeconds(5);
@@ -33,11 +33,15 @@ public sealed partial class CosmosTicketStore : ITicketStore
     private readonly ILogger _logger;
     private readonly TimeSpan _budget;
 
-    public CosmosTicketStore(CosmosClientProvider clients, ILogger<CosmosTicketStore>? logger = null)
+    public CosmosTicketStore(CosmosClientProvider clients, ILogger<CosmosTicketStore>? logger = null, TimeProvider? time = null,
+        Microsoft.Extensions.Options.IOptions<Tickets.Events.EventOptions>? eventOptions = null)
     {
         _clients = clients;
         _budget = TimeSpan.FromSeconds(Math.Max(1, clients.Options.RequestBudgetSeconds));
         _logger = logger ?? NullLogger<CosmosTicketStore>.Instance;
+        _time = time ?? TimeProvider.System;
+        _retention = (eventOptions?.Value ?? new Tickets.Events.EventOptions()).Retention;
+        _publisher = Task.Run(PublishLoopAsync);
     }
 
     /// <summary>Reads the tickets container's properties: one cheap call that needs the account, the database and the container.</summary>
@@ -69,6 +73,7 @@ public sealed partial class CosmosTicketStore : ITicketStore
             var containers = await _clients.GetContainersAsync(cancellationToken);
             await containers.Tenants.UpsertItemAsync(CatalogDocument.For(catalog), new PartitionKey(catalog.TenantId),
                 NoContentOnWrite, cancellationToken);
+            await RegisterTenantAsync(containers.Tenants, catalog.TenantId, cancellationToken);
             return true;
         }, cancellationToken);
 
@@ -94,7 +99,8 @@ public sealed partial class CosmosTicketStore : ITicketStore
             cancellationToken);
 
     /// <summary>One patch of the tenant's counter document, which Cosmos DB applies atomically; the counter is made on first use.</summary>
-    private async Task<CounterDocument> IncrementCounterAsync(string tenantId, PatchOperation[] increments, CancellationToken cancellationToken)
+    private async Task<CounterDocument> IncrementCounterAsync(string tenantId, PatchOperation[] increments, CancellationToken cancellationToken,
+        PatchItemRequestOptions? options = null)
     {
         var containers = await _clients.GetContainersAsync(cancellationToken);
         var partitionKey = new PartitionKey(tenantId);
@@ -103,7 +109,7 @@ public sealed partial class CosmosTicketStore : ITicketStore
             try
             {
                 var response = await containers.Tenants.PatchItemAsync<CounterDocument>(
-                    CounterDocument.DocumentId, partitionKey, increments, cancellationToken: cancellationToken);
+                    CounterDocument.DocumentId, partitionKey, increments, options, cancellationToken);
                 return response.Resource;
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound && attempt < CounterAttempts)
@@ -136,6 +142,8 @@ public sealed partial class CosmosTicketStore : ITicketStore
                 // The id, or the object_id through the container's unique key, is taken.
                 throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
             }
+            // Written with events.pending (StoreJson): recoverable from here on, whatever happens to this process.
+            PublishSoon(ticket.TenantId, ticket.Id);
             return true;
         }, cancellationToken);
 
@@ -183,6 +191,7 @@ public sealed partial class CosmosTicketStore : ITicketStore
             {
                 await containers.Tickets.CreateItemAsync(successor, partitionKey, NoContentOnWrite, cancellationToken);
                 _logger.LogInformation("Created ticket {ObjectId}, the successor of moved ticket {MovedObjectId}", successor.ObjectId, marked.ObjectId);
+                PublishSoon(successor.TenantId, successor.Id);
             }
             catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
             {
@@ -210,7 +219,8 @@ public sealed partial class CosmosTicketStore : ITicketStore
             if (stored.PendingSuccessor?.Id != successor.Id) return true;
             try
             {
-                await containers.Tickets.ReplaceItemAsync(stored with { PendingSuccessor = null, Revision = null }, stored.Id, partitionKey,
+                await containers.Tickets.ReplaceItemAsync(stored with { PendingSuccessor = null, Revision = stored.Revision! with { EventsMember = EventStateAsRead(stored.Revision) } },
+                    stored.Id, partitionKey,
                     new ItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
             }
             catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
@@ -247,64 +257,62 @@ public sealed partial class CosmosTicketStore : ITicketStore
             return null;
         }, cancellationToken);
 
+    /// <summary>
+    /// One conditional replace on the revision read. The document written carries on the events the read one had not
+    /// handed over yet (<see cref="NextEventState"/>). When only the publisher or a comment changed the document since it
+    /// was read (its <c>_etag</c> moved, the API etag did not), the replace
+    /// is tried again on the fresh read, carrying the comment's values over: the caller's If-Match still holds.
+    /// </summary>
     public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken) =>
         RunAsync("replace the ticket", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
             var partitionKey = new PartitionKey(ticket.TenantId);
-            string storeEtag;
-            if (ticket.Revision is { } revision && revision.TenantId == ticket.TenantId && revision.TicketId == ticket.Id)
-            {
-                // Read through this store: one conditional request.
-                if (!string.Equals(revision.ApiEtag, expectedEtag, StringComparison.Ordinal))
-                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-                storeEtag = revision.StoreEtag;
-            }
-            else
-            {
-                // Not read through this store: read the current revision first, then write conditionally on it.
-                Ticket current;
-                try
-                {
-                    var response = await containers.Tickets.ReadItemAsync<JsonElement>(ticket.Id, partitionKey, cancellationToken: cancellationToken);
-                    current = ToTicket(response.Resource);
-                }
-                catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
-                }
-                if (!string.Equals(current.ObjectId, ticket.ObjectId, StringComparison.Ordinal))
-                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
-                if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
-                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-                storeEtag = current.Revision!.StoreEtag;
-            }
-
+            var read = ticket.Revision is { } revision && revision.TenantId == ticket.TenantId && revision.TicketId == ticket.Id ? revision : null;
             for (var attempt = 1; ; attempt++)
             {
+                if (read is not null)
+                {
+                    // Read through this store: one conditional request.
+                    if (!string.Equals(read.ApiEtag, expectedEtag, StringComparison.Ordinal))
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                }
+                else
+                {
+                    // Not read through this store (or read before the publisher marked it): read the current revision first.
+                    Ticket current;
+                    try
+                    {
+                        var response = await containers.Tickets.ReadItemAsync<JsonElement>(ticket.Id, partitionKey, cancellationToken: cancellationToken);
+                        current = ToTicket(response.Resource);
+                    }
+                    catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+                    {
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", e);
+                    }
+                    if (!string.Equals(current.ObjectId, ticket.ObjectId, StringComparison.Ordinal))
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
+                    if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
+                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                    // After a refused replace with the API etag unchanged, a comment (TicketConversation) or the publisher
+                    // wrote the document: keep the comment's values, which an update never writes itself.
+                    if (attempt > 1) ticket = TicketConversation.CarryOver(current, ticket);
+                    read = current.Revision!;
+                }
+
                 try
                 {
-                    await containers.Tickets.ReplaceItemAsync(ticket with { Revision = null }, ticket.Id, partitionKey,
-                        new ItemRequestOptions { IfMatchEtag = storeEtag, EnableContentResponseOnWrite = false }, cancellationToken);
-                    break;
+                    await containers.Tickets.ReplaceItemAsync(ticket with { Revision = read with { EventsMember = NextEventState(read) } }, ticket.Id, partitionKey,
+                        new ItemRequestOptions { IfMatchEtag = read.StoreEtag, EnableContentResponseOnWrite = false }, cancellationToken);
                 }
                 catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
                 {
-                    // The document changed since it was read. When its API etag is still the one expected, only a comment
-                    // wrote it (TicketConversation): carry the comment's values over and write again.
-                    Ticket stored;
-                    try
+                    if (attempt < ReplaceAttempts)
                     {
-                        stored = ToTicket((await containers.Tickets.ReadItemAsync<JsonElement>(ticket.Id, partitionKey, cancellationToken: cancellationToken)).Resource);
+                        read = null;   // read again: if the API etag still matches, only the publisher was here
+                        continue;
                     }
-                    catch (CosmosException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
-                    {
-                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.", missing);
-                    }
-                    if (attempt >= ConversationAttempts || !string.Equals(stored.Etag, expectedEtag, StringComparison.Ordinal))
-                        throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.", e);
-                    ticket = TicketConversation.CarryOver(stored, ticket);
-                    storeEtag = stored.Revision!.StoreEtag;
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.", e);
                 }
                 catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -314,9 +322,13 @@ public sealed partial class CosmosTicketStore : ITicketStore
                 {
                     throw new TicketConflictException($"Ticket {ticket.ObjectId} already exists.", e);
                 }
+                PublishSoon(ticket.TenantId, ticket.Id);
+                return true;
             }
-            return true;
         }, cancellationToken);
+
+    /// <summary>How often a replace is tried when the document's <c>_etag</c> moved under it (the publisher's mark).</summary>
+    private const int ReplaceAttempts = ConversationAttempts;
 
     /// <summary>Cosmos DB's own continuation token is limited to this size (1 KB), so that the API's token stays small.</summary>
     public const int ContinuationTokenLimitInKb = 1;
@@ -460,7 +472,8 @@ public sealed partial class CosmosTicketStore : ITicketStore
         var ticket = document.Deserialize<Ticket>(CosmosJsonSerializer.Options)
                      ?? throw new InvalidOperationException("A ticket document was null.");
         var storeEtag = document.TryGetProperty("_etag", out var etag) && etag.ValueKind == JsonValueKind.String ? etag.GetString() : null;
-        return storeEtag is null ? ticket : ticket with { Revision = new StoredRevision(ticket.TenantId, ticket.Id, ticket.Etag, storeEtag) };
+        if (storeEtag is null) return ticket;
+        return ticket with { Revision = new StoredRevision(ticket.TenantId, ticket.Id, ticket.Etag, storeEtag) { Document = document } };
     }
 
     /// <summary>A JSON Pointer segment (RFC 6901), as patch paths use: "~" and "/" are escaped.</summary>

@@ -31,18 +31,22 @@ internal sealed class EmbeddedStoreFile : IDisposable
             PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS idempotency (tenant_id TEXT NOT NULL, id TEXT NOT NULL, json BLOB NOT NULL,
             PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
+            ticket BLOB NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;
         """;
 
     /// <summary>The counter rows' names: the tenant-wide serial, the deletion sequence, and one per display-id prefix.</summary>
     public const string SerialCounter = "serial";
     public const string DeletionCounter = "deletions";
     public const string NumberCounterPrefix = "number:";
+    /// <summary>The last position given in the tenant's event feed: kept apart from the events, which are pruned.</summary>
+    public const string EventCounter = "events";
 
     /// <summary>The most writes one transaction takes from the queue: a bound on how long the first of them waits.</summary>
     private const int MaxBatch = 256;
 
     private readonly SqliteConnection _connection;
-    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment;
+    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents;
     private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
@@ -59,6 +63,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _upsertIdempotency = new(connection, "INSERT INTO idempotency VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _deleteIdempotency = new(connection, "DELETE FROM idempotency WHERE tenant_id = $1 AND id = $2");
         _upsertComment = new(connection, "INSERT INTO comments VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
+        _insertEvent = new(connection, "INSERT INTO events VALUES ($1, $2, $3, $4, $5)");
+        _deleteEvents = new(connection, "DELETE FROM events WHERE tenant_id = $1 AND position <= $2");
         // A loop on the thread pool that holds no thread while the queue is empty (an idle store costs nothing).
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -139,6 +145,9 @@ internal sealed class EmbeddedStoreFile : IDisposable
         public Batch Idempotency(string tenantId, string id, byte[] json) => Add(f => f._upsertIdempotency, tenantId, id, json);
         public Batch DeleteIdempotency(string tenantId, string id) => Add(f => f._deleteIdempotency, tenantId, id);
         public Batch Comment(string tenantId, string id, byte[] json) => Add(f => f._upsertComment, tenantId, id, json);
+        public Batch Event(string tenantId, long position, string time, byte[] json, byte[] ticket) =>
+            Add(f => f._insertEvent, tenantId, position, time, json, ticket);
+        public Batch DeleteEventsThrough(string tenantId, long position) => Add(f => f._deleteEvents, tenantId, position);
 
         private Batch Add(Func<EmbeddedStoreFile, Statement> statement, params object[] values)
         {
@@ -249,7 +258,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     {
         if (!_queue.Writer.TryComplete()) return;
         _writer.GetAwaiter().GetResult();
-        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment })
+        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents })
             statement.Dispose();
         _connection.Dispose();
     }

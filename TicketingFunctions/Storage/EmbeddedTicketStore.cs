@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
@@ -20,7 +21,7 @@ namespace TicketingFunctions.Storage;
 /// fresh copy, a listing copies the stored JSON, and a stored ticket is one array the garbage collector need not trace
 /// (an object graph per ticket made collections cost more as the store grew).
 /// </summary>
-public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
+public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
     private readonly EmbeddedStoreFile _file;
@@ -80,6 +81,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
             var (name, value) = (row.GetString(1), row.GetInt64(2));
             if (name == EmbeddedStoreFile.SerialCounter) p.Serial = value;
             else if (name == EmbeddedStoreFile.DeletionCounter) p.Deletions = value;
+            else if (name == EmbeddedStoreFile.EventCounter) p.EventPosition = value;
             else if (name.StartsWith(EmbeddedStoreFile.NumberCounterPrefix, StringComparison.Ordinal))
                 p.Numbers[name[EmbeddedStoreFile.NumberCounterPrefix.Length..]] = value;
         }
@@ -103,6 +105,14 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
         }
         foreach (var row in _file.ReadAll("comments", "tenant_id, json"))
             For(row.GetString(0)).Comments.Put(JsonSerializer.Deserialize((byte[])row.GetValue(1), CommentJson)!);
+        foreach (var row in _file.ReadAll("events ORDER BY tenant_id, position", "tenant_id, position, json, ticket"))
+        {
+            var p = For(row.GetString(0));
+            var header = JsonSerializer.Deserialize((byte[])row.GetValue(2), TicketJsonContext.Default.TicketEvent)! with { Position = row.GetInt64(1) };
+            p.Events.Add(new StoredTicketEvent(header, EmbeddedStoreFile.PinnedBytes(row, 3)));
+            if (header.Type == TicketEventTypes.SlaBreached) p.BreachIds.Add(header.Id);
+            p.EventPosition = Math.Max(p.EventPosition, header.Position);
+        }
         foreach (var row in _file.ReadAll("idempotency", "tenant_id, json"))
         {
             var record = JsonSerializer.Deserialize((byte[])row.GetValue(1), IdempotencyJson)!;
@@ -138,6 +148,12 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
         public readonly HashSet<string> WritingObjectIds = new(StringComparer.Ordinal), CreatingIds = new(StringComparer.Ordinal);
         /// <summary>Counter rows whose value in memory is ahead of the file's: written with the next create (or at dispose).</summary>
         public readonly HashSet<string> UnsavedCounters = new(StringComparer.Ordinal);
+        /// <summary>The tenant's event feed in position order, as committed (appended after each commit, in commit order).</summary>
+        public readonly List<StoredTicketEvent> Events = [];
+        /// <summary>The last feed position given (queued to the file); positions are given in the order writes are queued.</summary>
+        public long EventPosition;
+        /// <summary>Ids of the breach events in the feed: finding a breach again records nothing.</summary>
+        public readonly HashSet<string> BreachIds = new(StringComparer.Ordinal);
 
         public long CounterValue(string name) => name == EmbeddedStoreFile.SerialCounter
             ? Serial
@@ -321,6 +337,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
         var stored = StoredTicket.From(ticket);   // outside the lock
         var listed = TicketField.ValuesOf(ticket);
         var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
+        var events = EventRows.Of(ticket, stored, created: true);
         if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
         Task written;
         lock (p.Gate)
@@ -331,11 +348,13 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
             p.CreatingIds.Add(ticket.Id);
             p.WritingObjectIds.Add(ticket.ObjectId);
             var countersSaved = UnsavedCounters(ticket.TenantId, p, batch);
+            var feed = events.Queue(ticket.TenantId, p, batch);
             written = _file.WriteAsync(batch, () =>
             {
                 lock (p.Gate)
                 {
                     countersSaved?.Invoke();
+                    p.Events.AddRange(feed);
                     p.TicketIds.Add(ticket.Id);
                     p.TicketsByObjectId.Add(ticket.ObjectId, stored);
                     p.Listing.Put(ticket.Id, listed, stored);
@@ -394,6 +413,8 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
                     }
                     var (saved, listed) = (stored, TicketField.ValuesOf(ticket));
                     var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
+                    // The revision's events, of the ticket as written (comment values carried over), in the same commit.
+                    var feed = EventRows.Of(ticket, saved, created: false).Queue(ticket.TenantId, p, batch);
                     p.WritingObjectIds.Add(ticket.ObjectId);
                     var objectId = ticket.ObjectId;
                     var id = ticket.Id;
@@ -401,6 +422,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
                     {
                         lock (p.Gate)
                         {
+                            p.Events.AddRange(feed);
                             p.TicketsByObjectId[objectId] = saved;
                             p.Listing.Put(id, listed, saved);
                             p.WritingObjectIds.Remove(objectId);
@@ -615,4 +637,137 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, IDisposable
             });
         }
     }
+
+    /// <summary>
+    /// A revision's events, made ready outside the partition's lock: their headers' JSON and a copy of the revision's
+    /// JSON for the file (the feed in memory shares the stored ticket's array). The ticket is not serialized again.
+    /// </summary>
+    private sealed class EventRows(TicketEvent[] events, byte[][] json, byte[] ticketCopy, ReadOnlyMemory<byte> ticketJson)
+    {
+        public static EventRows Of(Ticket ticket, StoredTicket stored, bool created) =>
+            Of([.. TicketEvents.Of(ticket, created)], stored);
+
+        public static EventRows Of(TicketEvent[] events, StoredTicket stored)
+        {
+            var json = new byte[events.Length][];
+            for (var i = 0; i < events.Length; i++) json[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], TicketJsonContext.Default.TicketEvent);
+            return new EventRows(events, json, stored.Json.AsSpan(0, stored.HistoryStart).ToArray(), stored.Json.AsMemory(0, stored.HistoryStart));
+        }
+
+        /// <summary>
+        /// Under the partition's lock, in the same critical section as the write is queued: gives the events the next
+        /// positions and adds their rows, and the feed's counter, to the write's batch. Writes are committed, and their
+        /// after-commit actions run, in the order they are queued, so the feed in memory grows in position order and a
+        /// reader never sees a position before a smaller one that is still to come.
+        /// </summary>
+        public StoredTicketEvent[] Queue(string tenantId, Partition p, EmbeddedStoreFile.Batch batch)
+        {
+            var queued = new StoredTicketEvent[events.Length];
+            for (var i = 0; i < events.Length; i++)
+            {
+                var position = ++p.EventPosition;
+                batch.Event(tenantId, position, events[i].Time, json[i], ticketCopy);
+                queued[i] = new StoredTicketEvent(events[i] with { Position = position }, ticketJson);
+            }
+            // No counter row here: at start the last position is the largest of the rows' and the counter's, which only
+            // a prune (removing rows) needs to write.
+            return queued;
+        }
+    }
+
+    public Task<EventPage> ReadEventsAsync(string tenantId, long after, int limit, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult(new EventPage([], after, false));
+        lock (p.Gate)
+        {
+            var events = p.Events;
+            // Binary search for the first position after the cursor: the cost doesn't depend on where it is.
+            int lo = 0, hi = events.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (events[mid].Event.Position <= after) lo = mid + 1; else hi = mid;
+            }
+            var count = Math.Min(limit, events.Count - lo);
+            var page = events.GetRange(lo, count);
+            var next = count > 0 ? page[^1].Event.Position : after;
+            return Task.FromResult(new EventPage(page, next, lo + count < events.Count));
+        }
+    }
+
+    public Task<int> RecordEventsAsync(Ticket ticket, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(ticket.TenantId, out var p)) return Task.FromResult(0);
+        var batch = new EmbeddedStoreFile.Batch();
+        Task written;
+        int recorded;
+        lock (p.Gate)
+        {
+            if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var stored) || stored.Id != ticket.Id
+                || p.WritingObjectIds.Contains(ticket.ObjectId) || stored.Read().Version != ticket.Version)
+                return Task.FromResult(0);
+            var fresh = events.Where(e => !p.BreachIds.Contains(e.Id)).DistinctBy(e => e.Id).ToArray();
+            if (fresh.Length == 0) return Task.FromResult(0);
+            foreach (var e in fresh) p.BreachIds.Add(e.Id);
+            var feed = EventRows.Of(fresh, stored).Queue(ticket.TenantId, p, batch);
+            recorded = feed.Length;
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate) p.Events.AddRange(feed);
+            });
+        }
+        return Recorded(written, p, events, recorded);
+
+        static async Task<int> Recorded(Task written, Partition p, IReadOnlyList<TicketEvent> events, int recorded)
+        {
+            try
+            {
+                await written;
+                return recorded;
+            }
+            catch
+            {
+                lock (p.Gate) foreach (var e in events) p.BreachIds.Remove(e.Id);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Nothing is ever pending here: a write's events are in its own commit.</summary>
+    public Task<int> PublishPendingAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
+    public async Task<int> PruneEventsAsync(string before, CancellationToken cancellationToken)
+    {
+        var pruned = 0;
+        foreach (var (tenantId, p) in _partitions)
+        {
+            Task written;
+            lock (p.Gate)
+            {
+                var count = 0;
+                while (count < p.Events.Count && string.CompareOrdinal(p.Events[count].Event.Time, before) < 0) count++;
+                if (count == 0) continue;
+                var through = p.Events[count - 1].Event.Position;
+                var removedIds = p.Events.Take(count).Where(e => e.Event.Type == TicketEventTypes.SlaBreached).Select(e => e.Event.Id).ToList();
+                // The counter keeps the last position given once the rows that held it are gone.
+                var batch = new EmbeddedStoreFile.Batch().DeleteEventsThrough(tenantId, through)
+                    .Counter(tenantId, EmbeddedStoreFile.EventCounter, p.EventPosition);
+                written = _file.WriteAsync(batch, () =>
+                {
+                    lock (p.Gate)
+                    {
+                        var index = p.Events.FindIndex(e => e.Event.Position > through);
+                        p.Events.RemoveRange(0, index < 0 ? p.Events.Count : index);
+                        foreach (var id in removedIds) p.BreachIds.Remove(id);
+                    }
+                });
+                pruned += count;
+            }
+            await written;
+        }
+        return pruned;
+    }
+
+    public Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _partitions.Where(e => Volatile.Read(ref e.Value.Catalog) is not null || e.Value.TicketIds.Count > 0).Select(e => e.Key).Order(StringComparer.Ordinal)]);
 }

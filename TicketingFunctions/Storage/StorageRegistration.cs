@@ -26,6 +26,7 @@ public static class StorageRegistration
             services.AddSingleton<EmbeddedTicketStore>(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
             services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
             services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
+            services.AddSingleton<ITicketEventStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
             return services;
         }
 
@@ -38,6 +39,7 @@ public static class StorageRegistration
         services.AddSingleton<CosmosTicketStore>();
         services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
         services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
+        services.AddSingleton<ITicketEventStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
         services.AddHostedService<CosmosStartup>();
         return services;
     }

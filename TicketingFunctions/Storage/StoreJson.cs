@@ -97,5 +97,10 @@ public static class StoreJson
         var lastActivity = info.CreateJsonPropertyInfo(typeof(string), LastActivityAtProperty);
         lastActivity.Get = ticket => TicketConversation.LastActivityAt((Ticket)ticket);
         info.Properties.Add(lastActivity);
+        // Write only (a store reads it from the document): every write marks its events pending, carrying on a backlog
+        // the store put in the revision (CosmosTicketStore.ReplaceTicketAsync).
+        var events = info.CreateJsonPropertyInfo(typeof(System.Text.Json.JsonElement), TicketEventState.PropertyName);
+        events.Get = ticket => ((Ticket)ticket).Revision?.EventsMember ?? TicketEventState.CreatedMember;
+        info.Properties.Add(events);
     }
 }

@@ -19,6 +19,7 @@ namespace TicketingFunctions.Tickets;
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(IReadOnlyList<TicketHistoryEntry>))]
 [JsonSerializable(typeof(TicketComment))]
+[JsonSerializable(typeof(Events.TicketEvent))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class TicketJsonContext : JsonSerializerContext

@@ -37,6 +37,7 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 param ticketsContainerName string
 param tenantsContainerName string
+param eventsContainerName string
 
 @description('Blob container for attachments, in the host\'s storage account.')
 param attachmentsContainerName string
@@ -173,6 +174,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       CosmosDb__Database: cosmosDatabaseName
       CosmosDb__TicketsContainer: ticketsContainerName
       CosmosDb__TenantsContainer: tenantsContainerName
+      CosmosDb__EventsContainer: eventsContainerName
 
       // TicketingFunctions.Storage.AttachmentOptions: Blob Storage with the identity (never a connection string in Azure).
       Attachments__BlobServiceUri: storage.properties.primaryEndpoints.blob

@@ -17,6 +17,7 @@ param autoscaleMaxThroughput int = 1000
 param databaseName string
 param ticketsContainerName string
 param tenantsContainerName string
+param eventsContainerName string
 
 var serverless = throughputMode == 'serverless'
 
@@ -286,9 +287,45 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
   }
 }
 
+// The tenants' event feeds (one document per event, in the tenant's partition). TTL is on with no default expiry:
+// each event carries its own ttl, the feed's retention (Events__RetentionDays), so expired events are removed by the
+// service. The ticket snapshot an event carries is served, never queried.
+resource events 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
+  parent: database
+  name: eventsContainerName
+  properties: {
+    resource: {
+      id: eventsContainerName
+      partitionKey: {
+        paths: [
+          '/tenant_id'
+        ]
+        kind: 'Hash'
+        version: 2
+      }
+      defaultTtl: -1
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/ticket/*'
+          }
+        ]
+      }
+    }
+  }
+}
+
 output id string = account.id
 output name string = account.name
 output endpoint string = account.properties.documentEndpoint
 output databaseName string = database.name
 output ticketsContainerName string = tickets.name
 output tenantsContainerName string = tenants.name
+output eventsContainerName string = events.name

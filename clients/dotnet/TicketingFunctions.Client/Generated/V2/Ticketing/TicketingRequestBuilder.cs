@@ -7,6 +7,7 @@ using System.IO;
 using System.Threading.Tasks;
 using System;
 using TicketingFunctions.Client.V2.Ticketing.Attachment;
+using TicketingFunctions.Client.V2.Ticketing.Events;
 using TicketingFunctions.Client.V2.Ticketing.Tenant;
 using TicketingFunctions.Client.V2.Ticketing.Ticket;
 using TicketingFunctions.Client.V2.Ticketing.TicketType;
@@ -22,6 +23,11 @@ namespace TicketingFunctions.Client.V2.Ticketing
         public global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentRequestBuilder Attachment
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Attachment.AttachmentRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The events property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Events.EventsRequestBuilder Events
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The tenant property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Tenant.TenantRequestBuilder Tenant

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tests.Storage;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
+
+namespace TicketingFunctions.Tests.Events;
+
+/// <summary>
+/// The behaviour every <see cref="ITicketEventStore"/> must have: a ticket store's writes yield their events in the
+/// tenant's feed, in order, with deterministic ids, per tenant. Each implementation runs it through a subclass.
+/// </summary>
+public abstract class TicketEventStoreContract
+{
+    protected abstract Task<(ITicketStore Tickets, ITicketEventStore Events)> CreateStoreAsync();
+
+    /// <summary>Waits until the store has handed over the events of the writes made so far (a no-op where a write commits them itself).</summary>
+    protected virtual Task SettleAsync(ITicketEventStore events) => Task.CompletedTask;
+
+    private static string NewTenant() => Guid.NewGuid().ToString();
+
+    internal static Ticket Created(string tenant, string objectId, string team = "team")
+    {
+        var ticket = TicketStoreContract.NewTicket(tenant, objectId) with { LookupProps = new LookupProps(team, "1") };
+        return ticket with { History = [TicketStoreContract.Entry(1, TicketHistory.Created, ("summary", null, "\"Contract test\""))] };
+    }
+
+    /// <summary>The next revision, with its history entry naming <paramref name="changes"/>.</summary>
+    internal static Ticket Next(Ticket current, string action, params (string Key, string? Old, string? New)[] changes)
+    {
+        var version = current.Version + 1;
+        return current with
+        {
+            Etag = Guid.NewGuid().ToString(),
+            Version = version,
+            UpdatedAt = $"2025-07-10T12:35:{version % 60:D2}.000Z",
+            History = [.. current.History, TicketStoreContract.Entry(version, action, changes)],
+        };
+    }
+
+    private static async Task<List<StoredTicketEvent>> AllAsync(ITicketEventStore events, string tenant, int limit = 3)
+    {
+        var all = new List<StoredTicketEvent>();
+        long after = 0;
+        for (var pages = 0; pages < 1000; pages++)
+        {
+            var page = await events.ReadEventsAsync(tenant, after, limit, default);
+            Assert.True(page.Events.Count <= limit);
+            Assert.True(page.Next >= after, "a cursor never goes back");
+            all.AddRange(page.Events);
+            after = page.Next;
+            if (!page.HasMore) return all;
+        }
+        throw new InvalidOperationException("The feed did not end.");
+    }
+
+    [Fact]
+    public async Task A_create_yields_ticket_created_with_a_deterministic_id_and_the_ticket_as_stored()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = Created(tenant, "CTC-0001");
+
+        await tickets.CreateTicketAsync(ticket, default);
+        await SettleAsync(events);
+
+        var e = Assert.Single(await AllAsync(events, tenant));
+        Assert.Equal((TicketEvents.IdOf(ticket.Id, 1, TicketEventTypes.Created), TicketEventTypes.Created, "CTC-0001", 1, "team", ticket.UpdatedAt),
+            (e.Event.Id, e.Event.Type, e.Event.ObjectId, e.Event.Sequence, e.Event.TeamId, e.Event.Time));
+        Assert.True(e.Event.Position > 0);
+        var snapshot = JsonSerializer.Deserialize(e.TicketJson.Span, TicketJsonContext.Default.Ticket)!;
+        Assert.Equal((ticket.Id, ticket.Etag, "1"), (snapshot.Id, snapshot.Etag, (string?)snapshot.Data["offerId"]));
+    }
+
+    [Fact]
+    public async Task An_update_yields_updated_and_one_event_per_kind_of_change_all_with_its_version_and_changes()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = Created(tenant, "CTC-0001");
+        await tickets.CreateTicketAsync(ticket, default);
+        var update = Next(ticket, TicketHistory.Updated,
+            (WorkUpdateValidator.StatusTypeKey, "\"Open\"", "\"In Progress\""), (WorkUpdateValidator.AssigneeKey, null, "{\"username\":\"agent\"}"),
+            ("attachments.a1", null, "{\"name\":\"x.txt\"}"), (TicketRelations.Key, null, "{\"objectId\":\"CTC-0002\"}"));
+        await tickets.ReplaceTicketAsync(update with { StatusType = "In Progress" }, ticket.Etag, default);
+        await SettleAsync(events);
+
+        var all = await AllAsync(events, tenant);
+        Assert.Equal([TicketEventTypes.Created, TicketEventTypes.Updated, TicketEventTypes.StatusChanged, TicketEventTypes.Assigned,
+            TicketEventTypes.AttachmentLinked, TicketEventTypes.RelationChanged], all.Select(e => e.Event.Type));
+        Assert.All(all.Skip(1), e => Assert.Equal(2, e.Event.Sequence));
+        Assert.All(all.Skip(1), e => Assert.Equal(4, e.Event.Changes!.Count));
+        Assert.Equal("\"In Progress\"", all[1].Event.Changes![WorkUpdateValidator.StatusTypeKey].New!.Value.GetRawText());
+        Assert.Equal(all.Select(e => e.Event.Id).Distinct().Count(), all.Count);
+        Assert.Equal("In Progress", JsonSerializer.Deserialize(all[2].TicketJson.Span, TicketJsonContext.Default.Ticket)!.StatusType);
+    }
+
+    [Fact]
+    public async Task A_soft_delete_yields_ticket_deleted()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = Created(tenant, "CTC-0001");
+        await tickets.CreateTicketAsync(ticket, default);
+        await tickets.ReplaceTicketAsync(Next(ticket, TicketHistory.Deleted, (TicketHistory.DeletedSeqKey, "-1", "1")) with { DeletedSeq = 1 }, ticket.Etag, default);
+        await SettleAsync(events);
+
+        var deleted = (await AllAsync(events, tenant))[^1].Event;
+        Assert.Equal((TicketEventTypes.Deleted, 2), (deleted.Type, deleted.Sequence));
+        Assert.Equal("1", deleted.Changes![TicketHistory.DeletedSeqKey].New!.Value.GetRawText());
+    }
+
+    [Fact]
+    public async Task Per_ticket_sequence_never_goes_back_and_positions_only_grow_across_pages()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var current = new[] { Created(tenant, "CTC-0001"), Created(tenant, "CTC-0002") };
+        foreach (var t in current) await tickets.CreateTicketAsync(t, default);
+        for (var round = 0; round < 4; round++)
+            for (var i = 0; i < current.Length; i++)
+            {
+                var next = Next(current[i], TicketHistory.Updated, ("summary", "\"a\"", $"\"b{round}\""));
+                await tickets.ReplaceTicketAsync(next, current[i].Etag, default);
+                current[i] = next;
+            }
+        await SettleAsync(events);
+
+        var all = await AllAsync(events, tenant, limit: 3);
+        Assert.Equal(10, all.Count);
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Event.Position < p.Second.Event.Position));
+        foreach (var ticket in all.GroupBy(e => e.Event.ObjectId))
+            Assert.Equal([1, 2, 3, 4, 5], ticket.Select(e => e.Event.Sequence));
+        // Resuming from a cursor serves what follows it, nothing before.
+        var rest = await events.ReadEventsAsync(tenant, all[4].Event.Position, 100, default);
+        Assert.Equal(all.Skip(5).Select(e => e.Event.Id), rest.Events.Select(e => e.Event.Id));
+        Assert.False(rest.HasMore);
+    }
+
+    [Fact]
+    public async Task Tenants_never_see_each_others_events()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var (a, b) = (NewTenant(), NewTenant());
+        await tickets.CreateTicketAsync(Created(a, "CTC-0001"), default);
+        await SettleAsync(events);
+
+        Assert.Single(await AllAsync(events, a));
+        Assert.Empty(await AllAsync(events, b));
+    }
+
+    [Fact]
+    public async Task A_breach_is_recorded_once_and_only_for_the_version_it_was_found_on()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var clock = new TicketSla { Name = "Resolution", TargetAt = "2025-07-10T13:00:00.000Z" };
+        var ticket = Created(tenant, "CTC-0001") with { Slas = [clock] };
+        await tickets.CreateTicketAsync(ticket, default);
+        await SettleAsync(events);
+        var breach = TicketEvents.Breach(ticket, clock);
+
+        Assert.Equal(1, await events.RecordEventsAsync(ticket, [breach], default));
+        Assert.Equal(0, await events.RecordEventsAsync(ticket, [breach], default));
+        var updated = Next(ticket, TicketHistory.Updated, ("summary", "\"a\"", "\"b\""));
+        await tickets.ReplaceTicketAsync(updated, ticket.Etag, default);
+        Assert.Equal(0, await events.RecordEventsAsync(ticket, [TicketEvents.Breach(ticket, clock with { TargetAt = "2025-07-10T14:00:00.000Z" })], default));
+        await SettleAsync(events);
+
+        var all = await AllAsync(events, tenant);
+        Assert.Equal([TicketEventTypes.Created, TicketEventTypes.SlaBreached, TicketEventTypes.Updated], all.Select(e => e.Event.Type));
+        Assert.Equal((breach.Id, 1, "Resolution", clock.TargetAt), (all[1].Event.Id, all[1].Event.Sequence, all[1].Event.Sla!.Name, all[1].Event.Time));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace TicketingFunctions.Tickets.Events;
+
+/// <summary>
+/// One event of a ticket as the stores keep it, without the ticket's snapshot (kept beside it: the revision's own JSON).
+/// Everything here follows from the ticket revision that yielded it, so deriving it again gives the same event, id
+/// included. <see cref="Position"/> is the tenant's feed order, given by the store when the event enters the feed.
+/// </summary>
+public sealed record TicketEvent
+{
+    [JsonPropertyName("position")] public long Position { get; init; }
+    /// <summary>Deterministic: <see cref="TicketEvents.IdOf"/>. A redelivery carries the same id.</summary>
+    [JsonPropertyName("id")] public required string Id { get; init; }
+    [JsonPropertyName("type")] public required string Type { get; init; }
+    /// <summary>When it happened: the revision's <c>updated_at</c> (for a breach, the clock's target), in the timestamp format.</summary>
+    [JsonPropertyName("time")] public required string Time { get; init; }
+    [JsonPropertyName("tenant_id")] public required string TenantId { get; init; }
+    [JsonPropertyName("ticket_id")] public required string TicketId { get; init; }
+    /// <summary>The display id: the envelope's <c>subject</c>.</summary>
+    [JsonPropertyName("object_id")] public required string ObjectId { get; init; }
+    [JsonPropertyName("team_id")] public required string TeamId { get; init; }
+    /// <summary>The ticket's <c>version</c> the event describes: the envelope's <c>sequence</c>.</summary>
+    [JsonPropertyName("sequence")] public required int Sequence { get; init; }
+    /// <summary>The write's changed keys, old → new, as its history entry names them; null for a breach.</summary>
+    [JsonPropertyName("changes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, ValueChange>? Changes { get; init; }
+    /// <summary>For <see cref="TicketEventTypes.SlaBreached"/>: the clock that passed its target.</summary>
+    [JsonPropertyName("sla"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketSla? Sla { get; init; }
+}

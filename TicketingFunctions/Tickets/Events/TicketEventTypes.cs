@@ -1,0 +1,19 @@
+namespace TicketingFunctions.Tickets.Events;
+
+/// <summary>The event types a ticket yields, as the feed's <c>types</c> filter and the envelope's <c>type</c> name them.</summary>
+public static class TicketEventTypes
+{
+    public const string Created = "ticket.created";
+    public const string Updated = "ticket.updated";
+    public const string StatusChanged = "ticket.status_changed";
+    public const string Assigned = "ticket.assigned";
+    public const string Deleted = "ticket.deleted";
+    public const string AttachmentLinked = "ticket.attachment_linked";
+    public const string RelationChanged = "ticket.relation_changed";
+    public const string SlaBreached = "ticket.sla_breached";
+
+    public static readonly IReadOnlyList<string> All =
+        [Created, Updated, StatusChanged, Assigned, Deleted, AttachmentLinked, RelationChanged, SlaBreached];
+
+    public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
+}
