@@ -1,4 +1,5 @@
 using TicketingFunctions.Attachments;
+using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Tests.Attachments;
 

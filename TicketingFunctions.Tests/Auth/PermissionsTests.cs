@@ -41,9 +41,9 @@ public sealed class PermissionsTests
     [Fact]
     public void Ticket_types_need_one_of_their_roles_unless_tenant_admin()
     {
-        Assert.False(Permissions.CanUseTicketType(Caller(roles: "ticket_user"), Payment));
-        Assert.True(Permissions.CanUseTicketType(Caller(roles: "ticket_agent"), Payment));
-        Assert.True(Permissions.CanUseTicketType(Caller(roles: "tenant_admin"), Payment));
+        Assert.False(Permissions.CanUseTicketType(Caller(roles: "ticket_user"), Payment.AllowedRoles));
+        Assert.True(Permissions.CanUseTicketType(Caller(roles: "ticket_agent"), Payment.AllowedRoles));
+        Assert.True(Permissions.CanUseTicketType(Caller(roles: "tenant_admin"), Payment.AllowedRoles));
     }
 
     [Theory]

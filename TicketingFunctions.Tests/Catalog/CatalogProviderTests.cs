@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
 using TicketingFunctions.Catalog;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tests.Catalog;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Hosting;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Architecture;
 using TicketingFunctions.Tests.Cosmos;
@@ -17,7 +18,7 @@ namespace TicketingFunctions.Tests.Catalog;
 /// <summary>Start-up and the seed-catalog command seed through one seeder, <see cref="CatalogSeeder"/>.</summary>
 public sealed class CatalogSeederTests
 {
-    private const string SeederLine = "Information TicketingFunctions.Catalog.CatalogSeeder: Seeded the catalog of 2 tenants from ";
+    private const string SeederLine = "Information TicketingFunctions.Services.CatalogSeeder: Seeded the catalog of 2 tenants from ";
 
     [Fact]
     public async Task Start_up_seeds_through_the_seeder()

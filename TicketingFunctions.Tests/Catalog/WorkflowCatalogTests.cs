@@ -79,7 +79,7 @@ public sealed class WorkflowCatalogTests
             "the transition from 'A' to 'B' lists no roles; leave roles out to allow every write role",
             "SLA policy 'Response' must have more than 0 hours",
             "SLA policy 'Response' is defined twice",
-            "SLA policy 'Response' stops at 'Later', which is not one of: To-do Category, In Progress Category, Done Category",
+            "SLA policy 'Response' stops at 'Later', which is not one of: To-do Category, In Progress Category, Done Category, first_public_reply",
         ], problems);
         Assert.Equal(["the workflow has no statuses"], WorkflowDefinitionRules.Problems(Type(new Workflow([], []))));
     }

@@ -26,7 +26,7 @@ public sealed class HttpFileTests
             ["host"] = api.BaseAddress.ToString().TrimEnd('/'),
             ["tenant"] = TestApi.Tenant,
             ["token"] = api.Token(),
-            ["agentToken"] = api.Token(roles: "ticket_agent", username: "agent.smith"),
+            ["agentToken"] = api.Token(roles: "ticket_agent", teams: "james,facilities", username: "agent.smith"),
         };
         Assert.Equal(TestApi.Tenant, file.Variables["tenant"]);
         var answers = new Dictionary<string, JsonElement>();

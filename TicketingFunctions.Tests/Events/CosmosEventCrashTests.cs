@@ -58,6 +58,51 @@ public sealed class CosmosEventCrashTests(CosmosEmulatorFixture emulator)
         Assert.Equal(7 * 24 * 3600, stored.GetProperty("ttl").GetInt32());
     }
 
+    /// <summary>
+    /// Writes that make no new version (a comment's values, a finished move clearing its mark) write the document again:
+    /// they keep its events state, so events of earlier versions not handed over yet are still found by the catch-up.
+    /// </summary>
+    [Fact]
+    public async Task A_comment_or_a_finished_move_between_writes_keeps_the_events_not_handed_over_yet()
+    {
+        var database = CosmosEmulatorFixture.NewDatabaseName();
+        var wire = new RecordingHandler
+        {
+            Fault = r => new SentRequest("", "", 0, r.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value))).IsBackground
+                ? RecordingHandler.ServiceError(HttpStatusCode.Forbidden, "Forbidden")
+                : null,
+        };
+        var tenant = Guid.NewGuid().ToString();
+        var dying = emulator.NewStore(database, wire.Interceptor);
+        await dying.UpsertCatalogAsync(TicketingFunctions.Tests.Storage.TicketStoreContract.EmptyCatalog(tenant), default);
+
+        var commented = TicketEventStoreContract.Created(tenant, "CTC-0001");
+        await dying.CreateTicketAsync(commented, default);
+        var commentedV2 = TicketEventStoreContract.Next(commented, TicketHistory.Updated, ("summary", "\"a\"", "\"b\""));
+        await dying.ReplaceTicketAsync(commentedV2, commented.Etag, default);
+        var comment = new TicketComment
+        {
+            Id = Guid.NewGuid().ToString(), TenantId = tenant, TicketId = commented.Id, Etag = Guid.NewGuid().ToString(), Body = "<p>Hi</p>",
+            Visibility = CommentVisibility.Public, Author = new CommentAuthor("agent.one", "issuer|agent-one", true), CreatedAt = "2025-07-10T13:00:00.000Z",
+        };
+        await dying.AddCommentAsync(commentedV2, comment, stored => TicketConversation.AfterComment(stored, comment), default);
+
+        var moved = TicketEventStoreContract.Created(tenant, "CTC-0002");
+        await dying.CreateTicketAsync(moved, default);
+        var successor = TicketEventStoreContract.Created(tenant, "CTC-0003");
+        var tombstone = TicketEventStoreContract.Next(moved, TicketHistory.Moved, ("moved_to", null, "\"CTC-0003\"")) with { MovedTo = "CTC-0003" };
+        await dying.MoveTicketAsync(tombstone, moved.Etag, successor, null, default);
+        await dying.DrainPublisherAsync();
+        Assert.Empty((await emulator.NewStore(database).ReadEventsAsync(tenant, 0, 100, default)).Events);
+
+        var restarted = emulator.NewStore(database);
+        await restarted.PublishPendingAsync(default);
+        var feed = (await restarted.ReadEventsAsync(tenant, 0, 100, default)).Events.Select(e => e.Event).ToList();
+        Assert.Equal([(TicketEventTypes.Created, 1), (TicketEventTypes.Updated, 2)], feed.Where(e => e.ObjectId == "CTC-0001").Select(e => (e.Type, e.Sequence)));
+        Assert.Equal([1, 2], feed.Where(e => e.ObjectId == "CTC-0002").Select(e => e.Sequence).Distinct());
+        Assert.Contains(feed, e => e.ObjectId == "CTC-0003");
+    }
+
     [Fact]
     public async Task Publishers_racing_over_the_same_tickets_leave_one_copy_of_each_event_in_version_order_and_no_hole_to_wait_on()
     {

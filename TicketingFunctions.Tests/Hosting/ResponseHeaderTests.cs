@@ -39,6 +39,34 @@ public sealed class ResponseHeaderTests
     }
 
     [Fact]
+    public async Task Json_answers_on_a_real_socket_carry_their_length_and_are_not_chunked()
+    {
+        // The body is written whole before it is sent (HttpResults), so Kestrel sends headers and body in one write.
+        await using var api = await TestApi.StartOnLoopbackAsync();
+        var created = await api.CreateAsync(Bodies.ContractExample);
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var responses = new[]
+        {
+            created,
+            await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/CTC-0001", api.Token())),
+            await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/list", api.Token())),
+            await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket/CTC-9999", api.Token())),
+            await api.CreateAsync("{\"summary\":"),
+            await api.Client.SendAsync(api.Request(HttpMethod.Get, "/api/v2/ticketing/ticket-type", "bad-token")),
+        };
+        foreach (var response in responses)
+        {
+            var what = $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri} {(int)response.StatusCode}";
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.True(body.Length > 0, what);
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            System.Text.Json.JsonDocument.Parse(body).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Every_authenticated_answer_is_no_store_and_the_openapi_document_is_not()
     {
         await using var api = await TestApi.StartAsync();

@@ -69,8 +69,9 @@ public sealed class CheckOrderTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         error = await AssertRefused(response, HttpStatusCode.Unauthorized, "USER_PERMISSION_FAILURE", null);
         Assert.StartsWith("You do not have the required permissions to ", error.GetProperty("message").GetString());
 
-        // 5. An agent with both scopes passes the pipeline: whatever the operation answers, it is none of its refusals.
-        response = await api.Client.SendAsync(api.Request(method, path, api.Token(roles: "ticket_agent", scope: "tickets:read tickets:write"), body));
+        // 5. An agent (and tenant admin, for the admins' operations) with both scopes passes the pipeline: whatever the
+        // operation answers, it is none of its refusals.
+        response = await api.Client.SendAsync(api.Request(method, path, api.Token(roles: "ticket_agent,tenant_admin", scope: "tickets:read tickets:write"), body));
         if (response.Content.Headers.ContentType?.MediaType == "application/json" && (int)response.StatusCode >= 400)
         {
             var code = (await response.JsonAsync()).GetProperty("code").GetString();
@@ -97,6 +98,7 @@ public sealed class CheckOrderTests(ApiFixture fixture) : IClassFixture<ApiFixtu
             "itemTypeId" => "16910",
             "objectId" => "CTC-0001",
             "attachmentId" => "0f8fad5b-d9cb-469f-a165-70867728950e",
+            "commentId" => "3f2c8a4e-1b7d-4c6e-9a2f-5d8e7b6c4a10",
             "webhookId" => "wh_0123456789abcdef0123456789abcdef",
             var other => throw new InvalidOperationException($"No value for route parameter {other}: add one here"),
         });

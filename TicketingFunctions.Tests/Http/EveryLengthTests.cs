@@ -5,6 +5,7 @@ using TicketingFunctions.Tests.Cosmos;
 using TicketingFunctions.Tests.OpenApi;
 using static TicketingFunctions.Tests.Http.AttachmentApi;
 using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
+using static TicketingFunctions.Tests.Http.CommentApi;
 
 namespace TicketingFunctions.Tests.Http;
 
@@ -65,6 +66,14 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
         ["AttachmentLink.description"] = new(1000, "attachments", async (t, v) =>
             await t.Api.CreateAsync(WithAttachments((await t.Api.UploadIdAsync(), v)))),
         ["TicketRelationRequest.objectId"] = new(64, "ticketRelation", (t, v) => t.Api.CreateAsync(WithRelation(v))),
+        ["AddCommentRequest.body"] = new(10_000, "body", async (t, v) =>
+            await t.Api.CommentAsync((await t.Api.CreateTicketAsync()).ObjectId(), CommentApi.CommentBody(v))),
+        ["EditCommentRequest.body"] = new(10_000, "body", async (t, v) =>
+        {
+            var objectId = (await t.Api.CreateTicketAsync()).ObjectId();
+            var comment = (await (await t.Api.CommentAsync(objectId, CommentApi.CommentBody("x"))).JsonAsync()).GetProperty("comment");
+            return await t.Api.EditCommentAsync(objectId, comment.GetProperty("id").GetString()!, CommentApi.CommentBody(v), $"\"{comment.GetProperty("etag").GetString()}\"");
+        }),
         ["Assignee.username"] = new(255, "assignee", async (t, v) =>
         {
             var ticket = await t.Api.CreateTicketAsync();

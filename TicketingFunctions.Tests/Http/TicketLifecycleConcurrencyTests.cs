@@ -127,6 +127,8 @@ public abstract class TicketLifecycleConcurrencyTests(IApiHosts hosts)
         public Task CreateTicketAsync(Ticket ticket, CancellationToken cancellationToken) => inner.CreateTicketAsync(ticket, cancellationToken);
         public Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken) =>
             inner.CreateTicketWithKeyAsync(ticket, completedKey, cancellationToken);
+        public Task MoveTicketAsync(Ticket tombstone, string expectedEtag, Ticket successor, IdempotencyRecord? completedKey, CancellationToken cancellationToken) =>
+            inner.MoveTicketAsync(tombstone, expectedEtag, successor, completedKey, cancellationToken);
         public Task AppendHistoryArchiveAsync(string tenantId, string ticketId, IReadOnlyList<TicketHistoryEntry> entries, CancellationToken cancellationToken) =>
             inner.AppendHistoryArchiveAsync(tenantId, ticketId, entries, cancellationToken);
         public Task<IReadOnlyList<TicketHistoryEntry>> GetHistoryArchiveAsync(string tenantId, string ticketId, int afterVersion, int throughVersion, CancellationToken cancellationToken) =>

@@ -48,6 +48,9 @@ public abstract class TicketQueueFilterTests(IApiHosts hosts) : IAsyncLifetime
     {
         var tickets = new Dictionary<string, string>();
         foreach (var name in new[] { "new", "mine", "theirs", "done" }) tickets[name] = await CreateIncidentAsync(name);
+        // The sample Incident's first-response clock stops at an agent's first public reply (issue 22).
+        foreach (var name in new[] { "mine", "theirs", "done" })
+            Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(tickets[name], CommentApi.CommentBody("<p>On it</p>"), Agent)).StatusCode);
         await WorkAsync(tickets["mine"], "\"status_type\":\"In Progress\",\"assignee\":{\"username\":\"agent.smith\"}");
         await WorkAsync(tickets["theirs"], "\"status_type\":\"In Progress\",\"assignee\":{\"username\":\"agent.jones\"}");
         await WorkAsync(tickets["done"], "\"status_type\":\"In Progress\",\"assignee\":{\"username\":\"agent.smith\"}");

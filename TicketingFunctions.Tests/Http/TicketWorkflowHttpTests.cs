@@ -88,7 +88,7 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
 
         // Incident names no initial status: it shows the workflow's first.
         Assert.Equal("Open", types["16911"].GetProperty("initialStatus").GetProperty("type").GetString());
-        Assert.Equal(["Time to first response:4:In Progress Category", "Time to resolution:48:Done Category"],
+        Assert.Equal(["Time to first response:4:first_public_reply", "Time to resolution:48:Done Category"],
             types["16911"].GetProperty("slaPolicies").EnumerateArray().Select(p => $"{p.GetProperty("name").GetString()}:{p.GetProperty("hours").GetDecimal()}:{p.GetProperty("stopsAt").GetString()}"));
 
         var payment = types["16912"];
@@ -120,14 +120,28 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.Equal("running", Slas(late)["Time to resolution"].GetProperty("state").GetString());
         Assert.Equal(etag, Etag(late));
 
+        // The first-response clock stops at an agent's first public comment (issue 22): not the requester's, not an
+        // internal note. The comment changes no etag, and the update below, built on the etag read before it, keeps it.
+        Assert.Equal("first_public_reply", slas["Time to first response"].GetProperty("stops_at").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(objectId, CommentApi.CommentBody("<p>Any news?</p>"), User)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(objectId, CommentApi.CommentBody("<p>Checking</p>", "internal"), Agent)).StatusCode);
+        Assert.Equal(JsonValueKind.Null, Slas(await ReadAsync(objectId))["Time to first response"].GetProperty("stopped_at").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(objectId, CommentApi.CommentBody("<p>On it</p>"), Agent)).StatusCode);
+        var replied = await ReadAsync(objectId);
+        Assert.Equal(etag, Etag(replied));
+        Assert.Equal(new Dictionary<string, long> { ["time_to_first_response_seconds"] = 5 * 3600 }, Metrics(replied));
+        Assert.Equal("2026-03-02T14:00:00.000Z", Slas(replied)["Time to first response"].GetProperty("stopped_at").GetString());
+        _time.Advance(TimeSpan.FromHours(1));
+
         var started = await UpdateAsync(objectId, etag, "\"status_type\":\"In Progress\",\"assignee\":{\"username\":\"agent.smith\"}");
         Assert.Equal(("In Progress", "In Progress Category"), (started.GetProperty("status_type").GetString(), started.GetProperty("status_category").GetString()));
         Assert.Equal("agent.smith", started.GetProperty("assignee").GetProperty("username").GetString());
+        // Starting work no longer measures the first response: the reply did, and the update kept its values.
         Assert.Equal(new Dictionary<string, long> { ["time_to_first_response_seconds"] = 5 * 3600 }, Metrics(started));
         var firstResponse = Slas(started)["Time to first response"];
         Assert.Equal(("breached", "2026-03-02T14:00:00.000Z"), (firstResponse.GetProperty("state").GetString(), firstResponse.GetProperty("stopped_at").GetString()));
 
-        _time.Advance(TimeSpan.FromHours(19));
+        _time.Advance(TimeSpan.FromHours(18));
         var resolved = await UpdateAsync(objectId, Etag(started), "\"status_type\":\"Resolved\"");
         Assert.Equal(("Resolved", "Done Category"), (resolved.GetProperty("status_type").GetString(), resolved.GetProperty("status_category").GetString()));
         Assert.Equal("2026-03-03T09:00:00.000Z", resolved.GetProperty("resolved_at").GetString());
@@ -257,7 +271,7 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var ticket = await Api.CreateTicketAsync(TicketLifecycleUpdateTests.IncidentBody, requester, IncidentPath);
         var objectId = ticket.GetProperty("object_id").GetString()!;
 
-        // Starting work stops "Time to first response": an agent's move, refused to the requester with 403 naming it.
+        // Starting work is an agent's move, refused to the requester with 403 naming it.
         var start = await Api.PatchAsync(objectId, Patch(Etag(ticket), "\"status_type\":\"In Progress\""), requester);
         await AssertError(start, HttpStatusCode.Forbidden, "FORBIDDEN", "Your roles may not move this ticket from Open to In Progress");
         var working = await UpdateAsync(objectId, Etag(ticket), "\"status_type\":\"In Progress\"", Agent);
@@ -434,7 +448,8 @@ public abstract class TicketWorkflowHttpTests(IApiHosts hosts) : IAsyncLifetime
         var stored = await ReadAsync(objectId);
         Assert.Equal(winner.GetProperty("assignee").GetRawText(), stored.GetProperty("assignee").GetRawText());
         Assert.Equal((2, "In Progress"), (stored.GetProperty("version").GetInt32(), stored.GetProperty("status_type").GetString()));
-        Assert.Single(Metrics(stored));
+        // The sample Incident measures its first response by the first public agent reply, not by this move.
+        Assert.Empty(Metrics(stored));
 
         var history = (await (await Api.GetHistoryAsync(objectId, Agent)).JsonAsync()).GetProperty("history");
         Assert.Equal(2, history.GetArrayLength());

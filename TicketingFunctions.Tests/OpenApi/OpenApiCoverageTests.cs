@@ -141,6 +141,77 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails500), """{"summary":"x"}""")],
         ["updateTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Update(Apis.Fails503), """{"summary":"x"}""")],
 
+        ["addTicketComment 200 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"<p>Thanks</p>"}""")],
+        ["addTicketComment 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), "{}"),
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), a.Api.Token(), "{}", tenant: "not-a-uuid"),
+        ],
+        ["addTicketComment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Comments("CTC-0001"), null, "{}"),
+            async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), """{"body":"x","visibility":"internal"}"""),
+        ],
+        ["addTicketComment 403 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"), """{"body":"x"}""")],
+        ["addTicketComment 404 application/json"] = [a => a.Send(HttpMethod.Post, Comments("CTC-9999"), a.Api.Token(), """{"body":"x"}""")],
+        ["addTicketComment 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Post, Comments(await a.CreateTicket()))],
+        ["addTicketComment 413 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.CreateTicket()), a.Api.Token(), $$"""{"body":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["addTicketComment 415 application/json"] = [async a => await a.SendBody(HttpMethod.Post, Comments(await a.CreateTicket()), new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))],
+        ["addTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails500), """{"body":"x"}""")],
+        ["addTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comments(Apis.Fails503), """{"body":"x"}""")],
+
+        ["listTicketComments 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token())],
+        ["listTicketComments 400 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001") + "?limit=0", a.Api.Token()),
+            async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()) + "?after=forged", a.Api.Token()),
+        ],
+        ["listTicketComments 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), null),
+            a => a.Send(HttpMethod.Get, Comments("CTC-0001"), a.Api.Token(scope: "openid")),
+        ],
+        ["listTicketComments 403 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.CreateTicket()), a.Api.Token(teams: "facilities"))],
+        ["listTicketComments 404 application/json"] = [a => a.Send(HttpMethod.Get, Comments("CTC-9999"), a.Api.Token())],
+        ["listTicketComments 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails500))],
+        ["listTicketComments 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, Comments(Apis.Fails503))],
+
+        ["editTicketComment 200 application/json"] = [async a => await a.EditOwnComment("""{"body":"<p>Fixed</p>"}""", quoted: true)],
+        ["editTicketComment 400 application/json"] = [async a => await a.EditOwnComment("{}", quoted: true)],
+        ["editTicketComment 401 application/json"] = [a => a.Send(HttpMethod.Patch, Comment("CTC-0001", Guid.NewGuid().ToString()), null, "{}")],
+        ["editTicketComment 403 application/json"] = [async a => await a.Send(HttpMethod.Patch, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()), a.Api.Token(teams: "facilities"), "{}")],
+        ["editTicketComment 404 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Patch, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()), a.Api.Token(), """{"body":"x"}"""),
+            a => a.Send(HttpMethod.Patch, Comment("CTC-9999", Guid.NewGuid().ToString()), a.Api.Token(), """{"body":"x"}"""),
+        ],
+        ["editTicketComment 408 application/json"] = [async a => await a.EditOwnComment(null, quoted: true)],
+        ["editTicketComment 412 application/json"] = [async a => await a.EditOwnComment("""{"body":"x"}""", quoted: false)],
+        ["editTicketComment 413 application/json"] = [async a => await a.EditOwnComment($$"""{"body":"{{new string('x', 1024 * 1024)}}"}""", quoted: true)],
+        ["editTicketComment 415 application/json"] = [async a => await a.EditOwnComment("text/plain", quoted: true)],
+        ["editTicketComment 428 application/json"] = [async a => await a.EditOwnComment("""{"body":"x"}""", quoted: null)],
+        ["editTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Comment(Apis.Fails500, Guid.NewGuid().ToString()), """{"body":"x"}""")],
+        ["editTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Patch, Comment(Apis.Fails503, Guid.NewGuid().ToString()), """{"body":"x"}""")],
+
+        ["redactTicketComment 200 application/json"] = [async a =>
+        {
+            var id = await a.AddComment();
+            return await a.Send(HttpMethod.Post, Comment(a.LastObjectId, id) + "/redact", a.Api.Token(roles: "tenant_admin"));
+        }],
+        ["redactTicketComment 400 application/json"] = [a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin"), tenant: "")],
+        ["redactTicketComment 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", null),
+            a => a.Send(HttpMethod.Post, Comment("CTC-0001", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "ticket_agent")),
+        ],
+        ["redactTicketComment 404 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Comment(await a.CreateTicket(), Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Post, Comment("CTC-9999", Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin")),
+        ],
+        ["redactTicketComment 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comment(Apis.Fails500, Guid.NewGuid().ToString()) + "/redact", token: a.Faulty.Token(roles: "tenant_admin"))],
+        ["redactTicketComment 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Comment(Apis.Fails503, Guid.NewGuid().ToString()) + "/redact", token: a.Faulty.Token(roles: "tenant_admin"))],
+
         ["getTicketHistory 200 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.CreateTicket()), a.Api.Token())],
         ["getTicketHistory 400 application/json"] = [a => a.Send(HttpMethod.Get, History("CTC-0001"), a.Api.Token(), tenant: "")],
         ["getTicketHistory 401 application/json"] =
@@ -367,6 +438,81 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["listTickets 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails500))],
         ["listTickets 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Get, List("q=" + Apis.Fails503))],
 
+        ["moveTicket 200 application/json"] =
+        [
+            async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("facilities", etag: a.LastEtag)),
+            async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("james", TicketMoveApi.IncidentType, a.LastEtag)),
+            async a =>
+            {
+                var (objectId, key) = (await a.CreateTicket(), $"move-{Guid.NewGuid()}");
+                await a.Move(objectId, TicketMoveApi.MoveBody("facilities", etag: a.LastEtag), key: key);
+                var replay = await a.Move(objectId, TicketMoveApi.MoveBody("facilities", etag: a.LastEtag), key: key);
+                Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+                return replay;
+            },
+        ],
+        ["moveTicket 308 application/json"] = [async a => await a.Move(await a.Tombstone(), TicketMoveApi.MoveBody("james", etag: a.LastEtag))],
+        ["moveTicket 400 application/json"] =
+        [
+            async a => await a.Move(await a.CreateTicket(), "{"),
+            async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("james", "16911", a.LastEtag)),
+        ],
+        ["moveTicket 401 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Move("CTC-0001"), null, "{}"),
+            async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("facilities", etag: a.LastEtag), a.Api.Token()),
+        ],
+        ["moveTicket 403 application/json"] = [async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("facilities", etag: a.LastEtag), a.Api.Token(roles: "ticket_agent"))],
+        ["moveTicket 404 application/json"] = [a => a.Move("CTC-9999", TicketMoveApi.MoveBody("facilities"))],
+        ["moveTicket 408 application/json"] = [async a => await a.SendStalled(HttpMethod.Post, Move(await a.CreateTicket()), a.Agent)],
+        ["moveTicket 409 application/json"] =
+        [
+            async a =>
+            {
+                // Faulty's store holds every key in progress; a Payment Approval ticket is one its store may write.
+                var ticket = await TicketLifecycleApi.CreateTicketAsync(a.Faulty, Apis.PaymentBody, a.Faulty.Token(roles: "ticket_agent", teams: "facilities"),
+                    "/api/v2/ticketing/ticket/create/facilities/16912?type=agent&module=ticketing");
+                var request = a.Faulty.Request(HttpMethod.Post, Move(ticket.ObjectId()), a.Faulty.Token(roles: "ticket_agent", teams: "facilities,james"),
+                    TicketMoveApi.MoveBody("james", etag: ticket.Etag()));
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", "always-in-progress");
+                return await a.Faulty.Client.SendAsync(request);
+            },
+        ],
+        ["moveTicket 412 application/json"] = [async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("facilities", etag: Guid.NewGuid().ToString()))],
+        ["moveTicket 413 application/json"] = [async a => await a.Move(await a.CreateTicket(), $$"""{"teamId":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["moveTicket 415 application/json"] =
+        [
+            async a =>
+            {
+                var request = a.Api.Request(HttpMethod.Post, Move(await a.CreateTicket()), a.Agent);
+                request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/xml");
+                return await a.Api.Client.SendAsync(request);
+            },
+        ],
+        ["moveTicket 422 application/json"] =
+        [
+            async a =>
+            {
+                var (objectId, key) = (await a.CreateTicket(), $"reused-{Guid.NewGuid()}");
+                await a.Move(objectId, TicketMoveApi.MoveBody("facilities", etag: a.LastEtag), key: key);
+                return await a.Move(objectId, TicketMoveApi.MoveBody("james", TicketMoveApi.IncidentType, a.LastEtag), key: key);
+            },
+        ],
+        ["moveTicket 428 application/json"] = [async a => await a.Move(await a.CreateTicket(), TicketMoveApi.MoveBody("facilities"))],
+        ["moveTicket 500 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Move(Apis.Fails500), "{}", a.Faulty.Token(roles: "ticket_agent"))],
+        ["moveTicket 503 application/json"] = [a => a.SendFaultyTicket(HttpMethod.Post, Move(Apis.Fails503), "{}", a.Faulty.Token(roles: "ticket_agent"))],
+        ["getTicket 308 application/json"] = [async a => await a.Send(HttpMethod.Get, Ticket(await a.Tombstone()), a.Agent)],
+        ["updateTicket 308 application/json"] = [async a => await a.Send(HttpMethod.Patch, Update(await a.Tombstone()), a.Agent, """{"summary":"x"}""")],
+        ["deleteTicket 308 application/json"] = [async a => await a.Api.DeleteTicketAsync(await a.Tombstone(), AttachmentApi.Quote(a.LastEtag), a.Agent)],
+        ["getTicketHistory 308 application/json"] = [async a => await a.Send(HttpMethod.Get, History(await a.Tombstone()), a.Agent)],
+        ["downloadAttachment 308 application/json"] = [async a => await a.Api.DownloadAsync(await a.Tombstone(), Guid.NewGuid().ToString(), a.Agent)],
+        ["addTicketComment 308 application/json"] = [async a => await a.Send(HttpMethod.Post, Comments(await a.Tombstone()), a.Agent, """{"body":"x"}""")],
+        ["listTicketComments 308 application/json"] = [async a => await a.Send(HttpMethod.Get, Comments(await a.Tombstone()), a.Agent)],
+        ["editTicketComment 308 application/json"] =
+            [async a => await a.Send(HttpMethod.Patch, Comment(await a.Tombstone(), Guid.NewGuid().ToString()), a.Agent, """{"body":"x"}""")],
+        ["redactTicketComment 308 application/json"] =
+            [async a => await a.Send(HttpMethod.Post, Comment(await a.Tombstone(), Guid.NewGuid().ToString()) + "/redact", a.Api.Token(roles: "tenant_admin", teams: "james,facilities"))],
+
         ["getHealth 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health")],
         ["getHealthReady 200 application/json"] = [a => a.Api.Client.GetAsync("/api/health/ready")],
         ["getHealthReady 503 application/json"] = [a => a.Faulty.Client.GetAsync("/api/health/ready")],
@@ -397,6 +543,9 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
     private static string List(string query) => query.Length == 0 ? "/api/v2/ticketing/ticket/list" : $"/api/v2/ticketing/ticket/list?{query}";
     private static string Update(string objectId) => $"/api/v2/ticketing/ticket/update/{objectId}";
     private static string History(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/history";
+    private static string Move(string objectId) => TicketMoveApi.MovePath(objectId);
+    private static string Comments(string objectId) => $"/api/v2/ticketing/ticket/{objectId}/comments";
+    private static string Comment(string objectId, string commentId) => $"/api/v2/ticketing/ticket/{objectId}/comments/{commentId}";
 
     public static TheoryData<string> DocumentedResponses()
     {
@@ -457,7 +606,8 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
 
         public async Task InitializeAsync()
         {
-            Api = await TestApi.StartAsync(services: s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, StalledBody>());
+            // The sample catalog and a type Hardware Request's tickets can move to (TicketMoveApi).
+            Api = await TestApi.StartAsync(TicketMoveApi.WithMoveCatalog, s => s.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, StalledBody>());
             Loopback = await TestApi.StartOnLoopbackAsync();
             Faulty = await TestApi.StartAsync(
                 settings =>
@@ -508,6 +658,34 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return ticket.GetProperty("object_id").GetString()!;
         }
 
+        /// <summary>The display id of the ticket <see cref="AddComment"/> commented on last.</summary>
+        public string LastObjectId { get; private set; } = "";
+
+        /// <summary>Creates a ticket, comments on it as the default caller, and answers the comment's id (its etag in <see cref="LastCommentEtag"/>).</summary>
+        public async Task<string> AddComment()
+        {
+            LastObjectId = await CreateTicket();
+            var comment = (await (await Send(HttpMethod.Post, Comments(LastObjectId), Api.Token(), """{"body":"<p>Hi</p>"}""")).JsonAsync()).GetProperty("comment");
+            LastCommentEtag = comment.GetProperty("etag").GetString()!;
+            return comment.GetProperty("id").GetString()!;
+        }
+
+        public string LastCommentEtag { get; private set; } = "";
+
+        /// <summary>
+        /// Comments, then edits that comment as its author: with <paramref name="body"/> (null: a stalled body; "text/plain":
+        /// a body of that type), If-Match its etag (<paramref name="quoted"/> true), a made-up one (false) or none (null).
+        /// </summary>
+        public async Task<HttpResponseMessage> EditOwnComment(string? body, bool? quoted)
+        {
+            var id = await AddComment();
+            var request = Api.Request(HttpMethod.Patch, Comment(LastObjectId, id), Api.Token(), body is null or "text/plain" ? Bodies.ContractExample : body);
+            if (body is null) request.Headers.Add(StalledBody.Header, "true");
+            if (body == "text/plain") request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "text/plain");
+            if (quoted is not null) request.Headers.TryAddWithoutValidation("If-Match", $"\"{(quoted.Value ? LastCommentEtag : Guid.NewGuid().ToString())}\"");
+            return await Api.Client.SendAsync(request);
+        }
+
         public Task<HttpResponseMessage> SendBody(HttpMethod method, string path, HttpContent content)
         {
             var request = Api.Request(method, path, Api.Token());
@@ -515,9 +693,33 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
             return Api.Client.SendAsync(request);
         }
 
-        public Task<HttpResponseMessage> SendStalled(HttpMethod method, string path)
+        /// <summary>An agent of both sample teams: who may move tickets.</summary>
+        public string Agent => Api.Token(roles: "ticket_agent", teams: "james,facilities");
+
+        public const string PaymentBody = """
+            {"source":"api","summary":"Pay the vendor","ticketBody":{"offerId":"23631","3a7c9e1b-5d2f-4b8a-8e6c-1f9d3b7a5c20":120.5,
+             "6b1d8f3a-9c4e-4d7b-a2f5-7e0c9b4d1a36":"Contoso Supplies"},"attachments":{},"ticketRelation":null}
+            """;
+
+        public Task<HttpResponseMessage> Move(string objectId, string body, string? token = null, string? key = null)
         {
-            var request = Api.Request(method, path, Api.Token(), Bodies.ContractExample);
+            var request = Api.Request(HttpMethod.Post, TicketMoveApi.MovePath(objectId), token ?? Agent, body);
+            if (key is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            return Api.Client.SendAsync(request);
+        }
+
+        /// <summary>Creates a ticket, moves it to another type and answers the old display id (its etag before the move in <see cref="LastEtag"/>).</summary>
+        public async Task<string> Tombstone()
+        {
+            var objectId = await CreateTicket();
+            var moved = await Move(objectId, TicketMoveApi.MoveBody("james", TicketMoveApi.IncidentType, LastEtag));
+            Assert.Equal(System.Net.HttpStatusCode.OK, moved.StatusCode);
+            return objectId;
+        }
+
+        public Task<HttpResponseMessage> SendStalled(HttpMethod method, string path, string? token = null)
+        {
+            var request = Api.Request(method, path, token ?? Api.Token(), Bodies.ContractExample);
             request.Headers.Add(StalledBody.Header, "true");
             return Api.Client.SendAsync(request);
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Hosting;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Cosmos;
 

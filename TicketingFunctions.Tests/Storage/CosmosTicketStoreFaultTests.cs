@@ -1,6 +1,7 @@
 using System.Net;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Cosmos;
+using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Tests.Storage;
 

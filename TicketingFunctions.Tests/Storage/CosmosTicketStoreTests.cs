@@ -1,5 +1,6 @@
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Cosmos;
+using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Tests.Storage;
 

@@ -173,4 +173,24 @@ public sealed class EmbeddedTicketStoreRestartTests : IDisposable
         Assert.False(EmbeddedTicketStore.IsInUse(_folder));
         Open().Dispose();
     }
+
+    [Fact]
+    public async Task A_move_reads_back_after_a_restart_with_what_only_the_store_keeps()
+    {
+        var tenant = Guid.NewGuid().ToString();
+        var current = TicketStoreContract.NewTicket(tenant, "CTC-0001") with { History = [TicketStoreContract.Entry(1, TicketHistory.Created, ("summary", null, "\"a\""))] };
+        var (tombstone, successor) = TicketStoreContract.MoveOf(current, "HWI-0001", "idem-key");
+
+        var (old, created, live) = await AfterRestart(async store =>
+        {
+            await store.CreateTicketAsync(current, default);
+            await store.MoveTicketAsync(tombstone, current.Etag, successor, null, default);
+        }, async store => (await store.GetTicketAsync(tenant, "CTC-0001", default), await store.GetTicketAsync(tenant, "HWI-0001", default),
+            await TicketStoreContract.LiveAsync(store, tenant)));
+
+        Assert.Equal(("HWI-0001", "idem-key"), (old!.MovedTo, old.MovedByKey));
+        Assert.Equal([current.Id], created!.MovedFrom);
+        Assert.Equal(2, created.History.Count);
+        Assert.Equal(["HWI-0001"], live);
+    }
 }

@@ -7,6 +7,7 @@ using TicketingFunctions.Api;
 using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tickets;

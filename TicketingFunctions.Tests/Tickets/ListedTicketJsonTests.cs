@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Api;
 using TicketingFunctions.Functions;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Architecture;
-using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tests.Http;
+using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
 

@@ -10,6 +10,7 @@ using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tests.Storage;

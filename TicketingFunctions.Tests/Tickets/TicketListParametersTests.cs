@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using TicketingFunctions.Services;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
 

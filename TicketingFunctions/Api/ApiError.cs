@@ -1,9 +1,13 @@
+using TicketingFunctions.Tickets;
+
 namespace TicketingFunctions.Api;
 
 public enum ApiErrorKind
 {
     /// <summary>401 AUTHENTICATION_FAILURE: no valid token.</summary>
     Unauthenticated,
+    /// <summary>308 TICKET_MOVED with Location: the ticket was moved to another ticket type; <see cref="ApiError.MovedTo"/> names its newest successor.</summary>
+    Moved,
     /// <summary>400 INPUT_VALIDATION_FAILURE, with a reason per key.</summary>
     InvalidInput,
     /// <summary>404 Tenant not found.</summary>
@@ -18,6 +22,8 @@ public enum ApiErrorKind
     TicketNotFound,
     /// <summary>404 ATTACHMENT_NOT_FOUND (JSON): the ticket is readable but has no attachment with this id.</summary>
     AttachmentNotFound,
+    /// <summary>404 COMMENT_NOT_FOUND (JSON): the ticket is readable but has no comment with this id that the caller may see.</summary>
+    CommentNotFound,
     /// <summary>404 WEBHOOK_NOT_FOUND (JSON): no webhook subscription with this id in the caller's tenant.</summary>
     WebhookNotFound,
     /// <summary>412 ETAG_MISMATCH: the etag sent is not the ticket's current one; nothing was changed.</summary>
@@ -47,8 +53,14 @@ public sealed record ApiError(
     ApiErrorKind Kind,
     string Message,
     IReadOnlyDictionary<string, List<string>>? Reasons = null,
-    TimeSpan? RetryAfter = null)
+    TimeSpan? RetryAfter = null,
+    string? MovedTo = null,
+    string? MovedFrom = null)
 {
+    /// <summary>Ticket <paramref name="tombstone"/> was moved: every operation on it is sent to <paramref name="successor"/>, its newest successor.</summary>
+    public static ApiError Moved(string tombstone, string successor) =>
+        new(ApiErrorKind.Moved, $"The ticket was moved; it is now {successor}", MovedTo: successor, MovedFrom: tombstone);
+
     public static ApiError Unauthenticated(string message = "The access token is missing, invalid or expired") =>
         new(ApiErrorKind.Unauthenticated, message);
 
@@ -91,10 +103,10 @@ public sealed record ApiError(
         new(ApiErrorKind.Forbidden, $"Your roles may not use ticket type {itemTypeId}");
 
     /// <summary>A move the ticket's workflow has, which the caller's roles (and, where it counts, not being the requester) don't allow.</summary>
-    public static ApiError ForbiddenTransition(string from, string to, bool requesterMay) =>
-        new(ApiErrorKind.Forbidden, requesterMay
-            ? $"Your roles may not move this ticket from {from} to {to}; only its requester or an agent may"
-            : $"Your roles may not move this ticket from {from} to {to}");
+    public static ApiError ForbiddenTransition(RefusedMove move) =>
+        new(ApiErrorKind.Forbidden, move.RequesterMay
+            ? $"Your roles may not move this ticket from {move.From} to {move.To}; only its requester or an agent may"
+            : $"Your roles may not move this ticket from {move.From} to {move.To}");
 
     public static ApiError ForbiddenRemovedType(string itemTypeId) =>
         new(ApiErrorKind.Forbidden, $"Ticket type {itemTypeId} is no longer in the catalog; only a tenant admin may open its tickets");
@@ -103,6 +115,15 @@ public sealed record ApiError(
 
     public static readonly ApiError AttachmentNotFound = new(ApiErrorKind.AttachmentNotFound, "Attachment not found");
 
+    public static readonly ApiError CommentNotFound = new(ApiErrorKind.CommentNotFound, "Comment not found");
+
+    public static ApiError CommentNotEditable(string reason) => new(ApiErrorKind.Forbidden, reason);
+
+    public static readonly ApiError CommentEtagRequired = new(ApiErrorKind.EtagRequired,
+        "An edit needs the comment's current etag in an If-Match header");
+
+    public static readonly ApiError CommentEtagMismatch = new(ApiErrorKind.EtagMismatch,
+        "The comment was changed since this etag was read; read it again and retry with its current etag");
     public static readonly ApiError WebhookNotFound = new(ApiErrorKind.WebhookNotFound, "Webhook subscription not found");
 
     /// <summary>Webhook subscriptions send every team's events outside: tenant admins only (<c>Permissions.CanManageWebhooks</c>).</summary>
@@ -145,7 +166,9 @@ public static class ErrorCodes
     public const string TenantNotFound = "TENANT_NOT_FOUND";
     public const string Forbidden = "FORBIDDEN";
     public const string TicketNotFound = "TICKET_NOT_FOUND";
+    public const string TicketMoved = "TICKET_MOVED";
     public const string AttachmentNotFound = "ATTACHMENT_NOT_FOUND";
+    public const string CommentNotFound = "COMMENT_NOT_FOUND";
     public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
     public const string EtagMismatch = "ETAG_MISMATCH";
     public const string EtagRequired = "ETAG_REQUIRED";

@@ -13,6 +13,26 @@ public sealed record ErrorResponse(
     [JsonPropertyName("error"), JsonPropertyOrder(-1)] public bool Error => true;
 }
 
+/// <summary>The 308 answer for a moved ticket: the error shape, plus <c>moved_to</c>, the newest successor's display id (also in Location).</summary>
+public sealed record MovedTicketResponse(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("moved_to")] string MovedTo)
+{
+    [JsonPropertyName("error"), JsonPropertyOrder(-1)] public bool Error => true;
+}
+
+/// <summary>The move answer, in the update answer's shape: the ticket as it now is (the successor after a move to another type).</summary>
+public sealed record MoveTicketResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("ticket")] Ticket Ticket)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-3)] public bool Success => true;
+    [JsonPropertyName("message"), JsonPropertyOrder(-2)] public string Message => "ticket moved successfully";
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
 public sealed record ValidationResult(
     [property: JsonPropertyName("result")] bool Result,
     [property: JsonPropertyName("reason")] IReadOnlyDictionary<string, List<string>> Reason);
@@ -84,6 +104,49 @@ public sealed record AttachmentResponse(
 public sealed record TicketListResponse(
     [property: JsonPropertyName("tickets")] IReadOnlyList<Ticket> Tickets,
     [property: JsonPropertyName("continuationToken")] string? ContinuationToken)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>A comment as the API answers it: its ticket's display id, and no storage keys or identity hashes.</summary>
+public sealed record CommentView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("etag")] string Etag,
+    [property: JsonPropertyName("body")] string Body,
+    [property: JsonPropertyName("visibility")] string Visibility,
+    [property: JsonPropertyName("author")] CommentAuthorView Author,
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("edited_at")] string? EditedAt,
+    [property: JsonPropertyName("revisions")] IReadOnlyList<CommentRevision> Revisions,
+    [property: JsonPropertyName("redacted")] CommentRedaction? Redacted,
+    [property: JsonPropertyName("attachments")] System.Text.Json.Nodes.JsonArray Attachments,
+    [property: JsonPropertyName("mentions")] IReadOnlyList<string> Mentions)
+{
+    public static CommentView Of(string objectId, TicketComment comment) => new(comment.Id, objectId, comment.Etag, comment.Body, comment.Visibility,
+        new CommentAuthorView(comment.Author.Username, comment.Author.IsAgent), comment.CreatedAt, comment.EditedAt, comment.Revisions, comment.Redacted,
+        comment.Attachments, comment.Mentions);
+}
+
+public sealed record CommentAuthorView(
+    [property: JsonPropertyName("username")] string Username,
+    [property: JsonPropertyName("agent")] bool IsAgent);
+
+/// <summary>The answer of adding or changing a comment.</summary>
+public sealed record CommentResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("comment")] CommentView Comment)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}
+
+/// <summary>A page of a ticket's comments, oldest first; <c>nextAfter</c> is the <c>after</c> of the next page, null on the last.</summary>
+public sealed record CommentPageResponse(
+    [property: JsonPropertyName("objectId")] string ObjectId,
+    [property: JsonPropertyName("comments")] IReadOnlyList<CommentView> Comments,
+    [property: JsonPropertyName("nextAfter")] string? NextAfter)
 {
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;

@@ -23,6 +23,20 @@ public sealed partial class JsonBodyReader(IOptions<RequestLimits> options, ILog
 
     public RequestLimits Limits => _limits;
 
+    /// <summary>
+    /// As <see cref="ReadAsync(Stream, long?, string?, CancellationToken)"/>, for a request whose headers were checked
+    /// into <paramref name="errors"/> already: a body that is not valid JSON adds its reasons there, and the 400 then
+    /// names both.
+    /// </summary>
+    public async Task<Outcome<JsonDocument>> ReadAsync(Stream body, long? contentLength, string? contentType, ValidationErrors errors,
+        CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(body, contentLength, contentType, cancellationToken);
+        if (read.Error is not { Kind: ApiErrorKind.InvalidInput } unreadable) return read;
+        foreach (var (key, messages) in unreadable.Reasons ?? new Dictionary<string, List<string>>()) errors.AddAll(key, messages);
+        return ApiError.Invalid(errors);
+    }
+
     public async Task<Outcome<JsonDocument>> ReadAsync(Stream body, long? contentLength, string? contentType, CancellationToken cancellationToken)
     {
         if (!IsJson(contentType)) return ApiError.UnsupportedMediaType;

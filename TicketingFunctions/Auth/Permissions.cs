@@ -1,5 +1,3 @@
-using TicketingFunctions.Catalog;
-
 namespace TicketingFunctions.Auth;
 
 /// <summary>
@@ -29,6 +27,8 @@ public static class Permissions
         Permission.Read => CanRead(caller),
         Permission.Write => CanWrite(caller),
         Permission.Delete => CanDelete(caller),
+        Permission.Move => CanMove(caller),
+        Permission.Redact => caller.Scopes.Contains(WriteScope) && CanRedactComment(caller),
         Permission.ManageWebhooks => caller.Scopes.Contains(WriteScope),
         _ => false,
     };
@@ -43,6 +43,13 @@ public static class Permissions
     /// <summary>Deleting needs the write scope and an agent or admin role: a ticket's requester can't make it vanish.</summary>
     public static bool CanDelete(Caller caller) =>
         caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, DeleteRoles);
+
+    /// <summary>
+    /// Moving a ticket to another team or ticket type is queue work: the write scope and an agent or admin role (the
+    /// caller must also be able to use both teams and both types, checked per ticket).
+    /// </summary>
+    public static bool CanMove(Caller caller) =>
+        caller.Scopes.Contains(WriteScope) && HasAny(caller.Roles, AgentRoles);
 
     /// <summary>
     /// The tenant's event feed tells of every ticket of every team, deleted ones included: for tenant admins and for
@@ -63,6 +70,15 @@ public static class Permissions
     /// <summary>Writing an internal note (seen by agents only) is for agents and tenant admins, as assigning is.</summary>
     public static bool CanWriteInternal(Caller caller) => HasAny(caller.Roles, AgentRoles);
 
+    /// <summary>Reading internal notes is for the same callers as writing them: a requester sees public comments only.</summary>
+    public static bool CanReadInternal(Caller caller) => CanWriteInternal(caller);
+
+    /// <summary>An agent's public comment is the ticket's first response (an SLA clock that stops at the first public reply).</summary>
+    public static bool IsAgent(Caller caller) => HasAny(caller.Roles, AgentRoles);
+
+    /// <summary>Redacting a comment (its text replaced, who and when kept) is for tenant admins only.</summary>
+    public static bool CanRedactComment(Caller caller) => IsTenantAdmin(caller);
+
     /// <summary>Deleted tickets (read with includeDeleted, listed, or paged by deletedSince) are for tenant admins only.</summary>
     public static bool CanSeeDeleted(Caller caller) => IsTenantAdmin(caller);
 
@@ -75,8 +91,9 @@ public static class Permissions
     public static bool CanUseTeam(Caller caller, string teamId) =>
         IsTenantAdmin(caller) || caller.Teams.Contains(teamId);
 
-    public static bool CanUseTicketType(Caller caller, TicketType type) =>
-        IsTenantAdmin(caller) || HasAny(caller.Roles, type.AllowedRoles);
+    /// <summary>A ticket type is for the roles it allows (its <c>allowedRoles</c> in the catalog) and for tenant admins.</summary>
+    public static bool CanUseTicketType(Caller caller, IReadOnlyList<string> typeAllowedRoles) =>
+        IsTenantAdmin(caller) || HasAny(caller.Roles, typeAllowedRoles);
 
     private static bool IsTenantAdmin(Caller caller) => caller.Roles.Contains(TenantAdmin);
 

@@ -9,6 +9,7 @@ public sealed class CatalogIndex
     private readonly Dictionary<string, TicketType> _types;
     private readonly Dictionary<string, Offer> _offers;
     private readonly HashSet<string> _teams;
+    private readonly Dictionary<string, TenantAgent> _agents;
     private readonly Dictionary<string, Dictionary<string, FieldDefinition>> _fieldsByType;
 
     public CatalogIndex(TenantCatalog catalog)
@@ -29,11 +30,16 @@ public sealed class CatalogIndex
         TicketTypes = types;
         _offers = (catalog.Offers ?? []).ToDictionary(o => o.Id, StringComparer.Ordinal);
         _teams = (catalog.Teams ?? []).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        _agents = new(StringComparer.OrdinalIgnoreCase);
+        foreach (var agent in catalog.Agents ?? [])
+            if (!string.IsNullOrWhiteSpace(agent.Username) && !string.IsNullOrWhiteSpace(agent.Email)) _agents.TryAdd(agent.Username, agent);
     }
 
     public TicketType? FindType(string id) => _types.GetValueOrDefault(id);
     public Offer? FindOffer(string id) => _offers.GetValueOrDefault(id);
     public bool HasTeam(string teamId) => _teams.Contains(teamId);
+    /// <summary>The known agent with this username (compared ignoring case), or null.</summary>
+    public TenantAgent? FindAgent(string username) => _agents.GetValueOrDefault(username);
 
     /// <summary>The type's field with this id (field UUIDs compare case-insensitively).</summary>
     public FieldDefinition? FindField(TicketType type, string fieldId) =>

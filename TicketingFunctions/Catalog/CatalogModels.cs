@@ -14,7 +14,16 @@ public sealed record TenantCatalog(
     [property: JsonPropertyName("realm")] string? Realm,
     [property: JsonPropertyName("teams")] IReadOnlyList<Team> Teams,
     [property: JsonPropertyName("ticketTypes")] IReadOnlyList<TicketType> TicketTypes,
-    [property: JsonPropertyName("offers")] IReadOnlyList<Offer> Offers);
+    [property: JsonPropertyName("offers")] IReadOnlyList<Offer> Offers,
+    [property: JsonPropertyName("agents"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TenantAgent>? Agents = null);
+
+/// <summary>
+/// A known agent of the tenant: who an <c>@username</c> in a comment names, and the address that mention adds to the
+/// ticket's <c>toWatchers</c>. The catalog is the only directory of people the service has.
+/// </summary>
+public sealed record TenantAgent(
+    [property: JsonPropertyName("username")] string Username,
+    [property: JsonPropertyName("email")] string Email);
 
 public sealed record Team(
     [property: JsonPropertyName("id")] string Id,

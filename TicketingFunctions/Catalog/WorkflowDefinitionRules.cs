@@ -22,8 +22,8 @@ public static class WorkflowDefinitionRules
             if (string.IsNullOrWhiteSpace(policy.Name)) problems.Add("an SLA policy has no name");
             else if (!names.Add(policy.Name)) problems.Add($"SLA policy '{policy.Name}' is defined twice");
             if (policy.Hours <= 0) problems.Add($"SLA policy '{policy.Name}' must have more than 0 hours");
-            if (StatusCategories.Rank(policy.StopsAt ?? "") < 0)
-                problems.Add($"SLA policy '{policy.Name}' stops at '{policy.StopsAt}', which is not one of: {string.Join(", ", StatusCategories.All)}");
+            if (StatusCategories.Rank(policy.StopsAt ?? "") < 0 && policy.StopsAt != SlaPolicy.FirstPublicReply)
+                problems.Add($"SLA policy '{policy.Name}' stops at '{policy.StopsAt}', which is not one of: {string.Join(", ", StatusCategories.All)}, {SlaPolicy.FirstPublicReply}");
         }
         return problems;
     }

@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using TicketingFunctions.Api;
 using TicketingFunctions.Attachments;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Functions;
 

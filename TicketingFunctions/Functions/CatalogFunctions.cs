@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
-using TicketingFunctions.Catalog;
+using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Functions;
 

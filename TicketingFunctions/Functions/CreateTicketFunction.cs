@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Net.Http.Headers;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Services;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Functions;
@@ -30,8 +31,5 @@ public sealed class CreateTicketFunction(CreateTicketService service, RequestPip
             return HttpResults.Json(200, new CreateTicketResponse(ticket.ObjectId, ticket), ApiJsonContext.Default.CreateTicketResponse, headers);
         }, cancellationToken);
 
-    private const string TicketPath = "/api/" + Routes.TicketPrefix;
-
-    private static string LocationOf(HttpRequest req, Ticket ticket) =>
-        string.Concat(req.PathBase.Value, TicketPath, Uri.EscapeDataString(ticket.ObjectId));
+    private static string LocationOf(HttpRequest req, Ticket ticket) => HttpResults.TicketLocation(req, ticket.ObjectId);
 }

@@ -64,12 +64,15 @@ public static class HttpResults
             ApiErrorKind.InvalidInput => Json(400,
                 new ErrorResponse(ErrorCodes.InputValidationFailure, error.Message, 400, new ValidationResult(false, error.Reasons ?? new Dictionary<string, List<string>>())),
                 ApiJsonContext.Default.ErrorResponse),
+            ApiErrorKind.Moved => Json(308, new MovedTicketResponse(ErrorCodes.TicketMoved, error.Message, 308, error.MovedTo!), ApiJsonContext.Default.MovedTicketResponse,
+                (HeaderNames.Location, MovedLocation(request, error.MovedFrom!, error.MovedTo!))),
             ApiErrorKind.TenantNotFound => ErrorJson(404, ErrorCodes.TenantNotFound, error),
             ApiErrorKind.PermissionDenied => ErrorJson(401, ErrorCodes.UserPermissionFailure, error),
             ApiErrorKind.RouteTargetNotFound => new HtmlResult(404, NotFoundPage(request, error.Message)),
             ApiErrorKind.Forbidden => ErrorJson(403, ErrorCodes.Forbidden, error),
             ApiErrorKind.TicketNotFound => ErrorJson(404, ErrorCodes.TicketNotFound, error),
             ApiErrorKind.AttachmentNotFound => ErrorJson(404, ErrorCodes.AttachmentNotFound, error),
+            ApiErrorKind.CommentNotFound => ErrorJson(404, ErrorCodes.CommentNotFound, error),
             ApiErrorKind.WebhookNotFound => ErrorJson(404, ErrorCodes.WebhookNotFound, error),
             ApiErrorKind.EtagMismatch => ErrorJson(412, ErrorCodes.EtagMismatch, error),
             ApiErrorKind.EtagRequired => ErrorJson(428, ErrorCodes.EtagRequired, error),
@@ -82,6 +85,29 @@ public static class HttpResults
             ApiErrorKind.Unavailable => ErrorJson(503, ErrorCodes.ServiceUnavailable, error, (HeaderNames.RetryAfter, RetryAfterSeconds(error))),
             _ => ErrorJson(500, ErrorCodes.InternalError, error),
         };
+    }
+
+    private const string TicketPath = "/api/" + Routes.TicketPrefix;
+
+    /// <summary>The URL path of the ticket with display id <paramref name="objectId"/> (a Location header).</summary>
+    public static string TicketLocation(HttpRequest request, string objectId) =>
+        string.Concat(request.PathBase.Value, TicketPath, Uri.EscapeDataString(objectId));
+
+    /// <summary>
+    /// The same operation's URL on the successor: the request's path with the tombstone's display id replaced (its
+    /// first segment that is that id), so that a client following the 308 (as HTTP clients do, keeping method and body)
+    /// repeats its request there: a read reads the successor, a write meets the successor's etag (412 for the old one).
+    /// </summary>
+    public static string MovedLocation(HttpRequest request, string tombstone, string successor)
+    {
+        var segments = (request.Path.Value ?? "").Split('/');
+        var at = Array.FindIndex(segments, s => Uri.UnescapeDataString(s) == tombstone);
+        var path = at < 0
+            ? "/api/" + Routes.TicketPrefix + Uri.EscapeDataString(successor)   // not expected: every ticket route names the id
+            : string.Join('/', segments.Select((s, i) => i == at ? Uri.EscapeDataString(successor) : s));
+        // Absolute: a client's redirect handler keeps the Authorization header for the same origin only, and compares
+        // origins (a relative Location has none).
+        return string.Concat(request.Scheme, "://", request.Host.Value, request.PathBase.Value, path);
     }
 
     private static string RetryAfterSeconds(ApiError error) =>
@@ -108,6 +134,27 @@ public static class HttpResults
             """;
     }
 
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_body;
+    [ThreadStatic] private static Utf8JsonWriter? t_jsonWriter;
+    private const int MaxRetainedBody = 256 * 1024;
+
+    /// <summary>
+    /// A JSON body written whole into this thread's reused buffer (synchronously: no await while the buffer is in use),
+    /// then sent with its Content-Length in one write. Written straight into the response's pipe instead, the body
+    /// could only go out chunked: the headers and the body at the flush, the closing chunk in a second send.
+    /// </summary>
+    private static Task WriteBufferedAsync<TState>(HttpContext httpContext, TState state, Action<IBufferWriter<byte>, TState> write)
+    {
+        var buffer = t_body ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        write(buffer, state);
+        var response = httpContext.Response;
+        response.ContentLength = buffer.WrittenCount;
+        response.BodyWriter.Write(buffer.WrittenSpan);
+        if (buffer.Capacity > MaxRetainedBody) t_body = null;   // a rare big page: not kept for the thread's lifetime
+        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+    }
+
     // Each result is also an IResult, so the standalone host runs it without building an MVC ActionContext.
     private sealed class JsonBodyResult<T>(int status, T value, JsonTypeInfo<T> typeInfo, (string Name, string Value)[] headers) : IActionResult, IResult
     {
@@ -119,13 +166,14 @@ public static class HttpResults
             response.StatusCode = status;
             foreach (var (name, headerValue) in headers) response.Headers[name] = headerValue;
             response.ContentType = "application/json; charset=utf-8";
-            // Serialized in one synchronous pass into the body's pipe buffer (no I/O happens there); the server
-            // sends it when the request completes, or at the flush below. The async serializer's resumable state
-            // is only worth it for bodies far bigger than these. The escaping is the writer's, so that the
-            // type info can come from ApiJsonContext.Default, whose generated fast path needs encoder-free options.
-            using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true }))
-                JsonSerializer.Serialize(writer, value, typeInfo);
-            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+            return WriteBufferedAsync(httpContext, (value, typeInfo), static (buffer, state) =>
+            {
+                // The escaping is the writer's, so that the type info can come from ApiJsonContext.Default, whose
+                // generated fast path needs encoder-free options.
+                var writer = t_jsonWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ApiJsonContext.ResponseEncoder, SkipValidation = true });
+                writer.Reset(buffer);
+                JsonSerializer.Serialize(writer, state.value, state.typeInfo);
+            });
         }
     }
 
@@ -138,8 +186,7 @@ public static class HttpResults
             var response = httpContext.Response;
             response.StatusCode = status;
             response.ContentType = "application/json; charset=utf-8";
-            write(response.BodyWriter);   // into the pipe's buffer, no I/O; sent at the flush, as JsonBodyResult does
-            return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+            return WriteBufferedAsync(httpContext, write, static (buffer, write) => write(buffer));
         }
     }
 

@@ -22,7 +22,11 @@ public static class Routes
     public const string Health = "health";
     public const string HealthReady = "health/ready";
     public const string UpdateTicket = "v2/ticketing/ticket/update/{objectId}";
+    public const string TicketComments = "v2/ticketing/ticket/{objectId}/comments";
+    public const string TicketComment = "v2/ticketing/ticket/{objectId}/comments/{commentId}";
+    public const string RedactTicketComment = "v2/ticketing/ticket/{objectId}/comments/{commentId}/redact";
     public const string TicketHistory = "v2/ticketing/ticket/{objectId}/history";
+    public const string MoveTicket = "v2/ticketing/ticket/{objectId}/move";
     public const string UploadAttachment = "v2/ticketing/attachment";
     public const string Events = "v2/ticketing/events";
     public const string Webhooks = "v2/ticketing/webhooks";

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
+using TicketingFunctions.Services;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Functions;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TicketingFunctions.Api;
 using TicketingFunctions.Functions;
-using TicketingFunctions.Tickets;
+using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Hosting;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TicketingFunctions.Catalog;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Hosting;

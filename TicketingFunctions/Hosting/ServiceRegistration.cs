@@ -6,11 +6,11 @@ using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 using TicketingFunctions.Functions;
 using TicketingFunctions.OpenApi;
+using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Listing;
 using TicketingFunctions.Tickets.Events;
-using TicketingFunctions.Services;
 
 namespace TicketingFunctions.Hosting;
 
@@ -44,9 +44,12 @@ public static class ServiceRegistration
         services.AddSingleton<RevisionSaver>();
         services.AddSingleton<TicketLifecycleService>();
         services.AddSingleton<TicketDeletionService>();
-        services.AddSingleton<TicketingFunctions.Attachments.AttachmentService>();
+        services.AddSingleton<MoveTicketService>();
+        services.AddSingleton<AttachmentService>();
         services.AddSingleton<ContinuationTokens>();
         services.AddSingleton<TicketListService>();
+        services.Configure<CommentOptions>(configuration.GetSection(CommentOptions.SectionName));
+        services.AddSingleton<TicketingFunctions.Services.TicketCommentService>();
         services.Configure<EventOptions>(configuration.GetSection(EventOptions.SectionName));
         services.AddSingleton<EventFeedService>();
         services.AddSingleton<EventMaintenance>();

@@ -101,7 +101,7 @@ public sealed class CosmosClientProvider : IDisposable
         var tenants = new ContainerProperties(_options.TenantsContainer, PartitionKeyPath)
         {
             PartitionKeyDefinitionVersion = PartitionKeyDefinitionVersion.V2,
-            IndexingPolicy = IndexingExcept(ArchiveEntriesIndexExclusion),
+            IndexingPolicy = TenantsIndexing(),
         };
         created = await database.CreateContainerIfNotExistsAsync(tenants, cancellationToken: ct).ConfigureAwait(false);
         CheckLayout(created.Resource, requireUniqueKey: false);
@@ -127,6 +127,16 @@ public sealed class CosmosClientProvider : IDisposable
     {
         var policy = IndexingExcept(TicketHistoryIndexExclusion);
         foreach (var composite in CosmosListingIndexes.Composite()) policy.CompositeIndexes.Add(composite);
+        return policy;
+    }
+
+    /// <summary>The tenants container's policy: every path but the archived history entries, and the comment pages' composite index.</summary>
+    internal static IndexingPolicy TenantsIndexing()
+    {
+        var policy = IndexingExcept(ArchiveEntriesIndexExclusion);
+        var index = new System.Collections.ObjectModel.Collection<CompositePath>();
+        foreach (var path in CosmosListingIndexes.CommentPagePaths) index.Add(new CompositePath { Path = path, Order = CompositePathSortOrder.Ascending });
+        policy.CompositeIndexes.Add(index);
         return policy;
     }
 

@@ -6,19 +6,6 @@ using TicketingFunctions.Tickets;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// The stored revision a <see cref="Tickets.Ticket"/> instance was read from: the API etag it had then and
-/// the store's own version of the document (Cosmos DB's <c>_etag</c>).
-/// </summary>
-internal sealed record StoredRevision(string TenantId, string TicketId, string ApiEtag, string StoreEtag)
-{
-    /// <summary>The document as read, for what a store keeps in it beside the ticket (Cosmos DB: the event state).</summary>
-    public System.Text.Json.JsonElement? Document { get; init; }
-
-    /// <summary>The store's own member to write with the next revision, as JSON (Cosmos DB: <c>events</c>); null for a new ticket's.</summary>
-    public System.Text.Json.JsonElement? EventsMember { get; init; }
-}
-
-/// <summary>
 /// A ticket document's stored-only member <c>events</c> (Cosmos DB): whether it holds events not yet in the tenant's
 /// feed, the last version whose own events are in it, and the backlog: events of earlier versions (or breaches) that a
 /// later write carried on before they were handed over. Every write by the API sets <see cref="Pending"/>; the

@@ -18,7 +18,10 @@ namespace TicketingFunctions.Storage;
 /// </summary>
 public static class CosmosListingIndexes
 {
-    public static readonly IReadOnlyList<TicketField> SortFields = [TicketField.CreatedAt, TicketField.UpdatedAt];
+    /// <summary>The tenants container's one composite index: a ticket's comments, oldest first (created_at, then id).</summary>
+    public static readonly IReadOnlyList<string> CommentPagePaths = ["/created_at", "/id"];
+
+    public static readonly IReadOnlyList<TicketField> SortFields = [TicketField.CreatedAt, TicketField.UpdatedAt, TicketField.LastActivityAt];
 
     public static readonly IReadOnlyList<TicketField> EqualityFields =
         [TicketField.TeamId, TicketField.ItemTypeId, TicketField.StatusType, TicketField.StatusCategory, TicketField.SubmittedBy, TicketField.SubmittedById, TicketField.RelatedTo, TicketField.Assignee];

@@ -1,16 +1,16 @@
-using TicketingFunctions.Settings;
+using TicketingFunctions.Catalog;
 using System.Net;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using TicketingFunctions.Catalog;
+using TicketingFunctions.Settings;
 
 namespace TicketingFunctions.Storage;
 
 /// <summary>
 /// With <c>CosmosDb__CreateIfNotExists=true</c> (local emulators), creates the database and containers
 /// when the host starts, before it serves requests. With <c>Catalog__SeedFile</c> (seeded by
-/// <see cref="Catalog.CatalogSeeder"/>, registered after this) it first reads the account. Either way an account it
+/// <c>Services.CatalogSeeder</c>, registered after this) it first reads the account. Either way an account it
 /// can't reach stops the start-up with one line naming <c>CosmosDb__Endpoint</c> (for an emulator on loopback: how to
 /// start the one in tools/cosmos-emulator). Otherwise it does nothing, so a start-up in Azure makes no call to Cosmos DB.
 /// </summary>

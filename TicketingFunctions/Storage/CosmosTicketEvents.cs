@@ -150,6 +150,14 @@ public sealed partial class CosmosTicketStore
     private int Ttl => (int)Math.Min(int.MaxValue, _retention.TotalSeconds);
 
     /// <summary>
+    /// The <c>events</c> member of <paramref name="read"/>'s document, for a write that makes no new version (a comment's
+    /// values, a finished move's cleared mark): its events are still the ones to hand over. Null (a create's state) for a
+    /// document written before events.
+    /// </summary>
+    private static JsonElement? EventStateAsRead(StoredRevision read) =>
+        read.Document is { } document && document.TryGetProperty(TicketEventState.PropertyName, out var state) ? state.Clone() : null;
+
+    /// <summary>
     /// The <c>events</c> member a write over <paramref name="read"/> stores: pending, with every event of it not handed
     /// over yet carried on (the read revision's own, when they are not in the feed yet, and its backlog).
     /// </summary>

@@ -155,7 +155,87 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
         catch (Exception ex) { _logger.LogWarning("Could not record the response for an idempotency key: {ExceptionType}", ex.GetType().Name); }
     }
 
-    public Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
+    public async Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken)
+    {
+        var ticket = await ReadTicketAsync(tenantId, objectId, cancellationToken);
+        if (ticket?.PendingSuccessor is null) return ticket;
+        // A move stopped after its first step: finish it before anyone is sent to the successor.
+        await FinishMoveAsync(ticket, cancellationToken);
+        return await ReadTicketAsync(tenantId, objectId, cancellationToken) is { } finished ? finished with { PendingSuccessor = null } : null;
+    }
+
+    /// <summary>
+    /// Three steps, each idempotent, in the order that never shows two live tickets: the tombstone (hidden from listings
+    /// and answering 308 from then on) carrying its successor, then the successor, then the tombstone without it.
+    /// </summary>
+    public async Task MoveTicketAsync(Ticket tombstone, string expectedEtag, Ticket successor, IdempotencyRecord? completedKey, CancellationToken cancellationToken)
+    {
+        if (tombstone.MovedTo != successor.ObjectId || tombstone.TenantId != successor.TenantId)
+            throw new ArgumentException("The tombstone must name its successor, in its tenant.", nameof(tombstone));
+        var marked = tombstone with { PendingSuccessor = successor with { Revision = null } };
+        await ReplaceTicketAsync(marked, expectedEtag, cancellationToken);
+        await FinishMoveAsync(marked with { Revision = null }, cancellationToken);
+        if (completedKey is null) return;
+        try { await SaveIdempotencyRecordAsync(completedKey, CancellationToken.None); }
+        catch (Exception ex) { _logger.LogWarning("Could not record the response for an idempotency key: {ExceptionType}", ex.GetType().Name); }
+    }
+
+    /// <summary>Creates the tombstone's pending successor (already there is fine), then clears the mark (a lost race there is fine too).</summary>
+    private Task FinishMoveAsync(Ticket marked, CancellationToken cancellationToken) =>
+        RunAsync("finish moving the ticket", async cancellationToken =>
+        {
+            var successor = marked.PendingSuccessor!;
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var partitionKey = new PartitionKey(marked.TenantId);
+            try
+            {
+                await containers.Tickets.CreateItemAsync(successor, partitionKey, NoContentOnWrite, cancellationToken);
+                _logger.LogInformation("Created ticket {ObjectId}, the successor of moved ticket {MovedObjectId}", successor.ObjectId, marked.ObjectId);
+                PublishSoon(successor.TenantId, successor.Id);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Created by an earlier attempt (or a concurrent reader): the same document, by its id. A conflict on the
+                // display id alone (another ticket has it; the counter makes that impossible) must not be taken for it.
+                try
+                {
+                    await containers.Tickets.ReadItemAsync<JsonElement>(successor.Id, partitionKey, cancellationToken: cancellationToken);
+                }
+                catch (CosmosException missing) when (missing.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new TicketConflictException($"Ticket {successor.ObjectId} already exists.", e);
+                }
+            }
+            ItemResponse<JsonElement> current;
+            try
+            {
+                current = await containers.Tickets.ReadItemAsync<JsonElement>(marked.Id, partitionKey, cancellationToken: cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return true;
+            }
+            var stored = ToTicket(current.Resource);
+            if (stored.PendingSuccessor?.Id != successor.Id) return true;
+            try
+            {
+                await containers.Tickets.ReplaceItemAsync(stored with { PendingSuccessor = null, Revision = stored.Revision! with { EventsMember = EventStateAsRead(stored.Revision) } },
+                    stored.Id, partitionKey,
+                    new ItemRequestOptions { IfMatchEtag = current.ETag, EnableContentResponseOnWrite = false }, cancellationToken);
+            }
+            catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                // Another reader cleared it first.
+            }
+            catch (CosmosException e)
+            {
+                // The move is done (both tickets are as they must be); the mark is cleared by the next read.
+                _logger.LogWarning("Could not clear the finished move of ticket {ObjectId}: {Status}", marked.ObjectId, (int)e.StatusCode);
+            }
+            return true;
+        }, cancellationToken);
+
+    private Task<Ticket?> ReadTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken) =>
         RunAsync("read the ticket", async cancellationToken =>
         {
             var containers = await _clients.GetContainersAsync(cancellationToken);
@@ -179,9 +259,9 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
 
     /// <summary>
     /// One conditional replace on the revision read. The document written carries on the events the read one had not
-    /// handed over yet (<see cref="NextEventState"/>). When only the publisher changed the document since it was read
-    /// (its <c>_etag</c> moved, the API etag did not), the replace is tried again on the fresh read: the caller's
-    /// If-Match still holds.
+    /// handed over yet (<see cref="NextEventState"/>). When only the publisher or a comment changed the document since it
+    /// was read (its <c>_etag</c> moved, the API etag did not), the replace
+    /// is tried again on the fresh read, carrying the comment's values over: the caller's If-Match still holds.
     /// </summary>
     public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken) =>
         RunAsync("replace the ticket", async cancellationToken =>
@@ -214,6 +294,9 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
                         throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
                     if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal))
                         throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                    // After a refused replace with the API etag unchanged, a comment (TicketConversation) or the publisher
+                    // wrote the document: keep the comment's values, which an update never writes itself.
+                    if (attempt > 1) ticket = TicketConversation.CarryOver(current, ticket);
                     read = current.Revision!;
                 }
 
@@ -245,7 +328,7 @@ public sealed partial class CosmosTicketStore : ITicketStore, ITicketEventStore
         }, cancellationToken);
 
     /// <summary>How often a replace is tried when the document's <c>_etag</c> moved under it (the publisher's mark).</summary>
-    private const int ReplaceAttempts = 3;
+    private const int ReplaceAttempts = ConversationAttempts;
 
     /// <summary>Cosmos DB's own continuation token is limited to this size (1 KB), so that the API's token stays small.</summary>
     public const int ContinuationTokenLimitInKb = 1;

@@ -4,7 +4,7 @@ using TicketingFunctions.Tickets.Listing;
 namespace TicketingFunctions.Storage;
 
 /// <summary>
-/// One tenant's tickets in each listing order (created_at then id, updated_at then id), for the embedded store.
+/// One tenant's tickets in each listing order (created_at, updated_at or last activity, then id), for the embedded store.
 /// Each order is an immutable balanced tree with positional access: a page starts with one O(log n) search for its
 /// resume point and reads on from there, so its cost does not depend on how deep into the listing it is, and never
 /// involves other tenants' tickets or a sort. Writers (under the store's partition lock) swap in new trees; readers
@@ -21,6 +21,7 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private ImmutableSortedSet<Entry> _byCreated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.CreatedAt));
     private ImmutableSortedSet<Entry> _byUpdated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.UpdatedAt));
+    private ImmutableSortedSet<Entry> _byActivity = ImmutableSortedSet.Create<Entry>(new Order(TicketField.LastActivityAt));
     private ImmutableSortedSet<Entry> _byDeleted = ImmutableSortedSet.Create<Entry>(new Order(TicketField.DeletedSeq));
 
     /// <summary>Adds the ticket, or replaces its previous entry. Callers hold the partition's lock.</summary>
@@ -29,16 +30,19 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
         var entry = new Entry(values, document);
         var created = _byCreated;
         var updated = _byUpdated;
+        var activity = _byActivity;
         var deleted = _byDeleted;
         if (_byId.TryGetValue(ticketId, out var previous))
         {
             created = created.Remove(previous);
             updated = updated.Remove(previous);
+            activity = activity.Remove(previous);
             if (IsDeleted(previous)) deleted = deleted.Remove(previous);
         }
         _byId[ticketId] = entry;
         Volatile.Write(ref _byCreated, created.Add(entry));
         Volatile.Write(ref _byUpdated, updated.Add(entry));
+        Volatile.Write(ref _byActivity, activity.Add(entry));
         Volatile.Write(ref _byDeleted, IsDeleted(entry) ? deleted.Add(entry) : deleted);
     }
 
@@ -61,6 +65,7 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
         {
             TicketSort.CreatedAt => Volatile.Read(ref _byCreated),
             TicketSort.UpdatedAt => Volatile.Read(ref _byUpdated),
+            TicketSort.LastActivity => Volatile.Read(ref _byActivity),
             _ => Volatile.Read(ref _byDeleted),
         };
         var sort = query.SortField.Ordinal;

@@ -21,7 +21,7 @@ namespace TicketingFunctions.Storage;
 /// fresh copy, a listing copies the stored JSON, and a stored ticket is one array the garbage collector need not trace
 /// (an object graph per ticket made collections cost more as the store grew).
 /// </summary>
-public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisposable
+public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisposable
 {
     private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
     private readonly EmbeddedStoreFile _file;
@@ -88,7 +88,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
         foreach (var row in _file.ReadAll("tickets", "tenant_id, object_id, id, etag, json, history_start"))
         {
             var p = For(row.GetString(0));
-            var stored = new StoredTicket(row.GetString(2), row.GetString(3), EmbeddedStoreFile.PinnedBytes(row, 4), row.GetInt32(5));
+            var json = EmbeddedStoreFile.PinnedBytes(row, 4);
+            var stored = new StoredTicket(row.GetString(2), row.GetString(3), json, row.GetInt32(5));
+            stored = stored with { ConversationKey = TicketConversation.Key(stored.ReadListed(data: false)) };
             p.TicketIds.Add(stored.Id);
             p.TicketsByObjectId[row.GetString(1)] = stored;
             p.Listing.Put(stored.Id, TicketField.ValuesOf(stored.ReadListed(data: true)), stored);
@@ -101,6 +103,8 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
                 p.HistoryArchive[ticketId] = archive = new SortedDictionary<int, TicketHistoryEntry>();
             archive[row.GetInt32(2)] = JsonSerializer.Deserialize((byte[])row.GetValue(3), HistoryEntryJson)!;
         }
+        foreach (var row in _file.ReadAll("comments", "tenant_id, json"))
+            For(row.GetString(0)).Comments.Put(JsonSerializer.Deserialize((byte[])row.GetValue(1), CommentJson)!);
         foreach (var row in _file.ReadAll("events ORDER BY tenant_id, position", "tenant_id, position, json, ticket"))
         {
             var p = For(row.GetString(0));
@@ -134,6 +138,12 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
         /// <summary>Archived history per ticket id, by version.</summary>
         public readonly Dictionary<string, SortedDictionary<int, TicketHistoryEntry>> HistoryArchive = new(StringComparer.Ordinal);
         public readonly Dictionary<string, IdempotencyRecord> Idempotency = new(StringComparer.Ordinal);
+        public readonly CommentIndex Comments = new();
+        public readonly HashSet<string> WritingCommentIds = new(StringComparer.Ordinal);
+        /// <summary>Replaces on their way to the file, by display id: a comment's write of the ticket waits for them.</summary>
+        public readonly Dictionary<string, Task> TicketWrites = new(StringComparer.Ordinal);
+        /// <summary>Tickets whose comment-written values are on their way to the file: a write of such a ticket waits for it.</summary>
+        public readonly Dictionary<string, Task> ConversationWrites = new(StringComparer.Ordinal);
         /// <summary>Display ids and ticket ids of creates and replaces queued to the file: a second write of one of them is refused meanwhile.</summary>
         public readonly HashSet<string> WritingObjectIds = new(StringComparer.Ordinal), CreatingIds = new(StringComparer.Ordinal);
         /// <summary>Counter rows whose value in memory is ahead of the file's: written with the next create (or at dispose).</summary>
@@ -160,6 +170,9 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
     /// </summary>
     private sealed record StoredTicket(string Id, string Etag, byte[] Json, int HistoryStart)
     {
+        /// <summary>The values comments wrote (<see cref="TicketConversation.Key"/>): a replace carries them over when they differ from its own.</summary>
+        public string ConversationKey { get; init; } = "";
+
         private ListedTicketJson? _listed;
 
         /// <summary>The ticket's JSON for listings: found at its first listing, then kept with this revision (which never changes).</summary>
@@ -181,13 +194,25 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
                 historyStart = buffer.WrittenCount;
                 writer.Reset();   // a second root value, not a sibling
                 JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+                if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
+                {
+                    // A third root only for a ticket a move touched: what it stores and no response shows.
+                    writer.Flush();
+                    writer.Reset();
+                    writer.WriteStartObject();
+                    writer.WriteStartArray(StoreJson.MovedFromProperty);
+                    foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
+                    writer.WriteEndArray();
+                    if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
+                    writer.WriteEndObject();
+                }
             }
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
             var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
             buffer.WrittenSpan.CopyTo(json);
             if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
-            return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart);
+            return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart) { ConversationKey = TicketConversation.Key(ticket) };
         }
 
         /// <summary>The ticket without its history, and with an empty <c>data</c> unless <paramref name="data"/>: as listings answer it.</summary>
@@ -195,10 +220,34 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
             ? JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)!
             : TicketWithoutData.Read(Json.AsSpan(0, HistoryStart));
 
-        public Ticket Read() => JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)! with
+        public Ticket Read()
         {
-            History = JsonSerializer.Deserialize(Json.AsSpan(HistoryStart), TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry)!,
-        };
+            var ticket = JsonSerializer.Deserialize(Json.AsSpan(0, HistoryStart), TicketJsonContext.Default.Ticket)!;
+            var reader = new Utf8JsonReader(Json.AsSpan(HistoryStart), new JsonReaderOptions { AllowMultipleValues = true });
+            var history = JsonSerializer.Deserialize(ref reader, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry)!;
+            if (!reader.Read()) return ticket with { History = history };
+            List<string> movedFrom = [];
+            string? movedByKey = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(StoreJson.MovedFromProperty))
+                {
+                    reader.Read();
+                    while (reader.Read() && reader.TokenType == JsonTokenType.String) movedFrom.Add(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(StoreJson.MovedByKeyProperty))
+                {
+                    reader.Read();
+                    movedByKey = reader.GetString();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            return ticket with { History = history, MovedFrom = movedFrom, MovedByKey = movedByKey };
+        }
     }
 
     private Partition For(string tenantId) => _partitions.GetOrAdd(tenantId, static _ => new Partition());
@@ -339,35 +388,55 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
         return Task.FromResult(stored?.Read());
     }
 
-    public Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken)
+    public async Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken)
     {
         var p = For(ticket.TenantId);
         var stored = StoredTicket.From(ticket);
-        var listed = TicketField.ValuesOf(ticket);
-        var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
-        var events = EventRows.Of(ticket, stored, created: false);
         Task written;
-        lock (p.Gate)
+        while (true)
         {
-            if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
-            // A write of this ticket still on its way to the file will change its etag: whoever expects the current one lost.
-            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(ticket.ObjectId))
-                throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
-            p.WritingObjectIds.Add(ticket.ObjectId);
-            var feed = events.Queue(ticket.TenantId, p, batch);
-            written = _file.WriteAsync(batch, () =>
+            lock (p.Gate)
             {
-                lock (p.Gate)
+                if (!p.TicketsByObjectId.TryGetValue(ticket.ObjectId, out var current) || current.Id != ticket.Id)
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} does not exist.");
+                // A write of this ticket still on its way to the file will change its etag: whoever expects the current one lost.
+                if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(ticket.ObjectId))
+                    throw new EtagMismatchException($"Ticket {ticket.ObjectId} was changed by someone else.");
+                // A comment's values on their way to the file don't change the etag: wait for them, then carry them over.
+                if (p.ConversationWrites.TryGetValue(ticket.ObjectId, out var commenting)) written = commenting;
+                else
                 {
-                    p.Events.AddRange(feed);
-                    p.TicketsByObjectId[ticket.ObjectId] = stored;
-                    p.Listing.Put(ticket.Id, listed, stored);
-                    p.WritingObjectIds.Remove(ticket.ObjectId);
+                    if (current.ConversationKey != stored.ConversationKey)
+                    {
+                        ticket = TicketConversation.CarryOver(current.Read(), ticket);
+                        stored = StoredTicket.From(ticket);
+                    }
+                    var (saved, listed) = (stored, TicketField.ValuesOf(ticket));
+                    var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
+                    // The revision's events, of the ticket as written (comment values carried over), in the same commit.
+                    var feed = EventRows.Of(ticket, saved, created: false).Queue(ticket.TenantId, p, batch);
+                    p.WritingObjectIds.Add(ticket.ObjectId);
+                    var objectId = ticket.ObjectId;
+                    var id = ticket.Id;
+                    written = _file.WriteAsync(batch, () =>
+                    {
+                        lock (p.Gate)
+                        {
+                            p.Events.AddRange(feed);
+                            p.TicketsByObjectId[objectId] = saved;
+                            p.Listing.Put(id, listed, saved);
+                            p.WritingObjectIds.Remove(objectId);
+                            p.TicketWrites.Remove(objectId);
+                        }
+                    });
+                    written = Settled(written, p, objectId);
+                    p.TicketWrites[objectId] = written;
+                    break;
                 }
-            });
+            }
+            try { await written; } catch { /* the comment's own caller hears of its failure; this write reads the store again */ }
         }
-        return Settled(written, p, ticket.ObjectId);
+        await written;
 
         static async Task Settled(Task written, Partition p, string objectId)
         {
@@ -377,7 +446,77 @@ public sealed class EmbeddedTicketStore : ITicketStore, ITicketEventStore, IDisp
             }
             catch
             {
-                lock (p.Gate) p.WritingObjectIds.Remove(objectId);
+                lock (p.Gate)
+                {
+                    p.WritingObjectIds.Remove(objectId);
+                    p.TicketWrites.Remove(objectId);
+                }
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The tombstone, the successor, the counters it advanced and the key's record: one commit, all or none.</summary>
+    public Task MoveTicketAsync(Ticket tombstone, string expectedEtag, Ticket successor, IdempotencyRecord? completedKey, CancellationToken cancellationToken)
+    {
+        if (tombstone.MovedTo != successor.ObjectId || tombstone.TenantId != successor.TenantId)
+            throw new ArgumentException("The tombstone must name its successor, in its tenant.", nameof(tombstone));
+        if (completedKey is not null && completedKey.TenantId != tombstone.TenantId)
+            throw new ArgumentException("The key's record belongs to another tenant.", nameof(completedKey));
+        var p = For(tombstone.TenantId);
+        var (old, created) = (StoredTicket.From(tombstone), StoredTicket.From(successor));
+        var (oldListed, createdListed) = (TicketField.ValuesOf(tombstone), TicketField.ValuesOf(successor));
+        var batch = new EmbeddedStoreFile.Batch()
+            .Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
+            .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
+        if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        Task written;
+        lock (p.Gate)
+        {
+            if (!p.TicketsByObjectId.TryGetValue(tombstone.ObjectId, out var current) || current.Id != tombstone.Id)
+                throw new EtagMismatchException($"Ticket {tombstone.ObjectId} does not exist.");
+            if (!string.Equals(current.Etag, expectedEtag, StringComparison.Ordinal) || p.WritingObjectIds.Contains(tombstone.ObjectId))
+                throw new EtagMismatchException($"Ticket {tombstone.ObjectId} was changed by someone else.");
+            if (p.TicketIds.Contains(successor.Id) || p.TicketsByObjectId.ContainsKey(successor.ObjectId)
+                || p.CreatingIds.Contains(successor.Id) || p.WritingObjectIds.Contains(successor.ObjectId))
+                throw new TicketConflictException($"Ticket {successor.ObjectId} already exists.");
+            p.WritingObjectIds.Add(tombstone.ObjectId);
+            p.WritingObjectIds.Add(successor.ObjectId);
+            p.CreatingIds.Add(successor.Id);
+            var countersSaved = UnsavedCounters(successor.TenantId, p, batch);
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate)
+                {
+                    countersSaved?.Invoke();
+                    p.TicketsByObjectId[tombstone.ObjectId] = old;
+                    p.Listing.Put(tombstone.Id, oldListed, old);
+                    p.TicketIds.Add(successor.Id);
+                    p.TicketsByObjectId.Add(successor.ObjectId, created);
+                    p.Listing.Put(successor.Id, createdListed, created);
+                    if (completedKey is not null) p.Idempotency[completedKey.Id] = completedKey;
+                    Settle(p, tombstone.ObjectId, successor);
+                }
+            });
+        }
+        return Moved(written, p, tombstone.ObjectId, successor);
+
+        static void Settle(Partition p, string objectId, Ticket successor)
+        {
+            p.WritingObjectIds.Remove(objectId);
+            p.WritingObjectIds.Remove(successor.ObjectId);
+            p.CreatingIds.Remove(successor.Id);
+        }
+
+        static async Task Moved(Task written, Partition p, string objectId, Ticket successor)
+        {
+            try
+            {
+                await written;
+            }
+            catch
+            {
+                lock (p.Gate) Settle(p, objectId, successor);
                 throw;
             }
         }

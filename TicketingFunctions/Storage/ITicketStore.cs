@@ -44,7 +44,7 @@ public interface ITicketStore
     /// </summary>
     Task CreateTicketWithKeyAsync(Ticket ticket, IdempotencyRecord completedKey, CancellationToken cancellationToken);
 
-    /// <summary>The ticket with this display id in this tenant, or null.</summary>
+    /// <summary>The ticket with this display id in this tenant, or null. A tombstone's pending successor (see <see cref="MoveTicketAsync"/>) is created first.</summary>
     Task<Ticket?> GetTicketAsync(string tenantId, string objectId, CancellationToken cancellationToken);
 
     /// <summary>
@@ -52,6 +52,18 @@ public interface ITicketStore
     /// otherwise throws <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>
     Task ReplaceTicketAsync(Ticket ticket, string expectedEtag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a ticket to another ticket type as one logical operation: replaces the ticket's stored revision, only if its
+    /// etag still equals <paramref name="expectedEtag"/> (else <see cref="EtagMismatchException"/> and nothing changes), by
+    /// <paramref name="tombstone"/> (its <see cref="Ticket.MovedTo"/> names the successor), creates <paramref name="successor"/>
+    /// and, with <paramref name="completedKey"/>, stores the Idempotency-Key's completed record. Never are both live: the
+    /// embedded store writes all of it in one commit; Cosmos DB (no transactional batch in its emulator) first writes the
+    /// tombstone carrying the successor still to create (<see cref="Ticket.PendingSuccessor"/>), then the successor, then
+    /// clears the mark; a crash in between leaves a tombstone whose successor <see cref="GetTicketAsync"/> creates
+    /// (idempotently) when anyone next reads it, so a reader never finds a tombstone without its successor.
+    /// </summary>
+    Task MoveTicketAsync(Ticket tombstone, string expectedEtag, Ticket successor, IdempotencyRecord? completedKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// One page of the tenant's tickets that meet every filter of <paramref name="query"/>, in its order (ties broken
@@ -92,5 +104,3 @@ public interface ITicketStore
     /// <summary>Removes a claim whose create failed, so that the key can be used again. Missing is fine.</summary>
     Task ReleaseIdempotencyKeyAsync(string tenantId, string id, CancellationToken cancellationToken);
 }
-
-public readonly record struct DisplayNumber(long Serial, long Number);

@@ -23,8 +23,9 @@ public static class StorageRegistration
         if (!UsesCosmos(configuration))
         {
             services.AddLocalDataFolder(configuration);
-            services.AddSingleton(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
+            services.AddSingleton<EmbeddedTicketStore>(sp => new EmbeddedTicketStore(sp.GetRequiredService<LocalDataFolder>().Path));
             services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
+            services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
             services.AddSingleton<ITicketEventStore>(sp => sp.GetRequiredService<EmbeddedTicketStore>());
             services.AddSingleton<IWebhookStore>(sp => new EmbeddedWebhookStore(sp.GetRequiredService<LocalDataFolder>().Path));
             return services;
@@ -38,6 +39,7 @@ public static class StorageRegistration
         services.TryAddSingleton<CosmosClientProvider>();
         services.AddSingleton<CosmosTicketStore>();
         services.AddSingleton<ITicketStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
+        services.AddSingleton<ICommentStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
         services.AddSingleton<ITicketEventStore>(sp => sp.GetRequiredService<CosmosTicketStore>());
         services.AddSingleton<IWebhookStore, CosmosWebhookStore>();
         services.AddHostedService<CosmosStartup>();

@@ -18,7 +18,13 @@ public static class StoreJson
     public const string HistoryProperty = "change_history";
     public const string SlaStateProperty = "state";
     /// <summary>Stored only: <see cref="Tickets.SlaClocks.BreachAt"/> of the ticket's clocks, for a query of breached tickets.</summary>
-    public const string SlaBreachAtProperty = "sla_breach_at";
+    public const string SlaBreachAtProperty = Tickets.Listing.TicketField.SlaBreachAtProperty;
+    /// <summary>Stored only: <see cref="Ticket.MovedFrom"/>, <see cref="Ticket.PendingSuccessor"/>, <see cref="Ticket.MovedByKey"/>.</summary>
+    public const string MovedFromProperty = "moved_from";
+    public const string PendingSuccessorProperty = "pending_successor";
+    public const string MovedByKeyProperty = "moved_by_key";
+    /// <summary>Stored only: <see cref="Tickets.TicketConversation.LastActivityAt"/>, for listings by last activity.</summary>
+    public const string LastActivityAtProperty = Tickets.Listing.TicketField.LastActivityAtProperty;
 
     /// <summary>Plain System.Text.Json defaults (attribute names are the names) plus the stored-only members.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
@@ -40,6 +46,15 @@ public static class StoreJson
     // History is init-only: the deserializer sets it through its accessor, without reflection per document.
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_History")]
     private static extern void SetHistory(Ticket ticket, IReadOnlyList<TicketHistoryEntry> value);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_MovedFrom")]
+    private static extern void SetMovedFrom(Ticket ticket, IReadOnlyList<string> value);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_PendingSuccessor")]
+    private static extern void SetPendingSuccessor(Ticket ticket, Ticket? value);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_MovedByKey")]
+    private static extern void SetMovedByKey(Ticket ticket, string? value);
 
     /// <summary>The contract modifier: adds <c>change_history</c> to <see cref="Ticket"/>.</summary>
     public static void AddStoredOnlyMembers(JsonTypeInfo info)
@@ -63,6 +78,25 @@ public static class StoreJson
         breachAt.Get = ticket => SlaClocks.BreachAt(((Ticket)ticket).Slas);
         info.Properties.Add(breachAt);
 
+        // A move's stored-only members, written only when they say something (most tickets were never moved).
+        var movedFrom = info.CreateJsonPropertyInfo(typeof(IReadOnlyList<string>), MovedFromProperty);
+        movedFrom.Get = ticket => ((Ticket)ticket).MovedFrom;
+        movedFrom.Set = (ticket, value) => SetMovedFrom((Ticket)ticket, (IReadOnlyList<string>?)value ?? Array.Empty<string>());
+        movedFrom.ShouldSerialize = static (_, value) => value is IReadOnlyList<string> { Count: > 0 };
+        info.Properties.Add(movedFrom);
+        var pending = info.CreateJsonPropertyInfo(typeof(Ticket), PendingSuccessorProperty);
+        pending.Get = ticket => ((Ticket)ticket).PendingSuccessor;
+        pending.Set = (ticket, value) => SetPendingSuccessor((Ticket)ticket, (Ticket?)value);
+        pending.ShouldSerialize = static (_, value) => value is not null;
+        info.Properties.Add(pending);
+        var key = info.CreateJsonPropertyInfo(typeof(string), MovedByKeyProperty);
+        key.Get = ticket => ((Ticket)ticket).MovedByKey;
+        key.Set = (ticket, value) => SetMovedByKey((Ticket)ticket, (string?)value);
+        key.ShouldSerialize = static (_, value) => value is not null;
+        info.Properties.Add(key);
+        var lastActivity = info.CreateJsonPropertyInfo(typeof(string), LastActivityAtProperty);
+        lastActivity.Get = ticket => TicketConversation.LastActivityAt((Ticket)ticket);
+        info.Properties.Add(lastActivity);
         // Write only (a store reads it from the document): every write marks its events pending, carrying on a backlog
         // the store put in the revision (CosmosTicketStore.ReplaceTicketAsync).
         var events = info.CreateJsonPropertyInfo(typeof(System.Text.Json.JsonElement), TicketEventState.PropertyName);

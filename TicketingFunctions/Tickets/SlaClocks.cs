@@ -22,6 +22,7 @@ public static class SlaClocks
                 Name = policy.Name,
                 TargetAt = TicketFactory.Timestamp(now + TimeSpan.FromHours((double)policy.Hours)),
                 StoppedAt = Reaches(category, policy.StopsAt) ? timestamp : null,
+                StopsOn = policy.StopsAt == SlaPolicy.FirstPublicReply ? SlaPolicy.FirstPublicReply : null,
             };
         }
         return clocks;
@@ -51,6 +52,12 @@ public static class SlaClocks
         }
         return advanced;
     }
+
+    /// <summary>
+    /// Whether the ticket measures its first response by the first public agent reply (it has a clock that stops there):
+    /// then that reply, not the first move out of To-do, sets <c>time_to_first_response_seconds</c>.
+    /// </summary>
+    public static bool StopsOnFirstReply(Ticket ticket) => ticket.Slas.Any(c => c.StopsOn == SlaPolicy.FirstPublicReply);
 
     /// <summary>The ticket with each clock's <see cref="TicketSla.State"/> as of <paramref name="now"/>: what every answer shows.</summary>
     public static Ticket Observe(Ticket ticket, DateTimeOffset now)

@@ -17,6 +17,10 @@ public sealed record Ticket
     [JsonPropertyName("summary")] public required string Summary { get; init; }
     [JsonPropertyName("data")] public required JsonObject Data { get; init; }
     [JsonPropertyName("lookup_props")] public required LookupProps LookupProps { get; init; }
+    /// <summary>
+    /// The display id of the ticket this one was moved to (to another ticket type); null while the ticket is live. A
+    /// ticket with it is a tombstone: every operation on it answers 308 to the newest successor.
+    /// </summary>
     [JsonPropertyName("moved_to"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? MovedTo { get; init; }
     [JsonPropertyName("deleted_seq")] public long DeletedSeq { get; init; } = -1;
     [JsonPropertyName("version")] public int Version { get; init; } = 1;
@@ -37,6 +41,13 @@ public sealed record Ticket
     [JsonPropertyName("is_support_request")] public bool IsSupportRequest { get; init; }
     [JsonPropertyName("attachments")] public JsonObject Attachments { get; init; } = [];
     [JsonPropertyName("ticket_relation"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public JsonObject? TicketRelation { get; init; }
+    /// <summary>
+    /// How many public comments the ticket has (with those of the tickets it was moved from), and when the newest was
+    /// written. Internal notes are in neither, so every reader sees the same values. Written by comments
+    /// (<see cref="TicketConversation"/>) without changing the etag, and copied as plain values by a move.
+    /// </summary>
+    [JsonPropertyName("comment_count")] public int CommentCount { get; init; }
+    [JsonPropertyName("last_comment_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? LastCommentAt { get; init; }
 
     /// <summary>
     /// The newest change-history entries, oldest first (older ones are in the store's history archive). Stored in the
@@ -50,7 +61,26 @@ public sealed record Ticket
     /// conditional request (Cosmos DB: IfMatchEtag on the <c>_etag</c> it read). Set by the store,
     /// carried along by <c>with</c>, never serialized and not part of the API.
     /// </summary>
-    [JsonIgnore] internal Storage.StoredRevision? Revision { get; init; }
+    [JsonIgnore] internal StoredRevision? Revision { get; init; }
+
+    /// <summary>
+    /// The ids (UUIDs) of the tickets this one succeeds through moves to another ticket type, oldest first. Stored
+    /// (<c>moved_from</c>), never answered: what belongs to a ticket by its id (archived history, linked uploads,
+    /// comments) is read for <c>[..MovedFrom, Id]</c>, so a move rewrites none of it.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<string> MovedFrom { get; init; } = [];
+
+    /// <summary>
+    /// Stored only by a store that can't write a move in one commit (Cosmos DB): on a tombstone, the successor it
+    /// still has to create. Whoever reads the tombstone creates it (idempotently) and clears this. Never answered.
+    /// </summary>
+    [JsonIgnore] public Ticket? PendingSuccessor { get; init; }
+
+    /// <summary>
+    /// Stored only, on a tombstone: the Idempotency-Key record that asked for the move, so that a retry with that key
+    /// after a crash finishes the same move rather than finding a ticket that is already moved. Never answered.
+    /// </summary>
+    [JsonIgnore] public string? MovedByKey { get; init; }
 }
 
 public sealed record LookupProps(

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
-using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets;
 

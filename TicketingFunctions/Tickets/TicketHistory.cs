@@ -32,6 +32,8 @@ public static class TicketHistory
     public const string Created = "created";
     public const string Updated = "updated";
     public const string Deleted = "deleted";
+    /// <summary>A move to another team or ticket type (<see cref="TicketMove"/>).</summary>
+    public const string Moved = "moved";
     public const string DeletedSeqKey = "deleted_seq";
     public const string SummaryKey = "summary";
 
@@ -64,7 +66,7 @@ public static class TicketHistory
             foreach (var (id, attachment) in ticket.Attachments)
             {
                 if (attachment is null) continue;
-                keys.Add(Attachments.AttachmentLinks.HistoryKey(id));
+                keys.Add(AttachmentLinks.HistoryKey(id));
                 attachment.WriteTo(writer);
             }
             if (ticket.TicketRelation is { } relation)

@@ -18,6 +18,7 @@ namespace TicketingFunctions.Tickets;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(IReadOnlyList<TicketHistoryEntry>))]
+[JsonSerializable(typeof(TicketComment))]
 [JsonSerializable(typeof(Events.TicketEvent))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(JsonElement))]

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TicketingFunctions.Attachments;
 
 namespace TicketingFunctions.Tickets;
 

@@ -10,7 +10,10 @@ public sealed record TicketMetric(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("value")] long Value)
 {
-    /// <summary>Seconds from creation to the first move out of the To-do category.</summary>
+    /// <summary>
+    /// Seconds from creation to the first response: the first public comment by an agent when the ticket has a clock
+    /// that stops there (<c>first_public_reply</c>), else the first move out of the To-do category.
+    /// </summary>
     public const string TimeToFirstResponse = "time_to_first_response_seconds";
     /// <summary>Seconds from creation to the latest entry into the Done category.</summary>
     public const string TimeToResolution = "time_to_resolution_seconds";

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TicketingFunctions.Auth;
-using TicketingFunctions.Catalog;
-using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tickets;
 
@@ -87,47 +84,4 @@ public static class TicketRelations
             : sent is not null && stored[ObjectIdKey]?.GetValue<string>() == sent.ObjectId && stored[TypeKey]?.GetValue<string>() == sent.Type;
 
     public static string Unavailable(string objectId) => $"Ticket {objectId} does not exist or you may not read it";
-
-    /// <summary>The relation to store, or null with the reason in <paramref name="errors"/>. <paramref name="self"/> is the ticket being updated.</summary>
-    public static async Task<JsonObject?> ResolveAsync(ITicketStore store, Caller caller, CatalogIndex catalog, RelationRequest relation, Ticket? self,
-        ValidationErrors errors, CancellationToken cancellationToken)
-    {
-        if (self is not null && string.Equals(relation.ObjectId, self.ObjectId, StringComparison.Ordinal))
-        {
-            errors.Add(Key, "A ticket can't relate to itself");
-            return null;
-        }
-        var target = await store.GetTicketAsync(caller.TenantId!, relation.ObjectId, cancellationToken);
-        if (target is null || !string.Equals(target.TenantId, caller.TenantId, StringComparison.Ordinal) || !TicketAccessor.CanRead(caller, catalog, target))
-        {
-            errors.Add(Key, Unavailable(relation.ObjectId));
-            return null;
-        }
-        if (self is not null && relation.Type == Parent && await ParentCycleProblemAsync(store, caller.TenantId!, target, self, cancellationToken) is { } problem)
-        {
-            errors.Add(Key, problem);
-            return null;
-        }
-        return new JsonObject { [ObjectIdKey] = target.ObjectId, [TypeKey] = relation.Type, [IdKey] = target.Id };
-    }
-
-    /// <summary>
-    /// Null when making <paramref name="parent"/> the parent of <paramref name="self"/> closes no cycle: the parent
-    /// links above <paramref name="parent"/> are followed (by record id, which never changes) and must not reach
-    /// <paramref name="self"/> within <see cref="MaxParentDepth"/> tickets. A new ticket has no children, so only an
-    /// update can close a cycle.
-    /// </summary>
-    private static async Task<string?> ParentCycleProblemAsync(ITicketStore store, string tenantId, Ticket parent, Ticket self, CancellationToken cancellationToken)
-    {
-        var current = parent;
-        for (var depth = 0; depth < MaxParentDepth; depth++)
-        {
-            if (current.TicketRelation is not { } link || link[TypeKey]?.GetValue<string>() != Parent) return null;
-            if (link[IdKey]?.GetValue<string>() == self.Id || link[ObjectIdKey]?.GetValue<string>() == self.ObjectId)
-                return $"Ticket {parent.ObjectId} is below {self.ObjectId} in its parent chain: this parent link would close a cycle";
-            if (link[ObjectIdKey]?.GetValue<string>() is not { } above || await store.GetTicketAsync(tenantId, above, cancellationToken) is not { } next) return null;
-            current = next;
-        }
-        return $"Ticket {parent.ObjectId} has more than {MaxParentDepth} parents above it; a parent chain is at most {MaxParentDepth} tickets deep";
-    }
 }

@@ -18,6 +18,11 @@ public sealed record TicketSla
     [JsonPropertyName("name")] public required string Name { get; init; }
     [JsonPropertyName("target_at")] public required string TargetAt { get; init; }
     [JsonPropertyName("stopped_at"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? StoppedAt { get; init; }
+    /// <summary>
+    /// <c>first_public_reply</c> for a clock that an agent's first public comment stops (the comment writes it, so an
+    /// update carries it over: <see cref="TicketConversation"/>); absent for a clock that a status category stops.
+    /// </summary>
+    [JsonPropertyName("stops_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StopsOn { get; init; }
     /// <summary>Set on every answer (<see cref="SlaClocks.Observe"/>); null, and left out, in a stored document.</summary>
     [JsonPropertyName("state"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? State { get; init; }
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TicketingFunctions.Attachments;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Tickets;
@@ -51,7 +50,7 @@ public static class TicketUpdateValidator
                 case EtagKey: Take(ref etag, property, EtagKey, errors); break;
                 case TicketHistory.SummaryKey: Take(ref summary, property, TicketHistory.SummaryKey, errors); break;
                 case "ticketBody": Take(ref ticketBody, property, "body", errors); break;
-                case Attachments.AttachmentLinks.Key: Take(ref attachments, property, Attachments.AttachmentLinks.Key, errors); break;
+                case AttachmentLinks.Key: Take(ref attachments, property, AttachmentLinks.Key, errors); break;
                 case TicketRelations.Key: Take(ref relation, property, TicketRelations.Key, errors); break;
                 case var work when WorkUpdateValidator.IsKey(work): break; // validated by WorkUpdateValidator
                 default:
@@ -74,7 +73,7 @@ public static class TicketUpdateValidator
             fields = TicketBodyValidator.Validate(tb, TicketBodyMode.Update, catalog, type, currentOffer, errors, maxTicketBodyKeys, out _) ?? [];
         }
 
-        var links = attachments is { } a ? Attachments.AttachmentLinks.Parse(a, allowRemove: true, errors) : [];
+        var links = attachments is { } a ? AttachmentLinks.Parse(a, allowRemove: true, errors) : [];
         RelationRequest? relationRequest = null;
         if (relation is { } r) TicketRelations.TryParse(r, errors, out relationRequest);
 

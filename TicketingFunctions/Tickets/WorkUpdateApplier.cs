@@ -39,7 +39,8 @@ public static class WorkUpdateApplier
 
         var metrics = ticket.Metrics.ToList();
         var resolvedAt = ticket.ResolvedAt;
-        if (from == StatusCategories.Rank(StatusCategories.ToDo) && into > from && !metrics.Any(m => m.Name == TicketMetric.TimeToFirstResponse))
+        if (from == StatusCategories.Rank(StatusCategories.ToDo) && into > from && !metrics.Any(m => m.Name == TicketMetric.TimeToFirstResponse)
+            && !SlaClocks.StopsOnFirstReply(ticket))
             metrics.Add(new(TicketMetric.TimeToFirstResponse, elapsed));
         if (into == done && from != done)
         {

@@ -1,9 +1,14 @@
 using System.Text.Json;
-using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Catalog;
 
 namespace TicketingFunctions.Tickets;
+
+/// <summary>
+/// A move from <paramref name="From"/> to <paramref name="To"/> the workflow has but the caller may not take;
+/// <paramref name="RequesterMay"/> when its requester could.
+/// </summary>
+public sealed record RefusedMove(string From, string To, bool RequesterMay);
 
 /// <summary>
 /// Validates the update keys that work a ticket: <c>status_type</c> (a transition of the type's workflow that one of
@@ -25,9 +30,9 @@ public static class WorkUpdateValidator
 
     /// <summary>
     /// The work part of the update, or null when it has problems (added to <paramref name="errors"/>, keyed by key).
-    /// <paramref name="refused"/> is the 403 for a move the workflow has but the caller may not take.
+    /// <paramref name="refused"/> is the move (a 403) for one the workflow has but the caller may not take.
     /// </summary>
-    public static WorkUpdate? Validate(JsonElement body, Ticket current, TicketType type, Caller caller, ValidationErrors errors, out ApiError? refused)
+    public static WorkUpdate? Validate(JsonElement body, Ticket current, TicketType type, Caller caller, ValidationErrors errors, out RefusedMove? refused)
     {
         refused = null;
         if (body.ValueKind != JsonValueKind.Object) return null;
@@ -54,7 +59,7 @@ public static class WorkUpdateValidator
         return new WorkUpdate(status, assignee is not null, newAssignee, type.SlaPolicies ?? []);
     }
 
-    private static TicketStatus? ValidateStatus(JsonElement value, Ticket current, Workflow workflow, Caller caller, ValidationErrors errors, out ApiError? refused)
+    private static TicketStatus? ValidateStatus(JsonElement value, Ticket current, Workflow workflow, Caller caller, ValidationErrors errors, out RefusedMove? refused)
     {
         refused = null;
         if (value.ValueKind != JsonValueKind.String || value.GetString()!.Trim().Length == 0)
@@ -71,7 +76,7 @@ public static class WorkUpdateValidator
         if (moves.Count > 0 && workflow.FindStatus(target) is not null && !reachable.Contains(target, StringComparer.Ordinal))
         {
             // The workflow has the move, but not for this caller: a refusal of the caller, not of the body.
-            refused = ApiError.ForbiddenTransition(current.StatusType, target, moves.Any(m => m.Requester));
+            refused = new RefusedMove(current.StatusType, target, moves.Any(m => m.Requester));
             return null;
         }
         if (!reachable.Contains(target, StringComparer.Ordinal) || workflow.FindStatus(target) is not { } status)

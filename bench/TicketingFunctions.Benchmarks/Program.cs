@@ -6,7 +6,9 @@ using TicketingFunctions.Benchmarks;
 
 if (args.Length > 0 && args[0] == "--probe")
 {
-    await Probe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+    var createOnly = args.Contains("--create-only");
+    var counts = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    await Probe.RunAsync(counts.Length > 0 ? int.Parse(counts[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000, createOnly);
     return;
 }
 

@@ -44,11 +44,27 @@ public sealed class TicketField
     /// <summary>The display id of the ticket this one relates to (issue 17's <c>ticket_relation</c>), or null.</summary>
     public static readonly TicketField RelatedTo = new(11, "ticket_relation.objectId", t => StringValue(t.TicketRelation?[TicketRelations.ObjectIdKey]));
     public static readonly TicketField Assignee = new(12, "assignee.username", t => t.Assignee?.Username);
-    /// <summary>Stored only (<see cref="Storage.StoreJson.SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
-    public static readonly TicketField SlaBreachAt = new(13, Storage.StoreJson.SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
+    /// <summary>The stored-only property <see cref="SlaBreachAt"/> is read from (the stores write it).</summary>
+    public const string SlaBreachAtProperty = "sla_breach_at";
+
+    /// <summary>Stored only (<see cref="SlaBreachAtProperty"/>), derived from the clocks: <see cref="SlaClocks.BreachAt"/>.</summary>
+    public static readonly TicketField SlaBreachAt = new(13, SlaBreachAtProperty, t => SlaClocks.BreachAt(t.Slas));
+
+    /// <summary>The stored-only property <see cref="LastActivityAt"/> is read from (the stores write it).</summary>
+    public const string LastActivityAtProperty = "last_activity_at";
+
+    /// <summary>The successor's display id of a ticket moved to another type (a tombstone), or null for a live ticket.</summary>
+    public static readonly TicketField MovedTo = new(15, "moved_to", t => t.MovedTo);
+
+    /// <summary>
+    /// Stored only (<see cref="LastActivityAtProperty"/>), derived: the later of <c>updated_at</c> and
+    /// <c>last_comment_at</c> (<see cref="TicketConversation.LastActivityAt"/>), so a comment moves the ticket up an
+    /// activity listing without changing its etag.
+    /// </summary>
+    public static readonly TicketField LastActivityAt = new(16, LastActivityAtProperty, TicketConversation.LastActivityAt);
 
     public static readonly IReadOnlyList<TicketField> All =
-        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById];
+        [Id, ObjectId, Summary, TeamId, ItemTypeId, StatusType, StatusCategory, SubmittedBy, CreatedAt, UpdatedAt, DeletedSeq, RelatedTo, Assignee, SlaBreachAt, SubmittedById, MovedTo, LastActivityAt];
 
     /// <summary>The ticket's values of every field, by <see cref="Ordinal"/>.</summary>
     public static string?[] ValuesOf(Ticket ticket)

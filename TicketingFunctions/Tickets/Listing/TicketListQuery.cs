@@ -8,6 +8,8 @@ public enum TicketSort
 {
     CreatedAt,
     UpdatedAt,
+    /// <summary>The later of the last write and the last public comment (<see cref="TicketField.LastActivityAt"/>).</summary>
+    LastActivity,
     /// <summary>Deletion order, for a sync client's <c>deletedSince</c> (issue 17).</summary>
     DeletedSeq,
 }
@@ -35,6 +37,7 @@ public sealed record TicketListQuery(
     {
         TicketSort.CreatedAt => TicketField.CreatedAt,
         TicketSort.UpdatedAt => TicketField.UpdatedAt,
+        TicketSort.LastActivity => TicketField.LastActivityAt,
         _ => TicketField.DeletedSeq,
     };
 

@@ -26,7 +26,7 @@ public static class TicketVisibility
     public static AnyOfFilter? Types(Caller caller, CatalogIndex catalog, IReadOnlyList<string> requested)
     {
         if (Permissions.CanSeeWholeTenant(caller)) return requested.Count == 0 ? null : new AnyOfFilter(TicketField.ItemTypeId, requested);
-        var allowed = (catalog.Catalog.TicketTypes ?? []).Where(t => Permissions.CanUseTicketType(caller, t)).Select(t => t.Id);
+        var allowed = (catalog.Catalog.TicketTypes ?? []).Where(t => Permissions.CanUseTicketType(caller, t.AllowedRoles)).Select(t => t.Id);
         var visible = requested.Count == 0 ? allowed : allowed.Intersect(requested, StringComparer.Ordinal);
         return new AnyOfFilter(TicketField.ItemTypeId, visible);
     }

@@ -111,6 +111,10 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/deleted_seq', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
@@ -125,6 +129,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/lookup_props/teamId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/lookup_props/itemTypeId', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -132,6 +141,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/lookup_props/itemTypeId', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/lookup_props/itemTypeId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -145,6 +159,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/status_type', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/status_category', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -152,6 +171,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/status_category', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/status_category', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -165,6 +189,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/data/submittedBy', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/data/submittedById', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -172,6 +201,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/data/submittedById', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/data/submittedById', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
           [
@@ -185,6 +219,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
             { path: '/id', order: 'ascending' }
           ]
           [
+            { path: '/ticket_relation/objectId', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
             { path: '/assignee/username', order: 'ascending' }
             { path: '/created_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
@@ -192,6 +231,11 @@ resource tickets 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           [
             { path: '/assignee/username', order: 'ascending' }
             { path: '/updated_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
+          [
+            { path: '/assignee/username', order: 'ascending' }
+            { path: '/last_activity_at', order: 'ascending' }
             { path: '/id', order: 'ascending' }
           ]
         ]
@@ -217,6 +261,8 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
       }
       defaultTtl: -1
       // History archive documents are found by kind and ticket_id; their entries are never queried.
+      // A page of a ticket's comments is ordered by (created_at, id): the same composite index as
+      // CosmosListingIndexes.CommentPagePaths in the app, which the infra tests compare with this one.
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -229,6 +275,12 @@ resource tenants 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@
           {
             path: '/entries/*'
           }
+        ]
+        compositeIndexes: [
+          [
+            { path: '/created_at', order: 'ascending' }
+            { path: '/id', order: 'ascending' }
+          ]
         ]
       }
     }

@@ -22,8 +22,14 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The status&apos;s category. To-do, then In Progress, then Done is the order SLA policies count in.</summary>
-        public global::TicketingFunctions.Client.Models.StatusCategory? StopsAt { get; set; }
+        /// <summary>The status category that stops the clock (or a later one), or `first_public_reply`: an agent&apos;s first public comment.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt? StopsAt { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt StopsAt { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -44,7 +50,7 @@ namespace TicketingFunctions.Client.Models
             {
                 { "hours", n => { Hours = n.GetDoubleValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
-                { "stopsAt", n => { StopsAt = n.GetEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>(); } },
+                { "stopsAt", n => { StopsAt = n.GetObjectValue<global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt>(global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt.CreateFromDiscriminatorValue); } },
             };
         }
         /// <summary>
@@ -56,7 +62,67 @@ namespace TicketingFunctions.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDoubleValue("hours", Hours);
             writer.WriteStringValue("name", Name);
-            writer.WriteEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>("stopsAt", StopsAt);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt>("stopsAt", StopsAt);
+        }
+        /// <summary>
+        /// Composed type wrapper for classes <see cref="global::TicketingFunctions.Client.Models.StatusCategory"/>, <see cref="string"/>
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class SlaPolicy_stopsAt : IComposedTypeWrapper, IParsable
+        {
+            /// <summary>Composed type representation for type <see cref="global::TicketingFunctions.Client.Models.StatusCategory"/></summary>
+            public global::TicketingFunctions.Client.Models.StatusCategory? StatusCategory { get; set; }
+            /// <summary>Composed type representation for type <see cref="string"/></summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            public string? String { get; set; }
+#nullable restore
+#else
+            public string String { get; set; }
+#endif
+            /// <summary>
+            /// Creates a new instance of the appropriate class based on discriminator value
+            /// </summary>
+            /// <returns>A <see cref="global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt"/></returns>
+            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
+            public static global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt CreateFromDiscriminatorValue(IParseNode parseNode)
+            {
+                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
+                var result = new global::TicketingFunctions.Client.Models.SlaPolicy.SlaPolicy_stopsAt();
+                if(parseNode.GetStringValue() is string stringValue)
+                {
+                    result.String = stringValue;
+                }
+                else if(parseNode.GetEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>() is global::TicketingFunctions.Client.Models.StatusCategory statusCategoryValue)
+                {
+                    result.StatusCategory = statusCategoryValue;
+                }
+                return result;
+            }
+            /// <summary>
+            /// The deserialization information for the current model
+            /// </summary>
+            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
+            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
+            {
+                return new Dictionary<string, Action<IParseNode>>();
+            }
+            /// <summary>
+            /// Serializes information the current object
+            /// </summary>
+            /// <param name="writer">Serialization writer to use to serialize this model</param>
+            public virtual void Serialize(ISerializationWriter writer)
+            {
+                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+                if(String != null)
+                {
+                    writer.WriteStringValue(null, String);
+                }
+                else if(StatusCategory != null)
+                {
+                    writer.WriteEnumValue<global::TicketingFunctions.Client.Models.StatusCategory>(null, StatusCategory);
+                }
+            }
         }
     }
 }

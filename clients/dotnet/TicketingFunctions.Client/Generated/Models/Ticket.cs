@@ -29,6 +29,8 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.Ticket_attachments Attachments { get; set; }
 #endif
+        /// <summary>How many public comments the ticket has (internal notes are not counted, for anyone). A comment does not change the etag.</summary>
+        public int? CommentCount { get; set; }
         /// <summary>ISO-8601 UTC with milliseconds.</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The validated field values (field UUID → value) and `offerId`, plus system-populated keys. Closed by `propertyNames` rather than `additionalProperties: false`, so that generated clients keep the field values (Kiota: `AdditionalData`).</summary>
@@ -49,6 +51,8 @@ namespace TicketingFunctions.Client.Models
         public int? IdSerial { get; set; }
         /// <summary>The is_support_request property</summary>
         public bool? IsSupportRequest { get; set; }
+        /// <summary>When the newest public comment was written; null while there is none.</summary>
+        public DateTimeOffset? LastCommentAt { get; set; }
         /// <summary>The lookup_props property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -73,7 +77,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Module { get; set; }
 #endif
-        /// <summary>The moved_to property</summary>
+        /// <summary>Null while the ticket is live. On a tombstone (a ticket moved to another ticket type), the successor&apos;s display id; every operation on a tombstone answers 308 to the newest successor.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? MovedTo { get; set; }
@@ -161,6 +165,7 @@ namespace TicketingFunctions.Client.Models
             {
                 { "assignee", n => { Assignee = n.GetObjectValue<global::TicketingFunctions.Client.Models.Assignee>(global::TicketingFunctions.Client.Models.Assignee.CreateFromDiscriminatorValue); } },
                 { "attachments", n => { Attachments = n.GetObjectValue<global::TicketingFunctions.Client.Models.Ticket_attachments>(global::TicketingFunctions.Client.Models.Ticket_attachments.CreateFromDiscriminatorValue); } },
+                { "comment_count", n => { CommentCount = n.GetIntValue(); } },
                 { "created_at", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "data", n => { Data = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketData>(global::TicketingFunctions.Client.Models.TicketData.CreateFromDiscriminatorValue); } },
                 { "deleted_seq", n => { DeletedSeq = n.GetIntValue(); } },
@@ -168,6 +173,7 @@ namespace TicketingFunctions.Client.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "id_serial", n => { IdSerial = n.GetIntValue(); } },
                 { "is_support_request", n => { IsSupportRequest = n.GetBoolValue(); } },
+                { "last_comment_at", n => { LastCommentAt = n.GetDateTimeOffsetValue(); } },
                 { "lookup_props", n => { LookupProps = n.GetObjectValue<global::TicketingFunctions.Client.Models.Ticket_lookup_props>(global::TicketingFunctions.Client.Models.Ticket_lookup_props.CreateFromDiscriminatorValue); } },
                 { "metrics", n => { Metrics = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketMetric>(global::TicketingFunctions.Client.Models.TicketMetric.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "module", n => { Module = n.GetStringValue(); } },
@@ -195,6 +201,7 @@ namespace TicketingFunctions.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Assignee>("assignee", Assignee);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Ticket_attachments>("attachments", Attachments);
+            writer.WriteIntValue("comment_count", CommentCount);
             writer.WriteDateTimeOffsetValue("created_at", CreatedAt);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketData>("data", Data);
             writer.WriteIntValue("deleted_seq", DeletedSeq);
@@ -202,6 +209,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteIntValue("id_serial", IdSerial);
             writer.WriteBoolValue("is_support_request", IsSupportRequest);
+            writer.WriteDateTimeOffsetValue("last_comment_at", LastCommentAt);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.Ticket_lookup_props>("lookup_props", LookupProps);
             writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketMetric>("metrics", Metrics);
             writer.WriteStringValue("module", Module);

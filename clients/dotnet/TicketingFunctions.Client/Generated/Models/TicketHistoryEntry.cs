@@ -14,7 +14,7 @@ namespace TicketingFunctions.Client.Models
     {
         /// <summary>The action property</summary>
         public global::TicketingFunctions.Client.Models.TicketHistoryEntry_action? Action { get; set; }
-        /// <summary>Each changed key (`summary`, `offerId`, a field UUID, `attachments.&lt;id&gt;`, `ticketRelation`, `ccWatchers`, `toWatchers`, `status_type`, `status_category`, `assignee`, or `deleted_seq` for a deletion) → its old and new value.</summary>
+        /// <summary>Each changed key (`summary`, `offerId`, a field UUID, `attachments.&lt;id&gt;`, `ticketRelation`, `ccWatchers`, `toWatchers`, `status_type`, `status_category`, `assignee`, `deleted_seq` for a deletion, or `teamId`, `itemTypeId`, `object_id` and `moved_to` for a move) → its old and new value.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.TicketHistoryEntry_changes? Changes { get; set; }

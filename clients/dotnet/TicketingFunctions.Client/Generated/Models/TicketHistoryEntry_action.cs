@@ -20,5 +20,9 @@ namespace TicketingFunctions.Client.Models
         #pragma warning disable CS1591
         Deleted,
         #pragma warning restore CS1591
+        [EnumMember(Value = "moved")]
+        #pragma warning disable CS1591
+        Moved,
+        #pragma warning restore CS1591
     }
 }

@@ -8,7 +8,7 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// Each changed key (`summary`, `offerId`, a field UUID, `attachments.&lt;id&gt;`, `ticketRelation`, `ccWatchers`, `toWatchers`, `status_type`, `status_category`, `assignee`, or `deleted_seq` for a deletion) → its old and new value.
+    /// Each changed key (`summary`, `offerId`, a field UUID, `attachments.&lt;id&gt;`, `ticketRelation`, `ccWatchers`, `toWatchers`, `status_type`, `status_category`, `assignee`, `deleted_seq` for a deletion, or `teamId`, `itemTypeId`, `object_id` and `moved_to` for a move) → its old and new value.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketHistoryEntry_changes : IAdditionalDataHolder, IParsable

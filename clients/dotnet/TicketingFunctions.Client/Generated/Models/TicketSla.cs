@@ -23,8 +23,16 @@ namespace TicketingFunctions.Client.Models
 #endif
         /// <summary>The state property</summary>
         public global::TicketingFunctions.Client.Models.TicketSla_state? State { get; set; }
-        /// <summary>When the ticket reached the policy&apos;s category (ISO-8601 UTC with milliseconds); null while the clock runs.</summary>
+        /// <summary>When the ticket reached the policy&apos;s category, or the first public agent reply for a `first_public_reply` clock (ISO-8601 UTC with milliseconds); null while the clock runs.</summary>
         public DateTimeOffset? StoppedAt { get; set; }
+        /// <summary>Present only on a clock that an agent&apos;s first public comment stops (the policy&apos;s `stopsAt`).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? StopsAt { get; set; }
+#nullable restore
+#else
+        public string StopsAt { get; set; }
+#endif
         /// <summary>ISO-8601 UTC with milliseconds.</summary>
         public DateTimeOffset? TargetAt { get; set; }
         /// <summary>
@@ -48,6 +56,7 @@ namespace TicketingFunctions.Client.Models
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "state", n => { State = n.GetEnumValue<global::TicketingFunctions.Client.Models.TicketSla_state>(); } },
                 { "stopped_at", n => { StoppedAt = n.GetDateTimeOffsetValue(); } },
+                { "stops_at", n => { StopsAt = n.GetStringValue(); } },
                 { "target_at", n => { TargetAt = n.GetDateTimeOffsetValue(); } },
             };
         }
@@ -61,6 +70,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteStringValue("name", Name);
             writer.WriteEnumValue<global::TicketingFunctions.Client.Models.TicketSla_state>("state", State);
             writer.WriteDateTimeOffsetValue("stopped_at", StoppedAt);
+            writer.WriteStringValue("stops_at", StopsAt);
             writer.WriteDateTimeOffsetValue("target_at", TargetAt);
         }
     }

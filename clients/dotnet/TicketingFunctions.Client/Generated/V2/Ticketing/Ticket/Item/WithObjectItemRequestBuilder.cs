@@ -10,7 +10,9 @@ using System.Threading;
 using System;
 using TicketingFunctions.Client.Models;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments;
 using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History;
+using TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move;
 namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
 {
     /// <summary>
@@ -24,10 +26,20 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.AttachmentRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The comments property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.CommentsRequestBuilder Comments
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Comments.CommentsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The history property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder History
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The move property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move.MoveRequestBuilder Move
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Move.MoveRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.WithObjectItemRequestBuilder"/> and sets the default values.

@@ -16,5 +16,9 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         #pragma warning disable CS1591
         Updated_at,
         #pragma warning restore CS1591
+        [EnumMember(Value = "last_activity")]
+        #pragma warning disable CS1591
+        Last_activity,
+        #pragma warning restore CS1591
     }
 }

@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
+        public ListRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?activeAfter*,activeBefore*,assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,includeMoved*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,7 +30,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
+        public ListRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/list{?activeAfter*,activeBefore*,assignee*,continuationToken*,createdFrom*,createdTo*,deletedSince*,include*,includeDeleted*,includeMoved*,itemTypeId*,order*,pageSize*,q*,relatedTo*,sla*,sort*,status_category*,status_type*,submittedBy*,teamId*,updatedSince*}", rawUrl)
         {
         }
         /// <summary>
@@ -98,6 +98,26 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ListRequestBuilderGetQueryParameters 
         {
+            /// <summary>Only tickets whose last activity (the later of `updated_at` and `last_comment_at`) is at or after this instant. Same format.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("activeAfter")]
+            public string? ActiveAfter { get; set; }
+#nullable restore
+#else
+            [QueryParameter("activeAfter")]
+            public string ActiveAfter { get; set; }
+#endif
+            /// <summary>Only tickets whose last activity is before this instant (exclusive). Same format; not before `activeAfter`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("activeBefore")]
+            public string? ActiveBefore { get; set; }
+#nullable restore
+#else
+            [QueryParameter("activeBefore")]
+            public string ActiveBefore { get; set; }
+#endif
             /// <summary>Only tickets assigned to this username; `me` means the caller (the token&apos;s `preferred_username`), `none` tickets nobody is assigned to.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -154,6 +174,9 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             /// <summary>`true` lists deleted tickets too (with their `deleted_seq`), for a `tenant_admin` only; for anyone else deleted tickets stay out, as on a read. Default `false`.</summary>
             [QueryParameter("includeDeleted")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeDeletedQueryParameterType? IncludeDeleted { get; set; }
+            /// <summary>`true` lists tombstones too: tickets moved to another ticket type, with `moved_to` naming the successor (which is listed itself). Default `false`.</summary>
+            [QueryParameter("includeMoved")]
+            public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetIncludeMovedQueryParameterType? IncludeMoved { get; set; }
             /// <summary>Only tickets of these ticket types (repeatable, at most 50).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -193,7 +216,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.List
             /// <summary>`breached`: only tickets with an SLA clock whose state is `breached` as of the request (running past its target, or stopped after it).</summary>
             [QueryParameter("sla")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetSlaQueryParameterType? Sla { get; set; }
-            /// <summary>The sort field.</summary>
+            /// <summary>The sort field. `last_activity`: the later of `updated_at` and `last_comment_at`, so a public comment moves a ticket up without changing its etag.</summary>
             [QueryParameter("sort")]
             public global::TicketingFunctions.Client.V2.Ticketing.Ticket.List.GetSortQueryParameterType? Sort { get; set; }
             /// <summary>Only tickets with this `status_category`.</summary>
