@@ -30,6 +30,7 @@ public static class StandaloneHost
         builder.Services.AddBrowserCors(builder.Configuration);
         // Under the Functions host the timer function runs the events' pass; here this does.
         builder.Services.AddHostedService<EventMaintenanceService>();
+        builder.Services.AddHostedService<WebhookDeliveryService>();
         // The slim builder leaves out the regex route constraint, which Routes.Ticket uses (the Functions host has it).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteOptions>(o =>
             o.SetParameterPolicy<Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint>("regex"));

@@ -15,6 +15,8 @@ public static class WebhookRegistration
         services.TryAddSingleton<IWebhookHostResolver, DnsWebhookHostResolver>();
         services.AddSingleton<WebhookAddressGuard>();
         services.AddSingleton<WebhookSubscriptionService>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<WebhookDispatcher>();
         return services;
     }
 }

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TicketingFunctions.Tests.Webhooks;
+
+/// <summary>A delivery as the receiver got it: the headers and the body as sent.</summary>
+public sealed record ReceivedDelivery(string Path, string Id, string Timestamp, string Signature, string Body, IHeaderDictionary Headers);
+
+/// <summary>
+/// A webhook receiver on a loopback port, inside the test: Kestrel on 127.0.0.1:0. <c>/ok/…</c> answers 204,
+/// <c>/fail/…</c> answers 503 with <c>Retry-After: 120</c>, <c>/hang/…</c> answers only when the receiver is disposed.
+/// Every request is kept; <see cref="WaitForAsync"/> waits (without sleeping) until a path has received enough.
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private readonly List<(int Count, string Prefix, TaskCompletionSource Done)> _waiters = [];
+
+    public ConcurrentQueue<ReceivedDelivery> Received { get; } = new();
+    public Uri BaseAddress { get; }
+
+    private WebhookReceiver(WebApplication app, Uri baseAddress) => (_app, BaseAddress) = (app, baseAddress);
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        WebhookReceiver? receiver = null;
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var h = context.Request.Headers;
+            receiver!.Add(new ReceivedDelivery(context.Request.Path.Value!, h["webhook-id"].ToString(), h["webhook-timestamp"].ToString(),
+                h["webhook-signature"].ToString(), body, new HeaderDictionary(h.ToDictionary(p => p.Key, p => p.Value))));
+            var path = context.Request.Path.Value!;
+            if (path.StartsWith("/hang/", StringComparison.Ordinal)) await receiver._release.Task;
+            if (path.StartsWith("/fail/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 503;
+                context.Response.Headers.RetryAfter = "120";
+                await context.Response.WriteAsync(new string('x', 3000));
+                return;
+            }
+            context.Response.StatusCode = 204;
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        receiver = new WebhookReceiver(app, new Uri(address));
+        return receiver;
+    }
+
+    public string Url(string path) => new Uri(BaseAddress, path).AbsoluteUri;
+
+    public IReadOnlyList<ReceivedDelivery> At(string prefix) => [.. Received.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal))];
+
+    /// <summary>Completes once <paramref name="count"/> deliveries reached paths starting with <paramref name="prefix"/>; fails after 60 s.</summary>
+    public async Task<IReadOnlyList<ReceivedDelivery>> WaitForAsync(string prefix, int count)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (At(prefix).Count >= count) return At(prefix);
+            _waiters.Add((count, prefix, done));
+        }
+        var finished = await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.True(finished == done.Task, $"{prefix}: {At(prefix).Count} deliveries of the {count} awaited arrived within 60 s");
+        return At(prefix);
+    }
+
+    private void Add(ReceivedDelivery delivery)
+    {
+        lock (_gate)
+        {
+            Received.Enqueue(delivery);
+            foreach (var waiter in _waiters.ToList())
+                if (At(waiter.Prefix).Count >= waiter.Count)
+                {
+                    waiter.Done.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _release.TrySetResult();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TicketingFunctions.Services;
+using TicketingFunctions.Tickets.Webhooks;
+
+namespace TicketingFunctions.Hosting;
+
+/// <summary>
+/// The standalone host's webhook delivery: a <see cref="WebhookDispatcher"/> pass every
+/// <see cref="WebhookOptions.PollIntervalMilliseconds"/> (0 turns it off), on the injected <see cref="TimeProvider"/>.
+/// Each pass only starts the subscriptions' work items, so a slow endpoint never delays the next pass.
+/// </summary>
+public sealed partial class WebhookDeliveryService(WebhookDispatcher dispatcher, TimeProvider time, IOptions<WebhookOptions> options,
+    ILogger<WebhookDeliveryService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.PollIntervalMilliseconds;
+        if (interval <= 0) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(interval), time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await dispatcher.RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogFailed(logger, e.GetType().Name);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook delivery pass failed ({ExceptionType}); it runs again at the next tick")]
+    private static partial void LogFailed(ILogger logger, string exceptionType);
+}

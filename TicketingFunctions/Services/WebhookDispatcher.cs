@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Webhooks;
+
+namespace TicketingFunctions.Services;
+
+/// <summary>
+/// Delivers the tenants' events to their subscriptions. Each subscription is its own work item: it reads the tenant's
+/// feed after the subscription's cursor (a read in the tenant's partition), passes the events it does not want, sends the
+/// next one it wants and moves the cursor past it only after a 2xx, so every event the feed holds reaches it at least
+/// once, in feed order (per ticket, <c>sequence</c> never goes backwards in what one subscription receives). A failure
+/// stops that subscription alone until its next attempt is due (<see cref="WebhookRetrySchedule"/>); the others go on.
+/// At most <see cref="WebhookOptions.MaxConcurrentDeliveries"/> requests are in flight in this process, each bounded by
+/// <see cref="WebhookSender.Timeout"/>, so a hanging endpoint holds one slot for 10 s at most and never queues another
+/// subscription's events behind its own.
+/// </summary>
+public sealed partial class WebhookDispatcher : IDisposable
+{
+    private const int PageSize = 50;
+
+    private readonly IWebhookStore _store;
+    private readonly ITicketEventStore _events;
+    private readonly WebhookSender _sender;
+    private readonly TimeProvider _time;
+    private readonly WebhookOptions _options;
+    private readonly ILogger<WebhookDispatcher> _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+    public WebhookDispatcher(IWebhookStore store, ITicketEventStore events, WebhookSender sender, TimeProvider time,
+        IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    {
+        (_store, _events, _sender, _time, _options, _logger) = (store, events, sender, time, options.Value, logger);
+        _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDeliveries));
+    }
+
+    /// <summary>Starts a work item for each active subscription that is due and not already running; returns how many started.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var started = 0;
+        var now = _time.GetUtcNow();
+        foreach (var tenantId in await _events.ListTenantsAsync(cancellationToken))
+            foreach (var stored in await _store.ListWebhooksAsync(tenantId, cancellationToken))
+                if (IsDue(stored.Subscription, now) && Start(stored.Subscription, cancellationToken)) started++;
+        return started;
+    }
+
+    /// <summary>Waits for the work items running now (tests; the Functions timer before it returns).</summary>
+    public Task DrainAsync() => Task.WhenAll(_running.Values);
+
+    private static bool IsDue(WebhookSubscription subscription, DateTimeOffset now) =>
+        subscription.Status == WebhookStatus.Active &&
+        (subscription.Delivery.NextAttemptAt is not { } next || TicketSla.Parse(next) <= now);
+
+    private bool Start(WebhookSubscription subscription, CancellationToken cancellationToken)
+    {
+        var key = subscription.TenantId + "/" + subscription.Id;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_running.TryAdd(key, gate.Task)) return false;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DeliverAsync(subscription.TenantId, subscription.Id, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host is stopping: the cursor is where the last success left it.
+            }
+            catch (Exception e)
+            {
+                // A store outage, say: the next pass starts this subscription again from its stored cursor.
+                LogWorkFailed(_logger, subscription.Id, e.GetType().Name);
+            }
+            finally
+            {
+                _running.TryRemove(key, out _);
+                gate.SetResult();
+            }
+        }, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>One subscription's work: deliver what it wants, in feed order, until the feed has nothing more or an attempt fails.</summary>
+    public async Task DeliverAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var stored = await _store.GetWebhookAsync(tenantId, id, cancellationToken);
+            if (stored is null || !IsDue(stored.Subscription, _time.GetUtcNow())) return;
+            var subscription = stored.Subscription;
+            var page = await _events.ReadEventsAsync(tenantId, subscription.Delivery.Cursor, PageSize, cancellationToken);
+            var passed = subscription.Delivery.Cursor;
+            StoredTicketEvent? next = null;
+            foreach (var e in page.Events)
+            {
+                if (string.CompareOrdinal(e.Event.Time, subscription.DeliverFrom) >= 0 && subscription.Wants(e.Event.Type, e.Event.TeamId))
+                {
+                    next = e;
+                    break;
+                }
+                passed = e.Event.Position;
+            }
+
+            if (next is null)
+            {
+                var end = Math.Max(passed, page.Next);
+                if (end != subscription.Delivery.Cursor) await SaveAsync(stored, subscription.Delivery with { Cursor = end }, disable: false, cancellationToken);
+                if (!page.HasMore) return;
+                continue;
+            }
+
+            WebhookAttemptResult result;
+            await _slots.WaitAsync(cancellationToken);
+            try
+            {
+                result = await _sender.SendAsync(subscription, next, cancellationToken);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+
+            if (result.Success)
+            {
+                await SaveAsync(stored, new WebhookDeliveryState { Cursor = next.Event.Position }, disable: false, cancellationToken);
+                continue;
+            }
+            var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery with { Cursor = passed }, _time.GetUtcNow(),
+                result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
+            await SaveAsync(stored, failed, disable, cancellationToken);
+            if (disable) LogDisabled(_logger, tenantId, id, failed.FailingSince!);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// Stores the delivery state (and, when the endpoint failed too long, the disabled status), conditionally on the
+    /// subscription as read; when the API changed it meanwhile, applies the state to what is stored now.
+    /// </summary>
+    private async Task SaveAsync(StoredWebhook stored, WebhookDeliveryState state, bool disable, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var subscription = stored.Subscription with
+            {
+                Delivery = state,
+                Status = disable && stored.Subscription.Status == WebhookStatus.Active ? WebhookStatus.Disabled : stored.Subscription.Status,
+            };
+            try
+            {
+                await _store.ReplaceWebhookAsync(subscription, stored.StoreEtag, cancellationToken);
+                return;
+            }
+            catch (EtagMismatchException) when (attempt < 5)
+            {
+                var again = await _store.GetWebhookAsync(stored.Subscription.TenantId, stored.Subscription.Id, cancellationToken);
+                if (again is null) return;   // deleted meanwhile: nothing to keep
+                stored = again;
+            }
+        }
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} of tenant {TenantId} is disabled: its endpoint has failed since {FailingSince}")]
+    private static partial void LogDisabled(ILogger logger, string tenantId, string webhookId, string failingSince);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId}: its delivery stopped ({ExceptionType}); the next pass resumes it")]
+    private static partial void LogWorkFailed(ILogger logger, string webhookId, string exceptionType);
+}
