@@ -15,7 +15,8 @@ public sealed record ReceivedDelivery(string Path, string Id, string Timestamp, 
 
 /// <summary>
 /// A webhook receiver on a loopback port, inside the test: Kestrel on 127.0.0.1:0. <c>/ok/…</c> answers 204,
-/// <c>/fail/…</c> answers 503 with <c>Retry-After: 120</c>, <c>/hang/…</c> answers only when the receiver is disposed.
+/// <c>/fail/…</c> answers 503 with <c>Retry-After: 120</c> and 3000 bytes, <c>/down/…</c> 500, <c>/redirect/…</c> 307 to
+/// <c>/ok/redirected</c>, <c>/hang/…</c> answers only when the receiver is disposed.
 /// Every request is kept; <see cref="WaitForAsync"/> waits (without sleeping) until a path has received enough.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
@@ -51,6 +52,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Response.StatusCode = 503;
                 context.Response.Headers.RetryAfter = "120";
                 await context.Response.WriteAsync(new string('x', 3000));
+                return;
+            }
+            if (path.StartsWith("/down/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 500;
+                return;
+            }
+            if (path.StartsWith("/redirect/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 307;
+                context.Response.Headers.Location = "/ok/redirected";
                 return;
             }
             context.Response.StatusCode = 204;
