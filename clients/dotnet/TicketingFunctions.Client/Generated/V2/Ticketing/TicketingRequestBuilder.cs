@@ -11,6 +11,7 @@ using TicketingFunctions.Client.V2.Ticketing.Events;
 using TicketingFunctions.Client.V2.Ticketing.Tenant;
 using TicketingFunctions.Client.V2.Ticketing.Ticket;
 using TicketingFunctions.Client.V2.Ticketing.TicketType;
+using TicketingFunctions.Client.V2.Ticketing.Webhooks;
 namespace TicketingFunctions.Client.V2.Ticketing
 {
     /// <summary>
@@ -43,6 +44,11 @@ namespace TicketingFunctions.Client.V2.Ticketing
         public global::TicketingFunctions.Client.V2.Ticketing.TicketType.TicketTypeRequestBuilder TicketType
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.TicketType.TicketTypeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The webhooks property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Webhooks.WebhooksRequestBuilder Webhooks
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Webhooks.WebhooksRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::TicketingFunctions.Client.V2.Ticketing.TicketingRequestBuilder"/> and sets the default values.
