@@ -342,6 +342,12 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["createWebhook 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), null, WebhookBody)],
         ["createWebhook 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "ticket_agent"), WebhookBody)],
         ["createWebhook 404 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), WebhookBody, tenant: TestApi.OtherTenant)],
+        ["createWebhook 408 application/json"] = [a => a.SendStalled(HttpMethod.Post, Webhooks(""))],
+        ["createWebhook 413 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(""), a.Api.Token(roles: "tenant_admin"), $$"""{"url":"https://203.0.113.10/","description":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["createWebhook 415 application/json"] = [a => a.SendBody(HttpMethod.Post, Webhooks(""), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
+        ["updateWebhook 408 application/json"] = [a => a.SendStalled(HttpMethod.Patch, Webhooks(UnknownWebhook))],
+        ["updateWebhook 413 application/json"] = [a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook), a.Api.Token(roles: "tenant_admin"), $$"""{"description":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["updateWebhook 415 application/json"] = [a => a.SendBody(HttpMethod.Patch, Webhooks(UnknownWebhook), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
         ["listWebhooks 200 application/json"] =
         [
             async a =>

@@ -16,7 +16,7 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Webhooks)] HttpRequest req,
         CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
         {
-            if (!Permissions.CanManageWebhooks(caller.Caller)) return HttpResults.Error(ApiError.ForbiddenWebhooks, req);
+            // The body is read first (its framing, type and size answer 400, 408, 413, 415 for every operation alike).
             var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
             if (body.Error is not null) return HttpResults.Error(body.Error, req);
             using var document = body.Value!;
@@ -48,7 +48,7 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
         string webhookId,
         CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
         {
-            if (!Permissions.CanManageWebhooks(caller.Caller)) return HttpResults.Error(ApiError.ForbiddenWebhooks, req);
+            // The body is read first (its framing, type and size answer 400, 408, 413, 415 for every operation alike).
             var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
             if (body.Error is not null) return HttpResults.Error(body.Error, req);
             using var document = body.Value!;

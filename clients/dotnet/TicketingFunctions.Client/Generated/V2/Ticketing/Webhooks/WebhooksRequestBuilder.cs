@@ -86,6 +86,9 @@ namespace TicketingFunctions.Client.V2.Ticketing.Webhooks
         /// <exception cref="global::TicketingFunctions.Client.Models.UnauthorizedError">When receiving a 401 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.ForbiddenError">When receiving a 403 status code</exception>
         /// <exception cref="global::TicketingFunctions.Client.Models.TenantNotFoundError">When receiving a 404 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.RequestTimeoutError">When receiving a 408 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.PayloadTooLargeError">When receiving a 413 status code</exception>
+        /// <exception cref="global::TicketingFunctions.Client.Models.UnsupportedMediaTypeError">When receiving a 415 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::TicketingFunctions.Client.Models.WebhookWithSecretResponse?> PostAsync(global::TicketingFunctions.Client.Models.WebhookRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -103,6 +106,9 @@ namespace TicketingFunctions.Client.V2.Ticketing.Webhooks
                 { "401", global::TicketingFunctions.Client.Models.UnauthorizedError.CreateFromDiscriminatorValue },
                 { "403", global::TicketingFunctions.Client.Models.ForbiddenError.CreateFromDiscriminatorValue },
                 { "404", global::TicketingFunctions.Client.Models.TenantNotFoundError.CreateFromDiscriminatorValue },
+                { "408", global::TicketingFunctions.Client.Models.RequestTimeoutError.CreateFromDiscriminatorValue },
+                { "413", global::TicketingFunctions.Client.Models.PayloadTooLargeError.CreateFromDiscriminatorValue },
+                { "415", global::TicketingFunctions.Client.Models.UnsupportedMediaTypeError.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::TicketingFunctions.Client.Models.WebhookWithSecretResponse>(requestInfo, global::TicketingFunctions.Client.Models.WebhookWithSecretResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
