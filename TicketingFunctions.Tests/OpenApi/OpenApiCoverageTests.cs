@@ -348,6 +348,42 @@ public sealed class OpenApiCoverageTests(OpenApiCoverageTests.Apis apis) : IClas
         ["updateWebhook 408 application/json"] = [a => a.SendStalled(HttpMethod.Patch, Webhooks(UnknownWebhook))],
         ["updateWebhook 413 application/json"] = [a => a.Send(HttpMethod.Patch, Webhooks(UnknownWebhook), a.Api.Token(roles: "tenant_admin"), $$"""{"description":"{{new string('x', 1024 * 1024)}}"}""")],
         ["updateWebhook 415 application/json"] = [a => a.SendBody(HttpMethod.Patch, Webhooks(UnknownWebhook), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
+        ["listWebhookAttempts 200 application/json"] = [async a => await a.Send(HttpMethod.Get, Webhooks(await a.CreateWebhook() + "/attempts?pageSize=10"), a.Api.Token(roles: "tenant_admin"))],
+        ["listWebhookAttempts 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Get, Webhooks(await a.CreateWebhook() + "/attempts?pageSize=0"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + "/attempts"), a.Api.Token(roles: "tenant_admin"), tenant: "not-a-uuid"),
+        ],
+        ["listWebhookAttempts 401 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + "/attempts"), null)],
+        ["listWebhookAttempts 403 application/json"] = [a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + "/attempts"), a.Api.Token(roles: "ticket_agent"))],
+        ["listWebhookAttempts 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + "/attempts"), a.Api.Token(roles: "tenant_admin")),
+            a => a.Send(HttpMethod.Get, Webhooks(UnknownWebhook + "/attempts"), a.Api.Token(roles: "tenant_admin"), tenant: TestApi.OtherTenant),
+        ],
+        ["redeliverWebhookEvents 200 application/json"] =
+        [
+            async a =>
+            {
+                var cursor = (await (await a.Send(HttpMethod.Get, Events("pageSize=1"), a.Api.Token(roles: "tenant_admin"))).JsonAsync()).GetProperty("cursor").GetString();
+                return await a.Send(HttpMethod.Post, Webhooks(await a.CreateWebhook() + "/redeliver"), a.Api.Token(roles: "tenant_admin"), $$"""{"after":"{{cursor}}"}""");
+            },
+        ],
+        ["redeliverWebhookEvents 400 application/json"] =
+        [
+            async a => await a.Send(HttpMethod.Post, Webhooks(await a.CreateWebhook() + "/redeliver"), a.Api.Token(roles: "tenant_admin"), """{"eventId":"never-sent"}"""),
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), a.Api.Token(roles: "tenant_admin"), "{}", tenant: "not-a-uuid"),
+        ],
+        ["redeliverWebhookEvents 401 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), null, "{}")],
+        ["redeliverWebhookEvents 403 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), a.Api.Token(roles: "ticket_agent"), "{}")],
+        ["redeliverWebhookEvents 404 application/json"] =
+        [
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), a.Api.Token(roles: "tenant_admin"), """{"eventId":"x"}"""),
+            a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), a.Api.Token(roles: "tenant_admin"), "{}", tenant: TestApi.OtherTenant),
+        ],
+        ["redeliverWebhookEvents 408 application/json"] = [a => a.SendStalled(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"))],
+        ["redeliverWebhookEvents 413 application/json"] = [a => a.Send(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), a.Api.Token(roles: "tenant_admin"), $$"""{"eventId":"{{new string('x', 1024 * 1024)}}"}""")],
+        ["redeliverWebhookEvents 415 application/json"] = [a => a.SendBody(HttpMethod.Post, Webhooks(UnknownWebhook + "/redeliver"), new StringContent("{}", System.Text.Encoding.UTF8, "application/xml"))],
         ["listWebhooks 200 application/json"] =
         [
             async a =>

@@ -142,4 +142,103 @@ public abstract class WebhookDeliveryHttpTests(IApiHosts hosts) : IAsyncLifetime
         var delivered = await Receiver.WaitForAsync("/ok/paused", 2);
         foreach (var delivery in delivered) Verify(secret, delivery);
     }
+
+    private async Task<JsonElement> AttemptsAsync(string id, string query = "")
+    {
+        var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Get, $"{WebhooksPath}/{id}/attempts{query}", Admin));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.JsonAsync();
+    }
+
+    [Fact]
+    public async Task Each_attempt_is_in_the_delivery_log_with_its_status_latency_and_the_answer_s_first_kilobyte()
+    {
+        var (id, _) = await SubscribeAsync("/fail/logged");
+        await Api.CreateTicketAsync();
+        await DrainPublisherAsync();
+        var sent = Assert.Single(await Receiver.WaitForAsync("/fail/logged", 1));
+
+        // The log is written right after the attempt: wait for the work item to finish.
+        await Api.Services.GetRequiredService<TicketingFunctions.Services.WebhookDispatcher>().DrainAsync();
+        var attempt = Assert.Single((await AttemptsAsync(id)).GetProperty("attempts").EnumerateArray());
+
+        Assert.Equal((sent.Id, "ticket.created", false, 503, "HTTP 503", 1024), (attempt.GetProperty("eventId").GetString(), attempt.GetProperty("eventType").GetString(),
+            attempt.GetProperty("success").GetBoolean(), attempt.GetProperty("status").GetInt32(), attempt.GetProperty("error").GetString(),
+            attempt.GetProperty("response").GetString()!.Length));
+        Assert.True(attempt.GetProperty("latencyMs").GetInt64() >= 0);
+        Assert.Single((await AttemptsAsync(id, $"?eventId={Uri.EscapeDataString(sent.Id)}")).GetProperty("attempts").EnumerateArray());
+        Assert.Empty((await AttemptsAsync(id, "?eventId=another")).GetProperty("attempts").EnumerateArray());
+        var read = await (await Api.Client.SendAsync(Api.Request(HttpMethod.Get, $"{WebhooksPath}/{id}", Admin))).JsonAsync();
+        Assert.Equal((1, "HTTP 503"), (read.GetProperty("webhook").GetProperty("delivery").GetProperty("failedAttempts").GetInt32(),
+            read.GetProperty("webhook").GetProperty("delivery").GetProperty("lastError").GetString()));
+    }
+
+    [Fact]
+    public async Task The_log_pages_newest_first()
+    {
+        var (id, _) = await SubscribeAsync("/ok/paged");
+        for (var i = 0; i < 3; i++) await Api.CreateTicketAsync();
+        await DrainPublisherAsync();
+        var sent = await Receiver.WaitForAsync("/ok/paged", 3);
+        await Api.Services.GetRequiredService<TicketingFunctions.Services.WebhookDispatcher>().DrainAsync();
+
+        var first = await AttemptsAsync(id, "?pageSize=2");
+        var second = await AttemptsAsync(id, $"?pageSize=2&after={first.GetProperty("next").GetString()}");
+
+        var ids = first.GetProperty("attempts").EnumerateArray().Concat(second.GetProperty("attempts").EnumerateArray()).Select(a => a.GetProperty("eventId").GetString()).ToList();
+        Assert.Equal(sent.Select(d => d.Id).Reverse(), ids);
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task Redeliver_sends_one_event_again_with_the_same_webhook_id()
+    {
+        var (id, secret) = await SubscribeAsync("/ok/again");
+        await Api.CreateTicketAsync();
+        await DrainPublisherAsync();
+        var first = Assert.Single(await Receiver.WaitForAsync("/ok/again", 1));
+        await Api.Services.GetRequiredService<TicketingFunctions.Services.WebhookDispatcher>().DrainAsync();
+
+        var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Post, $"{WebhooksPath}/{id}/redeliver", Admin, $$"""{"eventId":"{{first.Id}}"}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var both = await Receiver.WaitForAsync("/ok/again", 2);
+        Assert.Equal(first.Id, both[1].Id);
+        Assert.Equal(first.Body, both[1].Body);
+        Verify(secret, both[1]);
+    }
+
+    [Fact]
+    public async Task Redeliver_after_a_feed_cursor_sends_every_later_event_again_in_order()
+    {
+        var (id, _) = await SubscribeAsync("/ok/replay");
+        for (var i = 0; i < 3; i++) await Api.CreateTicketAsync();
+        await DrainPublisherAsync();
+        var sent = await Receiver.WaitForAsync("/ok/replay", 3);
+        await Api.Services.GetRequiredService<TicketingFunctions.Services.WebhookDispatcher>().DrainAsync();
+        var page = await (await Api.Client.SendAsync(Api.Request(HttpMethod.Get, "/api/v2/ticketing/events?pageSize=1", Admin))).JsonAsync();
+
+        var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Post, $"{WebhooksPath}/{id}/redeliver", Admin,
+            $$"""{"after":"{{page.GetProperty("cursor").GetString()}}"}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var all = await Receiver.WaitForAsync("/ok/replay", 5);
+        Assert.Equal(sent.Skip(1).Select(d => d.Id), all.Skip(3).Select(d => d.Id));
+    }
+
+    [Theory]
+    [InlineData("""{"eventId":"never-sent"}""", "eventId", "Event never-sent was never sent to this subscription (within the delivery log's retention)")]
+    [InlineData("""{"after":"AAAA"}""", "after", "after is not a cursor of this tenant's event feed (read without types or teamId)")]
+    [InlineData("""{}""", "body", "Send either eventId (one event) or after (every event after a feed cursor)")]
+    [InlineData("""{"eventId":"a","after":"b"}""", "body", "Send either eventId (one event) or after (every event after a feed cursor)")]
+    [InlineData("""{"position":3}""", "position", "position is not a member of a redelivery; send eventId or after")]
+    public async Task A_wrong_redelivery_is_a_400_keyed_by_the_member(string body, string key, string reason)
+    {
+        var (id, _) = await SubscribeAsync("/ok/wrong");
+
+        var response = await Api.Client.SendAsync(Api.Request(HttpMethod.Post, $"{WebhooksPath}/{id}/redeliver", Admin, body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal([reason], (await response.JsonAsync()).Reasons(key));
+    }
 }

@@ -45,7 +45,8 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
     {
         var options = Options.Create(new WebhookOptions { AllowLoopback = allowLoopback });
         var guard = new WebhookAddressGuard(resolver ?? new DnsWebhookHostResolver(), options);
-        return new WebhookDispatcher(_webhooks, _tickets, new WebhookSender(guard, _time), _time, options, NullLogger<WebhookDispatcher>.Instance);
+        return new WebhookDispatcher(_webhooks, _tickets, new WebhookSender(guard, _time), _time, options,
+            Options.Create(new TicketingFunctions.Tickets.Events.EventOptions()), NullLogger<WebhookDispatcher>.Instance);
     }
 
     private async Task<string> SubscribeAsync(string url)

@@ -100,6 +100,45 @@ public abstract class WebhookStoreContract
             Store.ReplaceWebhookAsync(created.Subscription with { TenantId = other }, created.StoreEtag, default));
         Assert.NotNull(await Store.GetWebhookAsync(tenant, created.Subscription.Id, default));
     }
+
+    private static WebhookAttempt Attempt(string tenant, string webhookId, string eventId, DateTimeOffset at) => new()
+    {
+        Id = WebhookAttempt.NewId(at),
+        TenantId = tenant,
+        WebhookId = webhookId,
+        EventId = eventId,
+        EventType = "ticket.created",
+        EventPosition = 4,
+        AttemptedAt = at.ToString("O"),
+        Success = false,
+        Status = 503,
+        Error = "HTTP 503",
+        LatencyMs = 12,
+        Response = "busy",
+        Ttl = 600,
+    };
+
+    [Fact]
+    public async Task The_delivery_log_pages_newest_first_per_subscription_and_per_event()
+    {
+        var tenant = NewTenant();
+        var start = DateTimeOffset.Parse("2026-12-06T00:00:00Z");
+        for (var i = 0; i < 5; i++) await Store.AppendAttemptAsync(Attempt(tenant, "wh_a", i % 2 == 0 ? "evt-even" : "evt-odd", start.AddSeconds(i)), default);
+        await Store.AppendAttemptAsync(Attempt(tenant, "wh_b", "evt-even", start.AddSeconds(9)), default);
+        await Store.AppendAttemptAsync(Attempt(NewTenant(), "wh_a", "evt-even", start.AddSeconds(9)), default);
+
+        var first = await Store.ListAttemptsAsync(tenant, "wh_a", null, null, 3, default);
+        var second = await Store.ListAttemptsAsync(tenant, "wh_a", null, first.Next, 3, default);
+        var even = await Store.ListAttemptsAsync(tenant, "wh_a", "evt-even", null, 10, default);
+
+        Assert.Equal([start.AddSeconds(4), start.AddSeconds(3), start.AddSeconds(2)], first.Attempts.Select(a => DateTimeOffset.Parse(a.AttemptedAt)));
+        Assert.Equal([start.AddSeconds(1), start], second.Attempts.Select(a => DateTimeOffset.Parse(a.AttemptedAt)));
+        Assert.Null(second.Next);
+        Assert.Equal(3, even.Attempts.Count);
+        Assert.All(even.Attempts, a => Assert.Equal("evt-even", a.EventId));
+        var one = first.Attempts[0];
+        Assert.Equal((503, "HTTP 503", 12L, "busy", 4L, false), (one.Status, one.Error, one.LatencyMs, one.Response, one.EventPosition, one.Success));
+    }
 }
 
 public sealed class EmbeddedWebhookStoreTests : WebhookStoreContract, IDisposable

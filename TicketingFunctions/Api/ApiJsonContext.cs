@@ -28,6 +28,7 @@ namespace TicketingFunctions.Api;
 [JsonSerializable(typeof(EventFeedResponse))]
 [JsonSerializable(typeof(WebhookResponse))]
 [JsonSerializable(typeof(WebhookListResponse))]
+[JsonSerializable(typeof(WebhookAttemptListResponse))]
 [JsonSerializable(typeof(Ticket))]
 [JsonSerializable(typeof(CatalogFile))]
 [JsonSerializable(typeof(TenantCatalog))]

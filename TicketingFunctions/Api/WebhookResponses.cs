@@ -43,3 +43,28 @@ public sealed record WebhookListResponse([property: JsonPropertyName("webhooks")
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
 }
+
+/// <summary>One attempt of the delivery log, as the API answers it.</summary>
+public sealed record WebhookAttemptView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("eventType")] string EventType,
+    [property: JsonPropertyName("attemptedAt")] string AttemptedAt,
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("status")] int? Status,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("latencyMs")] long LatencyMs,
+    [property: JsonPropertyName("response")] string? Response)
+{
+    public static WebhookAttemptView Of(WebhookAttempt a) =>
+        new(a.Id, a.EventId, a.EventType, a.AttemptedAt, a.Success, a.Status, a.Error, a.LatencyMs, a.Response);
+}
+
+/// <summary>A page of a subscription's delivery log, newest first; <c>next</c> continues it (null at the end).</summary>
+public sealed record WebhookAttemptListResponse(
+    [property: JsonPropertyName("attempts")] IReadOnlyList<WebhookAttemptView> Attempts,
+    [property: JsonPropertyName("next")] string? Next)
+{
+    [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;
+}

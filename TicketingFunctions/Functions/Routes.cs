@@ -34,5 +34,7 @@ public static class Routes
     public const string WebhookPause = "v2/ticketing/webhooks/{webhookId}/pause";
     public const string WebhookResume = "v2/ticketing/webhooks/{webhookId}/resume";
     public const string WebhookRotateSecret = "v2/ticketing/webhooks/{webhookId}/rotate-secret";
+    public const string WebhookAttempts = "v2/ticketing/webhooks/{webhookId}/attempts";
+    public const string WebhookRedeliver = "v2/ticketing/webhooks/{webhookId}/redeliver";
     public const string TicketAttachment = "v2/ticketing/ticket/{objectId}/attachment/{attachmentId}";
 }

@@ -83,6 +83,28 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
         CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
         async caller => Answer(await service.RotateSecretAsync(caller, webhookId, cancellationToken), req), cancellationToken);
 
+    [Function("ListWebhookAttempts")]
+    public Task<IActionResult> ListAttempts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.WebhookAttempts)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        {
+            var outcome = await service.ListAttemptsAsync(caller, webhookId, req.Query, cancellationToken);
+            return outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.WebhookAttemptListResponse);
+        }, cancellationToken);
+
+    [Function("RedeliverWebhookEvents")]
+    public Task<IActionResult> Redeliver(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.WebhookRedeliver)] HttpRequest req,
+        string webhookId,
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        {
+            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
+            if (body.Error is not null) return HttpResults.Error(body.Error, req);
+            using var document = body.Value!;
+            return Answer(await service.RedeliverAsync(caller, webhookId, document.RootElement, cancellationToken), req);
+        }, cancellationToken);
+
     private static IActionResult Answer(Outcome<WebhookResponse> outcome, HttpRequest req) =>
         outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.WebhookResponse);
 }

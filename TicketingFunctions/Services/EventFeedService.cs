@@ -66,6 +66,11 @@ public sealed class EventFeedService(ITicketEventStore store, ContinuationTokens
         (parameters.TeamIds.Count == 0 || parameters.TeamIds.Contains(e.TeamId, StringComparer.Ordinal));
 
     /// <summary>What a cursor is bound to: the feed, the tenant and the filters (not the page size or includeData).</summary>
+    /// <summary>The position a cursor of the tenant's unfiltered feed stands for (a webhook replay's start); null when it is not one.</summary>
+    public long? PositionOf(string tenantId, string cursor) =>
+        tokens.Unprotect(Binding(tenantId, new EventFeedParameters()), cursor) is { } text &&
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position) ? position : null;
+
     private static byte[] Binding(string tenantId, EventFeedParameters parameters) =>
         Encoding.UTF8.GetBytes("TicketingFunctions/event-feed/v1\n" + tenantId + "\n" + parameters.CanonicalFilters());
 }

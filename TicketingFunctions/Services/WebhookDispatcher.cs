@@ -29,11 +29,13 @@ public sealed partial class WebhookDispatcher : IDisposable
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly int _logTtlSeconds;
 
     public WebhookDispatcher(IWebhookStore store, ITicketEventStore events, WebhookSender sender, TimeProvider time,
-        IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+        IOptions<WebhookOptions> options, IOptions<TicketingFunctions.Tickets.Events.EventOptions> eventOptions, ILogger<WebhookDispatcher> logger)
     {
         (_store, _events, _sender, _time, _options, _logger) = (store, events, sender, time, options.Value, logger);
+        _logTtlSeconds = (int)eventOptions.Value.Retention.TotalSeconds;
         _slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentDeliveries));
     }
 
@@ -92,6 +94,11 @@ public sealed partial class WebhookDispatcher : IDisposable
             var stored = await _store.GetWebhookAsync(tenantId, id, cancellationToken);
             if (stored is null || !IsDue(stored.Subscription, _time.GetUtcNow())) return;
             var subscription = stored.Subscription;
+            if (subscription.Delivery.Redeliver.Count > 0)
+            {
+                if (!await RedeliverAsync(stored, cancellationToken)) return;
+                continue;
+            }
             var page = await _events.ReadEventsAsync(tenantId, subscription.Delivery.Cursor, PageSize, cancellationToken);
             var passed = subscription.Delivery.Cursor;
             StoredTicketEvent? next = null;
@@ -113,17 +120,7 @@ public sealed partial class WebhookDispatcher : IDisposable
                 continue;
             }
 
-            WebhookAttemptResult result;
-            await _slots.WaitAsync(cancellationToken);
-            try
-            {
-                result = await _sender.SendAsync(subscription, next, cancellationToken);
-            }
-            finally
-            {
-                _slots.Release();
-            }
-
+            var result = await SendAsync(subscription, next, cancellationToken);
             if (result.Success)
             {
                 await SaveAsync(stored, new WebhookDeliveryState { Cursor = next.Event.Position }, disable: false, cancellationToken);
@@ -138,11 +135,73 @@ public sealed partial class WebhookDispatcher : IDisposable
     }
 
     /// <summary>
+    /// Sends the first event asked to be delivered again (by its feed position, outside the cursor's order); on success
+    /// drops it from the list, on failure schedules a retry as for any event. An event the feed no longer holds is dropped.
+    /// Returns whether to go on.
+    /// </summary>
+    private async Task<bool> RedeliverAsync(StoredWebhook stored, CancellationToken cancellationToken)
+    {
+        var subscription = stored.Subscription;
+        var position = subscription.Delivery.Redeliver[0];
+        var page = await _events.ReadEventsAsync(subscription.TenantId, position - 1, 1, cancellationToken);
+        var remaining = subscription.Delivery with { Redeliver = [.. subscription.Delivery.Redeliver.Skip(1)] };
+        if (page.Events is not [var e] || e.Event.Position != position)
+        {
+            await SaveAsync(stored, remaining, disable: false, cancellationToken);
+            return true;
+        }
+        var result = await SendAsync(subscription, e, cancellationToken);
+        if (result.Success)
+        {
+            await SaveAsync(stored, remaining with { Attempts = 0, NextAttemptAt = null, FailingSince = null, LastError = null }, disable: false, cancellationToken);
+            return true;
+        }
+        var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery, _time.GetUtcNow(), result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
+        await SaveAsync(stored, failed, disable, cancellationToken);
+        return false;
+    }
+
+    /// <summary>One attempt, in one of the process's delivery slots, recorded in the delivery log.</summary>
+    private async Task<WebhookAttemptResult> SendAsync(WebhookSubscription subscription, StoredTicketEvent e, CancellationToken cancellationToken)
+    {
+        WebhookAttemptResult result;
+        var at = _time.GetUtcNow();
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            result = await _sender.SendAsync(subscription, e, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+        await _store.AppendAttemptAsync(new WebhookAttempt
+        {
+            Id = WebhookAttempt.NewId(at),
+            TenantId = subscription.TenantId,
+            WebhookId = subscription.Id,
+            EventId = e.Event.Id,
+            EventType = e.Event.Type,
+            EventPosition = e.Event.Position,
+            AttemptedAt = TicketFactory.Timestamp(at),
+            Success = result.Success,
+            Status = result.Status,
+            Error = result.Error,
+            LatencyMs = result.LatencyMs,
+            Response = result.ResponseStart,
+            Ttl = _logTtlSeconds,
+        }, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
     /// Stores the delivery state (and, when the endpoint failed too long, the disabled status), conditionally on the
     /// subscription as read; when the API changed it meanwhile, applies the state to what is stored now.
     /// </summary>
     private async Task SaveAsync(StoredWebhook stored, WebhookDeliveryState state, bool disable, CancellationToken cancellationToken)
     {
+        var read = stored.Subscription.Delivery;
+        var consumed = read.Redeliver.Except(state.Redeliver).ToHashSet();
         for (var attempt = 0; ; attempt++)
         {
             var subscription = stored.Subscription with
@@ -159,6 +218,10 @@ public sealed partial class WebhookDispatcher : IDisposable
             {
                 var again = await _store.GetWebhookAsync(stored.Subscription.TenantId, stored.Subscription.Id, cancellationToken);
                 if (again is null) return;   // deleted meanwhile: nothing to keep
+                // A replay moved the cursor meanwhile: it wins, and delivery goes on from there.
+                if (again.Subscription.Delivery.Cursor != read.Cursor) return;
+                // Redeliveries asked meanwhile are kept; those this save sent are dropped.
+                state = state with { Redeliver = [.. again.Subscription.Delivery.Redeliver.Where(p => !consumed.Contains(p))] };
                 stored = again;
             }
         }

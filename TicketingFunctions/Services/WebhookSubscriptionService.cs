@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
 using TicketingFunctions.Auth;
@@ -14,7 +15,7 @@ namespace TicketingFunctions.Services;
 /// URL resolves). The tenant is always the validated token's. A change by the API keeps delivery's progress: each
 /// write is conditional on the document as read, and read again when delivery moved in between.
 /// </summary>
-public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddressGuard guard, TimeProvider time, IOptions<WebhookOptions> options)
+public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddressGuard guard, EventFeedService feed, TimeProvider time, IOptions<WebhookOptions> options)
 {
     public const string IdPrefix = "wh_";
 
@@ -110,6 +111,91 @@ public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddre
                 .Select(old => old with { ExpiresAt = old.ExpiresAt is { } e && string.CompareOrdinal(e, expires) < 0 ? e : expires });
             return s with { Secrets = [new WebhookSecret(secret, TicketFactory.Timestamp(now), null), .. kept] };
         }, secret, cancellationToken);
+    }
+
+    public const int DefaultAttemptPageSize = 50;
+    public const int MaxAttemptPageSize = 200;
+
+    /// <summary>
+    /// The subscription's delivery log, newest first, of one event when <c>eventId</c> is given; <c>after</c> is the
+    /// previous page's <c>next</c>. Query problems are keyed by their parameter.
+    /// </summary>
+    public async Task<Outcome<WebhookAttemptListResponse>> ListAttemptsAsync(CheckedCaller caller, string id, IQueryCollection query, CancellationToken cancellationToken)
+    {
+        if (!Permissions.CanManageWebhooks(caller.Caller)) return ApiError.ForbiddenWebhooks;
+        if (await FindAsync(caller, id, cancellationToken) is null) return ApiError.WebhookNotFound;
+        var errors = new ValidationErrors();
+        string? eventId = null, after = null;
+        var pageSize = DefaultAttemptPageSize;
+        foreach (var (name, values) in query)
+        {
+            var value = values.ToString();
+            switch (name)
+            {
+                case "eventId" when values.Count == 1 && value.Length is > 0 and <= 256: eventId = value; break;
+                case "after" when values.Count == 1 && value.Length is > 0 and <= 64: after = value; break;
+                case "pageSize" when values.Count == 1 && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+                    && size is >= 1 and <= MaxAttemptPageSize: pageSize = size; break;
+                case "eventId" or "after": errors.Add(name, $"Query parameter {name} must be given once, non-empty"); break;
+                case "pageSize": errors.Add(name, $"Query parameter pageSize must be an integer from 1 to {MaxAttemptPageSize}"); break;
+                default: errors.Add(name, $"Query parameter {name} is not known here"); break;
+            }
+        }
+        if (errors.Count > 0) return ApiError.Invalid(errors, "The request headers or query parameters are invalid");
+        var page = await store.ListAttemptsAsync(caller.TenantId, id, eventId, after, pageSize, cancellationToken);
+        return new WebhookAttemptListResponse([.. page.Attempts.Select(WebhookAttemptView.Of)], page.Next);
+    }
+
+    /// <summary>
+    /// Delivers again: one event (<c>{"eventId": …}</c>, one this subscription was sent before, found in its delivery
+    /// log), or every event after a cursor of the tenant's feed (<c>{"after": …}</c>, from <c>GET /events</c> without
+    /// filters): the subscription's cursor moves back there, and its events follow in order. Either way with the
+    /// events' own ids, so a receiver that deduplicates sees nothing twice.
+    /// </summary>
+    public async Task<Outcome<WebhookResponse>> RedeliverAsync(CheckedCaller caller, string id, JsonElement root, CancellationToken cancellationToken)
+    {
+        if (!Permissions.CanManageWebhooks(caller.Caller)) return ApiError.ForbiddenWebhooks;
+        if (await FindAsync(caller, id, cancellationToken) is null) return ApiError.WebhookNotFound;
+        var errors = new ValidationErrors();
+        string? eventId = null, after = null;
+        if (root.ValueKind != JsonValueKind.Object) errors.Add("body", "The body must be a JSON object");
+        else
+            foreach (var member in root.EnumerateObject())
+            {
+                if (member.Name is "eventId" or "after" && member.Value.ValueKind == JsonValueKind.String && member.Value.GetString() is { Length: > 0 and <= 512 } text)
+                {
+                    if (member.Name == "eventId") eventId = text; else after = text;
+                }
+                else if (member.Name is "eventId" or "after") errors.Add(member.Name, $"{member.Name} must be a non-empty string");
+                else errors.Add(member.Name, $"{member.Name} is not a member of a redelivery; send eventId or after");
+            }
+        if (errors.Count == 0 && (eventId is null) == (after is null)) errors.Add("body", "Send either eventId (one event) or after (every event after a feed cursor)");
+        if (errors.Count > 0) return Invalid(errors);
+
+        if (eventId is not null)
+        {
+            var sent = await store.ListAttemptsAsync(caller.TenantId, id, eventId, null, 1, cancellationToken);
+            if (sent.Attempts is not [var attempt])
+            {
+                errors.Add("eventId", $"Event {eventId} was never sent to this subscription (within the delivery log's retention)");
+                return Invalid(errors);
+            }
+            return await ChangeAsync(caller, id, s => s with
+            {
+                Delivery = s.Delivery with { Redeliver = [.. s.Delivery.Redeliver.Where(p => p != attempt.EventPosition), attempt.EventPosition] },
+            }, null, cancellationToken);
+        }
+        if (feed.PositionOf(caller.TenantId, after!) is not { } position)
+        {
+            errors.Add("after", "after is not a cursor of this tenant's event feed (read without types or teamId)");
+            return Invalid(errors);
+        }
+        return await ChangeAsync(caller, id, s => s with
+        {
+            // Every event after the cursor, created before the subscription or not; retries start afresh.
+            DeliverFrom = "",
+            Delivery = s.Delivery with { Cursor = position, Attempts = 0, NextAttemptAt = null, FailingSince = null },
+        }, null, cancellationToken);
     }
 
     /// <summary>Deletes the subscription (its pending deliveries with it); answers it as it was.</summary>

@@ -7,7 +7,8 @@ namespace TicketingFunctions.Storage;
 
 /// <summary>
 /// The webhook subscriptions on Cosmos DB: documents of <c>kind</c> "webhook" in the tenants container (partition
-/// <c>tenant_id</c>), beside the tenant's catalog and counters, so no new container is needed. Written and read
+/// <c>tenant_id</c>), beside the tenant's catalog and counters, so no new container is needed; the delivery log's
+/// attempts in the events container, where they expire by their <c>ttl</c>. Written and read
 /// through the SDK's stream API with the subscriptions' own source-generated JSON; every replace is conditional on
 /// the document's <c>_etag</c>. Statuses that mean "try later" (429, 503, 408, 410, 449) become
 /// <see cref="StoreUnavailableException"/>, as in the ticket store.
@@ -77,11 +78,55 @@ public sealed class CosmosWebhookStore(CosmosClientProvider clients) : IWebhookS
         return true;
     }
 
-    private async Task<Container> TenantsAsync(CancellationToken cancellationToken)
+    public async Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken)
+    {
+        var container = await EventsAsync(cancellationToken);
+        using var response = await container.CreateItemStreamAsync(
+            new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt)),
+            new PartitionKey(attempt.TenantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
+        Check(response, "log a webhook attempt");
+    }
+
+    public async Task<WebhookAttemptPage> ListAttemptsAsync(string tenantId, string webhookId, string? eventId, string? before, int limit, CancellationToken cancellationToken)
+    {
+        var container = await EventsAsync(cancellationToken);
+        var query = new QueryDefinition($"""
+            SELECT TOP @top * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND c.webhook_id = @webhookId AND c.id < @before
+            {(eventId is null ? "" : "AND c.event_id = @eventId")} ORDER BY c.id DESC
+            """)
+            .WithParameter("@top", limit + 1).WithParameter("@tenantId", tenantId).WithParameter("@kind", WebhookAttempt.DocumentKind)
+            .WithParameter("@webhookId", webhookId).WithParameter("@before", before ?? "~").WithParameter("@eventId", eventId ?? "");
+        var found = new List<WebhookAttempt>();
+        try
+        {
+            using var results = container.GetItemQueryIterator<JsonElement>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+                EnableOptimisticDirectExecution = true,
+            });
+            while (results.HasMoreResults && found.Count <= limit)
+                foreach (var document in await results.ReadNextAsync(cancellationToken))
+                    found.Add(document.Deserialize(WebhookJsonContext.Default.WebhookAttempt)!);
+        }
+        catch (CosmosException e) when (CosmosTicketStore.IsUnavailable(e.StatusCode))
+        {
+            throw new StoreUnavailableException($"Cosmos DB could not list webhook attempts: {(int)e.StatusCode}.", RetryAfter, e);
+        }
+        var more = found.Count > limit;
+        if (more) found.RemoveRange(limit, found.Count - limit);
+        return new WebhookAttemptPage(found, more ? found[^1].Id : null);
+    }
+
+    private async Task<Container> TenantsAsync(CancellationToken cancellationToken) => (await ContainersAsync(cancellationToken)).Tenants;
+
+    /// <summary>The delivery log lives in the events container: its documents expire by their <c>ttl</c> there, as events do (feed reads filter on <c>position</c>, which attempts lack).</summary>
+    private async Task<Container> EventsAsync(CancellationToken cancellationToken) => (await ContainersAsync(cancellationToken)).Events;
+
+    private async Task<CosmosContainers> ContainersAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return (await clients.GetContainersAsync(cancellationToken)).Tenants;
+            return await clients.GetContainersAsync(cancellationToken);
         }
         catch (HttpRequestException e)
         {

@@ -32,6 +32,8 @@ public sealed class EmbeddedWebhookStore : IWebhookStore, IDisposable
             PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS webhooks (tenant_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL,
                 store_etag TEXT NOT NULL, json BLOB NOT NULL, PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS webhook_attempts (tenant_id TEXT NOT NULL, webhook_id TEXT NOT NULL, id TEXT NOT NULL,
+                event_id TEXT NOT NULL, json BLOB NOT NULL, PRIMARY KEY (tenant_id, webhook_id, id)) WITHOUT ROWID;
             """);
     }
 
@@ -63,6 +65,25 @@ public sealed class EmbeddedWebhookStore : IWebhookStore, IDisposable
 
     public Task<bool> DeleteWebhookAsync(string tenantId, string id, CancellationToken cancellationToken) =>
         WithGateAsync(() => Execute("DELETE FROM webhooks WHERE tenant_id = $1 AND id = $2", tenantId, id) > 0, cancellationToken);
+
+    public Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken) =>
+        WithGateAsync(() => Execute("INSERT INTO webhook_attempts VALUES ($1, $2, $3, $4, $5)", attempt.TenantId, attempt.WebhookId, attempt.Id,
+            attempt.EventId, JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt)), cancellationToken);
+
+    public Task<WebhookAttemptPage> ListAttemptsAsync(string tenantId, string webhookId, string? eventId, string? before, int limit, CancellationToken cancellationToken) =>
+        WithGateAsync(() =>
+        {
+            using var command = Command($"""
+                SELECT json FROM webhook_attempts WHERE tenant_id = $1 AND webhook_id = $2 AND id < $3
+                {(eventId is null ? "" : "AND event_id = $5")} ORDER BY id DESC LIMIT $4
+                """, eventId is null ? [tenantId, webhookId, before ?? "~", limit + 1] : [tenantId, webhookId, before ?? "~", limit + 1, eventId]);
+            using var reader = command.ExecuteReader();
+            var found = new List<WebhookAttempt>();
+            while (reader.Read()) found.Add(JsonSerializer.Deserialize((byte[])reader.GetValue(0), WebhookJsonContext.Default.WebhookAttempt)!);
+            var more = found.Count > limit;
+            if (more) found.RemoveAt(found.Count - 1);
+            return new WebhookAttemptPage(found, more ? found[^1].Id : null);
+        }, cancellationToken);
 
     public void Dispose()
     {

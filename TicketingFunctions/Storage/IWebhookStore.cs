@@ -26,6 +26,16 @@ public interface IWebhookStore
 
     /// <summary>Deletes it; false when there was none.</summary>
     Task<bool> DeleteWebhookAsync(string tenantId, string id, CancellationToken cancellationToken);
+
+    /// <summary>Adds an attempt to the delivery log.</summary>
+    Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The subscription's attempts (of one event when <paramref name="eventId"/> is set), newest first, those with an id
+    /// before <paramref name="before"/> when it is set, at most <paramref name="limit"/>: a keyset read in the tenant's
+    /// partition, whose cost doesn't grow with the page's position.
+    /// </summary>
+    Task<WebhookAttemptPage> ListAttemptsAsync(string tenantId, string webhookId, string? eventId, string? before, int limit, CancellationToken cancellationToken);
 }
 
 /// <summary>A subscription as read, with the store's version of its document (for the next replace).</summary>

@@ -66,4 +66,6 @@ public sealed record WebhookDeliveryState
     [JsonPropertyName("next_attempt_at"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? NextAttemptAt { get; init; }
     [JsonPropertyName("failing_since"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailingSince { get; init; }
     [JsonPropertyName("last_error"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? LastError { get; init; }
+    /// <summary>Feed positions of single events asked to be delivered again, sent before the cursor's next event.</summary>
+    [JsonPropertyName("redeliver")] public IReadOnlyList<long> Redeliver { get; init; } = [];
 }

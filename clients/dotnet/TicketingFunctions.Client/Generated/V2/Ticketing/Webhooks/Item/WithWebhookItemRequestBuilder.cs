@@ -9,7 +9,9 @@ using System.Threading.Tasks;
 using System.Threading;
 using System;
 using TicketingFunctions.Client.Models;
+using TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Attempts;
 using TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Pause;
+using TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Redeliver;
 using TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Resume;
 using TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.RotateSecret;
 namespace TicketingFunctions.Client.V2.Ticketing.Webhooks.Item
@@ -20,10 +22,20 @@ namespace TicketingFunctions.Client.V2.Ticketing.Webhooks.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithWebhookItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The attempts property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Attempts.AttemptsRequestBuilder Attempts
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Attempts.AttemptsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The pause property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Pause.PauseRequestBuilder Pause
         {
             get => new global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Pause.PauseRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The redeliver property</summary>
+        public global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Redeliver.RedeliverRequestBuilder Redeliver
+        {
+            get => new global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Redeliver.RedeliverRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The resume property</summary>
         public global::TicketingFunctions.Client.V2.Ticketing.Webhooks.Item.Resume.ResumeRequestBuilder Resume
