@@ -87,6 +87,8 @@ public abstract class WebhookDeliveryHttpTests(IApiHosts hosts) : IAsyncLifetime
         Assert.False(events[0].GetProperty("data").GetProperty("ticket").TryGetProperty("data", out _), "no ticket data unless the subscription asks");
         Assert.True(JsonDocument.Parse(created[0].Body).RootElement.GetProperty("data").GetProperty("ticket").TryGetProperty("data", out _));
         Assert.StartsWith("v1,", all[0].Signature);
+        // Each delivery is the payload openapi.yaml's webhooks describe for its type, headers included.
+        foreach (var delivery in all.Concat(created)) AssertDocumentedPayload(delivery);
         // Ordering: per ticket, sequence never goes backwards in what one subscription receives.
         var sequences = events.Select(e => e.GetProperty("sequence").GetInt32()).ToList();
         Assert.Equal(sequences.Order(), sequences);
@@ -240,5 +242,19 @@ public abstract class WebhookDeliveryHttpTests(IApiHosts hosts) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal([reason], (await response.JsonAsync()).Reasons(key));
+    }
+
+    private static void AssertDocumentedPayload(ReceivedDelivery delivery)
+    {
+        var contract = TicketingFunctions.Tests.OpenApi.OpenApiContract.Instance;
+        var body = JsonDocument.Parse(delivery.Body).RootElement;
+        var post = contract.Document["webhooks"]![body.GetProperty("type").GetString()!]!["post"]!;
+        Assert.Empty(contract.Validate(post["requestBody"]!["content"]!["application/json"]!["schema"]!, body));
+        foreach (var parameter in post["parameters"]!.AsArray())
+        {
+            var resolved = contract.Resolve(parameter!);
+            var value = delivery.Headers[resolved["name"]!.GetValue<string>()].ToString();
+            Assert.Empty(contract.Validate(resolved["schema"]!, JsonDocument.Parse(JsonSerializer.Serialize(value)).RootElement));
+        }
     }
 }
