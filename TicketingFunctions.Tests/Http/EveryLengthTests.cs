@@ -44,6 +44,8 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
         ["createTicket?module"] = "pattern ^[A-Za-z0-9_-]{1,64}$",
         ["listTickets?continuationToken"] = "pattern ^[A-Za-z0-9_-]+$",
         ["readEventFeed?after"] = "pattern ^[A-Za-z0-9_-]+$",
+        ["WebhookRequest.url"] = "pattern ^[!-~]+$",
+        ["WebhookChangeRequest.url"] = "pattern ^[!-~]+$",
     };
 
     private static readonly Dictionary<string, Probe> Probes = new()
@@ -74,6 +76,20 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
             var comment = (await (await t.Api.CommentAsync(objectId, CommentApi.CommentBody("x"))).JsonAsync()).GetProperty("comment");
             return await t.Api.EditCommentAsync(objectId, comment.GetProperty("id").GetString()!, CommentApi.CommentBody(v), $"\"{comment.GetProperty("etag").GetString()}\"");
         }),
+        ["WebhookRequest.description"] = new(500, "description", (t, v) => t.CreateWebhookAsync($"\"description\":{JsonSerializer.Serialize(v)}")),
+        ["WebhookRequest.teamIds"] = new(256, "teamIds", (t, v) => t.CreateWebhookAsync($"\"teamIds\":[{JsonSerializer.Serialize(v)}]")),
+        ["WebhookChangeRequest.description"] = new(500, "description", async (t, v) =>
+            await t.ChangeWebhookAsync(await t.WebhookIdAsync(), $"{{\"description\":{JsonSerializer.Serialize(v)}}}")),
+        ["WebhookChangeRequest.teamIds"] = new(256, "teamIds", async (t, v) =>
+            await t.ChangeWebhookAsync(await t.WebhookIdAsync(), $"{{\"teamIds\":[{JsonSerializer.Serialize(v)}]}}")),
+        ["listWebhookAttempts?eventId"] = new(256, "eventId", async (t, v) =>
+            await t.Api.Client.SendAsync(t.Api.Request(HttpMethod.Get, $"/api/v2/ticketing/webhooks/{await t.WebhookIdAsync()}/attempts?eventId={Uri.EscapeDataString(v)}", t.Admin))),
+        ["listWebhookAttempts?after"] = new(64, "after", async (t, v) =>
+            await t.Api.Client.SendAsync(t.Api.Request(HttpMethod.Get, $"/api/v2/ticketing/webhooks/{await t.WebhookIdAsync()}/attempts?after={Uri.EscapeDataString(v)}", t.Admin))),
+        ["WebhookRedeliverRequest.eventId"] = new(512, "eventId", async (t, v) =>
+            await t.ChangeWebhookAsync(await t.WebhookIdAsync(), $"{{\"eventId\":{JsonSerializer.Serialize(v)}}}", "/redeliver", HttpMethod.Post)),
+        ["WebhookRedeliverRequest.after"] = new(512, "after", async (t, v) =>
+            await t.ChangeWebhookAsync(await t.WebhookIdAsync(), $"{{\"after\":{JsonSerializer.Serialize(v)}}}", "/redeliver", HttpMethod.Post)),
         ["Assignee.username"] = new(255, "assignee", async (t, v) =>
         {
             var ticket = await t.Api.CreateTicketAsync();
@@ -92,6 +108,21 @@ public abstract class EveryLengthTests(IApiHosts hosts) : IAsyncLifetime
         // The upload's file name, after percent-decoding (the header itself is percent-encoded ASCII).
         ["x-filename (decoded)"] = new(255, "x-filename", (t, v) => t.Api.UploadAsync("x"u8.ToArray(), v)),
     };
+
+    private string Admin => Api.Token(roles: "tenant_admin");
+
+    /// <summary>A webhook subscription to a public address literal (no DNS) with <paramref name="members"/>.</summary>
+    private Task<HttpResponseMessage> CreateWebhookAsync(string members) =>
+        Api.Client.SendAsync(Api.Request(HttpMethod.Post, "/api/v2/ticketing/webhooks", Admin, $$"""{"url":"https://203.0.113.10/hooks",{{members}}}"""));
+
+    private async Task<string> WebhookIdAsync()
+    {
+        var created = await CreateWebhookAsync("\"includeData\":false");
+        return (await created.JsonAsync()).GetProperty("webhook").GetProperty("id").GetString()!;
+    }
+
+    private Task<HttpResponseMessage> ChangeWebhookAsync(string id, string body, string suffix = "", HttpMethod? method = null) =>
+        Api.Client.SendAsync(Api.Request(method ?? HttpMethod.Patch, $"/api/v2/ticketing/webhooks/{id}{suffix}", Admin, body));
 
     private static Probe List(string parameter, int max) => new(max, parameter, (t, v) =>
         t.Api.Client.SendAsync(t.Api.Request(HttpMethod.Get, $"/api/v2/ticketing/ticket/list?{parameter}={Uri.EscapeDataString(v)}",

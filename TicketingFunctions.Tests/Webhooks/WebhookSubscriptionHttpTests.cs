@@ -168,6 +168,7 @@ public abstract class WebhookSubscriptionHttpTests(IApiHosts hosts) : IAsyncLife
     [InlineData("""{"url":"http://hooks.example.com/in"}""", "url", "url must be an https URL")]
     [InlineData("""{"url":"ftp://hooks.example.com/in"}""", "url", "url must be an absolute https URL")]
     [InlineData("""{"url":"/relative"}""", "url", "url must be an absolute https URL")]
+    [InlineData("""{"url":"https://hooks.example.com/café"}""", "url", "url must be printable ASCII (percent-encode other characters)")]
     [InlineData("""{"url":"https://user:pw@hooks.example.com/in"}""", "url", "url must have no user name, password or fragment")]
     [InlineData("""{"url":"https://intranet.example.com/in"}""", "url", "url is refused: host intranet.example.com resolves to a private address (10.0.0.5), which webhooks may not reach")]
     [InlineData("""{"url":"https://mixed.example.com/in"}""", "url", "url is refused: host mixed.example.com resolves to a link-local address (cloud metadata among them) (169.254.169.254), which webhooks may not reach")]

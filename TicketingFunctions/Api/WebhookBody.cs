@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Events;
@@ -47,7 +48,7 @@ public sealed record WebhookBody
                 case DescriptionMember when value.ValueKind == JsonValueKind.Null:
                     body = body with { DescriptionSent = true };
                     break;
-                case DescriptionMember when value.ValueKind == JsonValueKind.String && value.GetString()!.Length <= MaxDescriptionLength:
+                case DescriptionMember when value.ValueKind == JsonValueKind.String && !TextLength.Exceeds(value.GetString(), MaxDescriptionLength):
                     body = body with { Description = value.GetString(), DescriptionSent = true };
                     break;
                 case DescriptionMember:
@@ -82,6 +83,11 @@ public sealed record WebhookBody
             errors.Add(UrlMember, $"url must be an absolute https URL of at most {MaxUrlLength} characters");
             return null;
         }
+        if (!Ascii.IsValid(text) || text.Any(char.IsControl) || text.Contains(' '))
+        {
+            errors.Add(UrlMember, "url must be printable ASCII (percent-encode other characters)");
+            return null;
+        }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || url.Host.Length == 0)
         {
             errors.Add(UrlMember, "url must be an absolute https URL");
@@ -105,7 +111,7 @@ public sealed record WebhookBody
         var list = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } text || text.Length > maxLength)
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } text || TextLength.Exceeds(text, maxLength))
             {
                 errors.Add(name, $"{name} must hold non-empty strings of at most {maxLength} characters");
                 return null;

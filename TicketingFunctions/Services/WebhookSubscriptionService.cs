@@ -115,6 +115,9 @@ public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddre
 
     public const int DefaultAttemptPageSize = 50;
     public const int MaxAttemptPageSize = 200;
+    public const int MaxEventIdLength = 256;
+    public const int MaxAttemptCursorLength = 64;
+    public const int MaxRedeliverMemberLength = 512;
 
     /// <summary>
     /// The subscription's delivery log, newest first, of one event when <c>eventId</c> is given; <c>after</c> is the
@@ -132,11 +135,13 @@ public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddre
             var value = values.ToString();
             switch (name)
             {
-                case "eventId" when values.Count == 1 && value.Length is > 0 and <= 256: eventId = value; break;
-                case "after" when values.Count == 1 && value.Length is > 0 and <= 64: after = value; break;
+                case "eventId" when values.Count == 1 && TextLength.Within(value, 1, MaxEventIdLength): eventId = value; break;
+                case "after" when values.Count == 1 && TextLength.Within(value, 1, MaxAttemptCursorLength): after = value; break;
                 case "pageSize" when values.Count == 1 && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
                     && size is >= 1 and <= MaxAttemptPageSize: pageSize = size; break;
-                case "eventId" or "after": errors.Add(name, $"Query parameter {name} must be given once, non-empty"); break;
+                case "eventId" or "after":
+                    errors.Add(name, $"Query parameter {name} must be given once, with 1 to {(name == "eventId" ? MaxEventIdLength : MaxAttemptCursorLength)} characters");
+                    break;
                 case "pageSize": errors.Add(name, $"Query parameter pageSize must be an integer from 1 to {MaxAttemptPageSize}"); break;
                 default: errors.Add(name, $"Query parameter {name} is not known here"); break;
             }
@@ -162,11 +167,12 @@ public sealed class WebhookSubscriptionService(IWebhookStore store, WebhookAddre
         else
             foreach (var member in root.EnumerateObject())
             {
-                if (member.Name is "eventId" or "after" && member.Value.ValueKind == JsonValueKind.String && member.Value.GetString() is { Length: > 0 and <= 512 } text)
+                if (member.Name is "eventId" or "after" && member.Value.ValueKind == JsonValueKind.String && member.Value.GetString() is { } text
+                    && TextLength.Within(text, 1, MaxRedeliverMemberLength))
                 {
                     if (member.Name == "eventId") eventId = text; else after = text;
                 }
-                else if (member.Name is "eventId" or "after") errors.Add(member.Name, $"{member.Name} must be a non-empty string");
+                else if (member.Name is "eventId" or "after") errors.Add(member.Name, $"{member.Name} must be a string of 1 to {MaxRedeliverMemberLength} characters");
                 else errors.Add(member.Name, $"{member.Name} is not a member of a redelivery; send eventId or after");
             }
         if (errors.Count == 0 && (eventId is null) == (after is null)) errors.Add("body", "Send either eventId (one event) or after (every event after a feed cursor)");

@@ -38,7 +38,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public List<string> TeamIds { get; set; }
 #endif
-        /// <summary>https (http only to loopback where the development setting allows it); no user info or fragment.</summary>
+        /// <summary>https (http only to loopback where the development setting allows it); printable ASCII (percent-encode other characters); no user info or fragment.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Url { get; set; }
