@@ -639,10 +639,11 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
     }
 
     /// <summary>
-    /// A revision's events, made ready outside the partition's lock: their headers' JSON and a copy of the revision's
-    /// JSON for the file (the feed in memory shares the stored ticket's array). The ticket is not serialized again.
+    /// A revision's events, made ready outside the partition's lock: their headers' JSON, and the revision's JSON as a
+    /// slice of the stored ticket's array, which the feed in memory shares and the file's row is bound from. The ticket
+    /// is not serialized again, nor copied.
     /// </summary>
-    private sealed class EventRows(TicketEvent[] events, byte[][] json, byte[] ticketCopy, ReadOnlyMemory<byte> ticketJson)
+    private sealed class EventRows(TicketEvent[] events, byte[][] json, ReadOnlyMemory<byte> ticketJson)
     {
         public static EventRows Of(Ticket ticket, StoredTicket stored, bool created) =>
             Of([.. TicketEvents.Of(ticket, created)], stored);
@@ -651,7 +652,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         {
             var json = new byte[events.Length][];
             for (var i = 0; i < events.Length; i++) json[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], TicketJsonContext.Default.TicketEvent);
-            return new EventRows(events, json, stored.Json.AsSpan(0, stored.HistoryStart).ToArray(), stored.Json.AsMemory(0, stored.HistoryStart));
+            return new EventRows(events, json, stored.Json.AsMemory(0, stored.HistoryStart));
         }
 
         /// <summary>
@@ -666,7 +667,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             for (var i = 0; i < events.Length; i++)
             {
                 var position = ++p.EventPosition;
-                batch.Event(tenantId, position, events[i].Time, json[i], ticketCopy);
+                batch.Event(tenantId, position, events[i].Time, json[i], ticketJson);
                 queued[i] = new StoredTicketEvent(events[i] with { Position = position }, ticketJson);
             }
             // No counter row here: at start the last position is the largest of the rows' and the counter's, which only
