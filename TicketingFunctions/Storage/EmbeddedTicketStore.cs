@@ -179,6 +179,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         public ListedTicketJson Listed => _listed ??= ListedTicketJson.Of(Json.AsMemory(0, HistoryStart));
 
         [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+        [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
         public static StoredTicket From(Ticket ticket)
         {
@@ -187,31 +188,32 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             int historyStart;
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = TicketJsonContext.Encoder, SkipValidation = true }))
+            // The thread's writer, reset onto its buffer: not a writer per document.
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = TicketJsonContext.Encoder, SkipValidation = true });
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, ticket, TicketJsonContext.Default.Ticket);
+            writer.Flush();
+            historyStart = buffer.WrittenCount;
+            writer.Reset();   // a second root value, not a sibling
+            JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+            if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
             {
-                JsonSerializer.Serialize(writer, ticket, TicketJsonContext.Default.Ticket);
+                // A third root only for a ticket a move touched: what it stores and no response shows.
                 writer.Flush();
-                historyStart = buffer.WrittenCount;
-                writer.Reset();   // a second root value, not a sibling
-                JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
-                if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
-                {
-                    // A third root only for a ticket a move touched: what it stores and no response shows.
-                    writer.Flush();
-                    writer.Reset();
-                    writer.WriteStartObject();
-                    writer.WriteStartArray(StoreJson.MovedFromProperty);
-                    foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
-                    writer.WriteEndArray();
-                    if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
-                    writer.WriteEndObject();
-                }
+                writer.Reset();
+                writer.WriteStartObject();
+                writer.WriteStartArray(StoreJson.MovedFromProperty);
+                foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
+                writer.WriteEndArray();
+                if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
+                writer.WriteEndObject();
             }
+            writer.Flush();
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
             var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
             buffer.WrittenSpan.CopyTo(json);
-            if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
+            if (buffer.Capacity > 64 * 1024) (t_buffer, t_writer) = (null, null);   // don't keep a rare huge buffer per thread
             return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart) { ConversationKey = TicketConversation.Key(ticket) };
         }
 

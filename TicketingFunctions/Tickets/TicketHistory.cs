@@ -43,6 +43,7 @@ public static class TicketHistory
 
     /// <summary>The first entry of a new ticket: every value it was created with, each from null.</summary>
     [ThreadStatic] private static System.Buffers.ArrayBufferWriter<byte>? t_scratch;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     public static TicketHistoryEntry Creation(Ticket ticket, Caller caller)
     {
@@ -51,35 +52,36 @@ public static class TicketHistory
         var keys = new List<string>(ticket.Data.Count + 1) { SummaryKey };
         var buffer = t_scratch ??= new System.Buffers.ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // The thread's writer too, reset onto the buffer: a writer per create was an allocation of its own.
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        writer.WriteStringValue(ticket.Summary);
+        foreach (var (key, value) in ticket.Data)
         {
-            writer.WriteStartArray();
-            writer.WriteStringValue(ticket.Summary);
-            foreach (var (key, value) in ticket.Data)
-            {
-                if (SystemDataKeys.Contains(key) || value is null) continue;
-                if (WatcherList.IsKey(key) && value is JsonArray { Count: 0 }) continue; // nobody was named
+            if (SystemDataKeys.Contains(key) || value is null) continue;
+            if (WatcherList.IsKey(key) && value is JsonArray { Count: 0 }) continue; // nobody was named
 
-                keys.Add(key);
-                value.WriteTo(writer);
-            }
-            foreach (var (id, attachment) in ticket.Attachments)
-            {
-                if (attachment is null) continue;
-                keys.Add(AttachmentLinks.HistoryKey(id));
-                attachment.WriteTo(writer);
-            }
-            if (ticket.TicketRelation is { } relation)
-            {
-                keys.Add(TicketRelations.Key);
-                relation.WriteTo(writer);
-            }
-            writer.WriteEndArray();
+            keys.Add(key);
+            value.WriteTo(writer);
         }
+        foreach (var (id, attachment) in ticket.Attachments)
+        {
+            if (attachment is null) continue;
+            keys.Add(AttachmentLinks.HistoryKey(id));
+            attachment.WriteTo(writer);
+        }
+        if (ticket.TicketRelation is { } relation)
+        {
+            keys.Add(TicketRelations.Key);
+            relation.WriteTo(writer);
+        }
+        writer.WriteEndArray();
+        writer.Flush();
         // One copy, owned by the element (the scratch buffer is reused by the thread's next create).
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
         var values = JsonElement.ParseValue(ref reader);
-        if (buffer.Capacity > 64 * 1024) t_scratch = null;
+        if (buffer.Capacity > 64 * 1024) (t_scratch, t_writer) = (null, null);
 
         var changes = new Dictionary<string, ValueChange>(keys.Count, StringComparer.Ordinal);
         var index = 0;
