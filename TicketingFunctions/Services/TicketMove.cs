@@ -5,6 +5,7 @@ using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Services;
 
@@ -16,9 +17,9 @@ namespace TicketingFunctions.Services;
 /// </summary>
 public static class TicketMove
 {
-    public const string TeamIdKey = "teamId";
-    public const string ItemTypeIdKey = "itemTypeId";
-    public const string ObjectIdKey = "object_id";
+    public const string TeamIdKey = TicketEvents.MoveTeamIdKey;
+    public const string ItemTypeIdKey = TicketEvents.MoveItemTypeIdKey;
+    public const string ObjectIdKey = TicketEvents.MoveObjectIdKey;
     public const string MovedToKey = "moved_to";
 
     /// <summary>The ticket in <paramref name="teamId"/>, same type, same id and display id: one more revision.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Storage;
 
@@ -50,11 +51,15 @@ public sealed partial class CosmosTicketStore : ICommentStore
                 if (changed is null) return current with { Revision = null };
                 if (changed.Etag != current.Etag || changed.Version != current.Version || changed.Id != current.Id)
                     throw new InvalidOperationException("A comment may not change its ticket's etag, version or id.");
+                // The ticket's version is unchanged, so are its events: the document's event state is written back as read,
+                // with a public comment's event added to its backlog in the same conditional replace.
+                var commented = TicketEvents.Commented(changed, comment);
+                var events = commented is null ? EventStateAsRead(current.Revision!) : CommentEventState(current.Revision!, commented, changed);
                 try
                 {
-                    // The ticket's version is unchanged, so are its events: the document's event state is written back as read.
-                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = current.Revision! with { EventsMember = EventStateAsRead(current.Revision) } }, changed.Id, partitionKey,
+                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = current.Revision! with { EventsMember = events } }, changed.Id, partitionKey,
                         new ItemRequestOptions { IfMatchEtag = current.Revision!.StoreEtag, EnableContentResponseOnWrite = false }, cancellationToken);
+                    if (commented is not null) PublishSoon(changed.TenantId, changed.Id);
                     return changed with { Revision = null };
                 }
                 catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
@@ -101,10 +102,15 @@ public sealed partial class EmbeddedTicketStore : ICommentStore
                         batch.Ticket(changed.TenantId, changed.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
                     }
                     var listed = changed is null ? null : TicketField.ValuesOf(changed);
+                    // A public comment's event (an internal note has none), in the same commit, with the ticket as it stands after it.
+                    var feed = TicketEvents.Commented(changed ?? read, comment) is { } commented
+                        ? EventRows.Of([commented], saved ?? current).Queue(comment.TenantId, p, batch)
+                        : [];
                     var written = _file.WriteAsync(batch, () =>
                     {
                         lock (p.Gate)
                         {
+                            p.Events.AddRange(feed);
                             p.Comments.Put(comment);
                             if (saved is not null)
                             {
