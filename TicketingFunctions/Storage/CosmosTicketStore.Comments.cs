@@ -72,6 +72,27 @@ public sealed partial class CosmosTicketStore : ICommentStore
             }
         }, cancellationToken);
 
+    /// <summary>One single-partition query on the comments' stored <c>attachment_ids</c> (indexed, as every path of the container but archived history).</summary>
+    public Task<TicketComment?> FindCommentLinkingAsync(string tenantId, IReadOnlyList<string> ticketIds, string attachmentId, CancellationToken cancellationToken) =>
+        RunAsync("find the comment linking an attachment", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var query = new QueryDefinition("SELECT TOP 1 * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND ARRAY_CONTAINS(@ticketIds, c.ticket_id)"
+                                            + " AND ARRAY_CONTAINS(c.attachment_ids, @attachmentId)")
+                .WithParameter("@tenantId", tenantId)
+                .WithParameter("@kind", TicketComment.KindName)
+                .WithParameter("@ticketIds", ticketIds.Distinct(StringComparer.Ordinal).ToArray())
+                .WithParameter("@attachmentId", attachmentId);
+            using var results = containers.Tenants.GetItemQueryIterator<TicketComment>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+                MaxItemCount = 1,
+            });
+            while (results.HasMoreResults)
+                foreach (var comment in await results.ReadNextAsync(cancellationToken)) return comment;
+            return null;
+        }, cancellationToken);
+
     public Task<TicketComment?> GetCommentAsync(string tenantId, string commentId, CancellationToken cancellationToken) =>
         RunAsync("read the comment", async cancellationToken =>
         {

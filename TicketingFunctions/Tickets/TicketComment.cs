@@ -30,6 +30,12 @@ public sealed record TicketComment
     [JsonPropertyName("redacted")] public CommentRedaction? Redacted { get; init; }
     /// <summary>The linked uploads' metadata, as a ticket's attachments carry it.</summary>
     [JsonPropertyName("attachments")] public JsonArray Attachments { get; init; } = [];
+    /// <summary>
+    /// The ids of <see cref="Attachments"/>, stored beside them (written, never read back) so that a store finds the
+    /// comment that links an upload with one indexed lookup (a download through the ticket's route).
+    /// </summary>
+    [JsonPropertyName("attachment_ids")] public IEnumerable<string> AttachmentIds =>
+        Attachments.Select(a => a?["id"]?.GetValue<string>()).OfType<string>();
     /// <summary>The usernames of known agents the body mentioned (<c>@username</c>).</summary>
     [JsonPropertyName("mentions")] public IReadOnlyList<string> Mentions { get; init; } = [];
 
