@@ -53,16 +53,10 @@ public static class TicketEvents
     /// internal note: nothing of an internal note is told, not even that one was written. Its id names the comment, not
     /// a version (a comment makes none), so deriving it again gives the same event; its sequence is the ticket's version.
     /// </summary>
-    public static TicketEvent? Commented(Ticket ticket, TicketComment comment) => !comment.IsPublic ? null : new()
+    public static TicketEvent? Commented(Ticket ticket, TicketComment comment) => !comment.IsPublic ? null : Event(ticket, TicketEventTypes.CommentCreated, null) with
     {
         Id = CommentIdOf(ticket.Id, comment.Id),
-        Type = TicketEventTypes.CommentCreated,
         Time = comment.CreatedAt,
-        TenantId = ticket.TenantId,
-        TicketId = ticket.Id,
-        ObjectId = ticket.ObjectId,
-        TeamId = ticket.LookupProps.TeamId,
-        Sequence = ticket.Version,
         Comment = new TicketEventComment(comment.Id, comment.Author.Username, comment.Author.IsAgent, comment.CreatedAt, comment.Body),
     };
 
