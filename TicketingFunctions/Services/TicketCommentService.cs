@@ -68,6 +68,7 @@ public sealed partial class TicketCommentService(
             Visibility = draft.Visibility,
             Author = new CommentAuthor(caller.Username ?? caller.SubmittedBy, caller.Identity.Key, Permissions.IsAgent(caller)),
             CreatedAt = TicketFactory.Timestamp(now),
+            TicketVersion = ticket.Version,
             Attachments = [.. linked.Select(a => a.Value!.DeepClone())],
             Mentions = [.. mentioned.Select(a => a.Username)],
         };

@@ -24,6 +24,8 @@ public sealed record TicketComment
     [JsonPropertyName("visibility")] public required string Visibility { get; init; }
     [JsonPropertyName("author")] public required CommentAuthor Author { get; init; }
     [JsonPropertyName("created_at")] public required string CreatedAt { get; init; }
+    /// <summary>The ticket's version when the comment was written (a comment makes none): its history entry's version.</summary>
+    [JsonPropertyName("ticket_version")] public int TicketVersion { get; init; }
     [JsonPropertyName("edited_at")] public string? EditedAt { get; init; }
     /// <summary>Earlier texts of an edited comment, oldest first; emptied by a redaction.</summary>
     [JsonPropertyName("revisions")] public IReadOnlyList<CommentRevision> Revisions { get; init; } = [];
