@@ -41,7 +41,7 @@ public sealed class TicketLifecycleService(
         var publicOnly = !Permissions.CanReadInternal(caller.Caller);
         var binding = System.Text.Encoding.UTF8.GetBytes($"history\n{ticket.TenantId}\n{ticket.Id}\n{(publicOnly ? "public" : "all")}");
         CommentPosition? commentsAfter = null;
-        if (page.CommentsAfter is not null && (commentsAfter = ParsePosition(cursors.Unprotect(binding, page.CommentsAfter))) is null)
+        if (page.CommentsAfter is not null && (commentsAfter = CommentPosition.Parse(cursors.Unprotect(binding, page.CommentsAfter))) is null)
             return ApiError.Invalid(new Dictionary<string, List<string>>
             {
                 [HistoryPage.CommentsAfterParameter] = ["Query parameter commentsAfter must be the nextCommentsAfter of a previous page of this ticket's history"],
@@ -69,15 +69,10 @@ public sealed class TicketLifecycleService(
 
         var (entries, nextAfter, nextComment) = page.Take(writes, commented.Comments, commented.Next is not null, commentsAfter,
             historyOptions.Value.MaxPageBytes, ticket.Version);
-        var nextCommentsAfter = nextComment is { } position ? cursors.Protect(binding, $"{position.CreatedAt}\n{position.Id}") : null;
+        var nextCommentsAfter = nextComment is { } position ? cursors.Protect(binding, position.Text) : null;
         return new TicketHistoryView(ticket.ObjectId, entries, nextAfter, nextCommentsAfter);
     }
 
-    private static CommentPosition? ParsePosition(string? position)
-    {
-        var split = position?.IndexOf('\n') ?? -1;
-        return split > 0 ? new CommentPosition(position![..split], position[(split + 1)..]) : null;
-    }
 
     /// <summary>
     /// The archived entries in the range. A ticket moved to another type continues its predecessors' versions, and

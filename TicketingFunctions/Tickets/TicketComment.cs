@@ -67,7 +67,18 @@ public static class CommentVisibility
 }
 
 /// <summary>Where a page of comments starts: after the comment with this creation time and id (the order is created_at, then id).</summary>
-public readonly record struct CommentPosition(string CreatedAt, string Id);
+public readonly record struct CommentPosition(string CreatedAt, string Id)
+{
+    /// <summary>The position as a cursor's text (signed by whoever hands it out).</summary>
+    public string Text => $"{CreatedAt}\n{Id}";
+
+    /// <summary>The position <see cref="Text"/> wrote, or null.</summary>
+    public static CommentPosition? Parse(string? text)
+    {
+        var split = text?.IndexOf('\n') ?? -1;
+        return split > 0 ? new CommentPosition(text![..split], text[(split + 1)..]) : null;
+    }
+}
 
 /// <summary>One page of comments, oldest first, and where the next starts (null: none follow).</summary>
 public sealed record CommentPage(IReadOnlyList<TicketComment> Comments, CommentPosition? Next);
