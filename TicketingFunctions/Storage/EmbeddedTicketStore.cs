@@ -472,6 +472,8 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             .Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
             .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
         if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        // Both revisions' events (TicketEvents.Of: the successor's ticket.moved; the tombstone's none) in the same commit.
+        var (oldEvents, createdEvents) = (EventRows.Of(tombstone, old, created: false), EventRows.Of(successor, created, created: false));
         Task written;
         lock (p.Gate)
         {
@@ -486,11 +488,13 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             p.WritingObjectIds.Add(successor.ObjectId);
             p.CreatingIds.Add(successor.Id);
             var countersSaved = UnsavedCounters(successor.TenantId, p, batch);
+            StoredTicketEvent[] feed = [.. oldEvents.Queue(tombstone.TenantId, p, batch), .. createdEvents.Queue(successor.TenantId, p, batch)];
             written = _file.WriteAsync(batch, () =>
             {
                 lock (p.Gate)
                 {
                     countersSaved?.Invoke();
+                    p.Events.AddRange(feed);
                     p.TicketsByObjectId[tombstone.ObjectId] = old;
                     p.Listing.Put(tombstone.Id, oldListed, old);
                     p.TicketIds.Add(successor.Id);

@@ -19,6 +19,36 @@ public sealed record TicketHistoryEntry
     /// <summary>ISO-8601 UTC with milliseconds; equal to the ticket's <c>updated_at</c> after this write.</summary>
     [JsonPropertyName("timestamp")] public required string Timestamp { get; init; }
     [JsonPropertyName("changes")] public required IReadOnlyDictionary<string, ValueChange> Changes { get; init; }
+    /// <summary>
+    /// Only on an entry of action <see cref="TicketHistory.Commented"/>: derived from the comment's document when the
+    /// history is read (never stored with the ticket), so it changes neither the ticket's etag nor its version.
+    /// </summary>
+    [JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public HistoryComment? Comment { get; init; }
+}
+
+/// <summary>
+/// A comment as the history tells it: which, its visibility, and when it was corrected (by its author, the entry's
+/// username) and redacted (who, when). Never its text.
+/// </summary>
+public sealed record HistoryComment(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("visibility")] string Visibility,
+    [property: JsonPropertyName("edited_at")] IReadOnlyList<string> EditedAt,
+    [property: JsonPropertyName("redacted"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CommentRedaction? Redacted)
+{
+    /// <summary>
+    /// The entry of <paramref name="comment"/>: its author, its creation time, the ticket's version when it was written.
+    /// A redaction empties the earlier texts, and with them the times of the corrections before it.
+    /// </summary>
+    public static TicketHistoryEntry EntryOf(TicketComment comment) => new()
+    {
+        Version = Math.Max(1, comment.TicketVersion),
+        Action = TicketHistory.Commented,
+        Username = comment.Author.Username,
+        Timestamp = comment.CreatedAt,
+        Changes = new Dictionary<string, ValueChange>(),
+        Comment = new HistoryComment(comment.Id, comment.Visibility, [.. comment.Revisions.Select(r => r.ReplacedAt)], comment.Redacted),
+    };
 }
 
 /// <summary>A key's value before and after a write. <see cref="JsonElement"/> is immutable, so entries can be shared.</summary>
@@ -34,6 +64,8 @@ public static class TicketHistory
     public const string Deleted = "deleted";
     /// <summary>A move to another team or ticket type (<see cref="TicketMove"/>).</summary>
     public const string Moved = "moved";
+    /// <summary>A comment (<see cref="HistoryComment"/>): an entry the history derives from the comment, not a write of the ticket.</summary>
+    public const string Commented = "commented";
     public const string DeletedSeqKey = "deleted_seq";
     public const string SummaryKey = "summary";
 
