@@ -3,8 +3,10 @@
 #   bench/micro.sh                         every benchmark
 #   bench/micro.sh --filter '*Token*'      one class
 #   bench/micro.sh --job short             fewer iterations
-#   bench/micro.sh --probe [N] [--create-only]   quick probe: allocation and process CPU per create (one at a time and
-#                                          from 32 concurrent callers), then (without --create-only) stages and list pages
+#   bench/micro.sh --probe [N] [--create-only] [--log]   quick probe: allocation and process CPU per create (one at a
+#                                          time and from 32 concurrent callers), then (without --create-only) stages and
+#                                          list pages. --log keeps the console log as deployed (two lines per create) on
+#                                          stdout and prints the figures on stderr: bench/micro.sh --probe --log >/dev/null
 # Results: BenchmarkDotNet.Artifacts/results/ under the current directory.
 set -euo pipefail
 cd "$(dirname "$0")/TicketingFunctions.Benchmarks"

@@ -6,6 +6,7 @@ using TicketingFunctions.Tests.Cosmos;
 using TicketingFunctions.Tests.Http;
 using static TicketingFunctions.Tests.Http.AttachmentApi;
 using static TicketingFunctions.Tests.Http.TicketLifecycleApi;
+using static TicketingFunctions.Tests.Http.CommentApi;
 
 namespace TicketingFunctions.Tests.Events;
 
@@ -21,7 +22,11 @@ public abstract class EventFeedHttpTests(IApiHosts hosts) : IAsyncLifetime
 
     private TestApi Api { get; set; } = null!;
     // The events' timer pass is left out: these tests read exactly what their writes yield.
-    public async Task InitializeAsync() => Api = await hosts.StartAsync(settings => settings["Events:MaintenanceIntervalSeconds"] = "0");
+    public async Task InitializeAsync() => Api = await hosts.StartAsync(settings =>
+    {
+        settings["Events:MaintenanceIntervalSeconds"] = "0";
+        TicketMoveApi.WithMoveCatalog(settings);
+    });
     public async Task DisposeAsync() => await Api.DisposeAsync();
 
     private string Admin => Api.Token(roles: "tenant_admin");
@@ -91,6 +96,43 @@ public abstract class EventFeedHttpTests(IApiHosts hosts) : IAsyncLifetime
 
         // Read again: the same events, the same ids (a consumer deduplicates on them).
         Assert.Equal(events.Select(e => e.GetProperty("id").GetString()), (await AllAsync(pageSize: 50)).Select(e => e.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Moves_yield_ticket_moved_with_both_tickets_and_only_public_comments_yield_comment_created()
+    {
+        var agent = TicketMoveApi.AgentToken(Api);
+        var ticket = await Api.CreateTicketAsync(Bodies.ContractExample, agent);
+        var oldId = ticket.ObjectId();
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(oldId, CommentBody("<p>Looking into it</p>"), agent)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await Api.CommentAsync(oldId, CommentBody("<p>Gateway certificate expired @agent.jones</p>", "internal"), agent)).StatusCode);
+        var toTeam = await TicketOf(await Api.MoveAsync(oldId, TicketMoveApi.MoveBody("facilities", etag: ticket.Etag()), agent));
+        var successor = await TicketOf(await Api.MoveAsync(oldId, TicketMoveApi.MoveBody("facilities", TicketMoveApi.IncidentType, toTeam.Etag()), agent));
+
+        // Per ticket in feed order (two tickets' events may interleave either way on Cosmos DB, published apart).
+        var all = (await AllAsync(pageSize: 50)).OrderBy(e => e.GetProperty("subject").GetString() == successor.ObjectId()).ToList();
+        Assert.Equal([("ticket.created", oldId), ("comment.created", oldId), ("ticket.moved", oldId), ("ticket.moved", successor.ObjectId())],
+            all.Select(e => (Type(e), e.GetProperty("subject").GetString())));
+        // The internal note is told nowhere: no event, no text, not even the watcher its mention added as a change.
+        Assert.All(all, e => Assert.DoesNotContain("Gateway", e.GetRawText(), StringComparison.Ordinal));
+        var comment = all[1].GetProperty("data").GetProperty("comment");
+        Assert.Equal(("<p>Looking into it</p>", "user@example.com", 1),
+            (comment.GetProperty("body").GetString(), comment.GetProperty("author").GetString(), all[1].GetProperty("sequence").GetInt32()));
+        Assert.Equal(1, all[1].GetProperty("data").GetProperty("ticket").GetProperty("comment_count").GetInt32());
+
+        static (string?, string?, string?, string?) Place(JsonElement p) => (p.GetProperty("ticket_id").GetString(), p.GetProperty("object_id").GetString(),
+            p.GetProperty("teamId").GetString(), p.GetProperty("itemTypeId").GetString());
+        var (id, successorId) = (ticket.GetProperty("id").GetString(), successor.GetProperty("id").GetString());
+        var withinType = all[2].GetProperty("data").GetProperty("move");
+        Assert.Equal((id, oldId, "james", TicketMoveApi.HardwareRequest), Place(withinType.GetProperty("from")));
+        Assert.Equal((id, oldId, "facilities", TicketMoveApi.HardwareRequest), Place(withinType.GetProperty("to")));
+        var toType = all[3].GetProperty("data").GetProperty("move");
+        Assert.Equal((id, oldId, "facilities", TicketMoveApi.HardwareRequest), Place(toType.GetProperty("from")));
+        Assert.Equal((successorId, successor.ObjectId(), "facilities", TicketMoveApi.IncidentType), Place(toType.GetProperty("to")));
+        Assert.Equal((3, $"{successorId}-v3-ticket.moved"), (all[3].GetProperty("sequence").GetInt32(), all[3].GetProperty("id").GetString()));
+        Assert.Equal(["ticket.moved", "ticket.moved"], (await AllAsync("&types=ticket.moved")).Select(Type));
+        Assert.Equal(["comment.created"], (await AllAsync("&types=comment.created")).Select(Type));
     }
 
     [Fact]

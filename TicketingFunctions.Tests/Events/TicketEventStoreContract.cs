@@ -137,6 +137,77 @@ public abstract class TicketEventStoreContract
         Assert.False(rest.HasMore);
     }
 
+    private static TicketComment Comment(Ticket ticket, string visibility, string createdAt, string body = "<p>Looking into it</p>") => new()
+    {
+        Id = Guid.NewGuid().ToString(), TenantId = ticket.TenantId, TicketId = ticket.Id, Etag = Guid.NewGuid().ToString(), Body = body,
+        Visibility = visibility, Author = new CommentAuthor("agent.one", "issuer|agent-one", true), CreatedAt = createdAt,
+    };
+
+    [Fact]
+    public async Task A_public_comment_yields_comment_created_and_an_internal_note_nothing_even_when_it_adds_a_watcher()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var comments = (ICommentStore)tickets;
+        var tenant = NewTenant();
+        var ticket = Created(tenant, "CTC-0001");
+        await tickets.CreateTicketAsync(ticket, default);
+        var reply = Comment(ticket, CommentVisibility.Public, "2025-07-10T13:00:00.000Z");
+        await comments.AddCommentAsync(ticket, reply, t => TicketConversation.AfterComment(t, reply), default);
+        // An internal note naming an agent changes toWatchers, without a version: still nothing is told of it.
+        var note = Comment(ticket, CommentVisibility.Internal, "2025-07-10T13:01:00.000Z", "<p>Secret @agent.two</p>");
+        await comments.AddCommentAsync(ticket, note, t => TicketConversation.AfterComment(t, note, ["agent.two@example.com"]), default);
+        var read = (await tickets.GetTicketAsync(tenant, "CTC-0001", default))!;
+        Assert.Contains("agent.two@example.com", read.Data["toWatchers"]!.ToJsonString());
+        await tickets.ReplaceTicketAsync(Next(read, TicketHistory.Updated, ("summary", "\"a\"", "\"b\"")), read.Etag, default);
+        await SettleAsync(events);
+
+        var all = await AllAsync(events, tenant);
+        Assert.Equal([(TicketEventTypes.Created, 1), (TicketEventTypes.CommentCreated, 1), (TicketEventTypes.Updated, 2)],
+            all.Select(e => (e.Event.Type, e.Event.Sequence)));
+        var commented = all[1];
+        Assert.Equal((TicketEvents.CommentIdOf(ticket.Id, reply.Id), reply.CreatedAt, "CTC-0001"), (commented.Event.Id, commented.Event.Time, commented.Event.ObjectId));
+        Assert.Equal(new TicketEventComment(reply.Id, "agent.one", true, reply.CreatedAt, reply.Body), commented.Event.Comment);
+        Assert.Null(commented.Event.Changes);
+        Assert.Equal(1, JsonSerializer.Deserialize(commented.TicketJson.Span, TicketJsonContext.Default.Ticket)!.CommentCount);
+        Assert.DoesNotContain(all, e => e.TicketJson.Span.IndexOf("Secret"u8) >= 0 || e.Event.Id.Contains(note.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_move_within_the_type_yields_ticket_moved_and_a_move_to_another_type_one_ticket_moved_naming_both_tickets()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        var ticket = Created(tenant, "CTC-0001", team: "james");
+        await tickets.CreateTicketAsync(ticket, default);
+        var toTeam = Next(ticket, TicketHistory.Moved, (TicketEvents.MoveTeamIdKey, "\"james\"", "\"facilities\"")) with
+        {
+            LookupProps = new LookupProps("facilities", "1"),
+        };
+        await tickets.ReplaceTicketAsync(toTeam, ticket.Etag, default);
+        var (tombstone, successor) = TicketStoreContract.MoveOf(toTeam, "HWI-0001");
+        var changes = new Dictionary<string, ValueChange>(tombstone.History[^1].Changes)
+        {
+            [TicketEvents.MoveObjectIdKey] = new(JsonSerializer.SerializeToElement("CTC-0001"), JsonSerializer.SerializeToElement("HWI-0001")),
+            [TicketEvents.MoveItemTypeIdKey] = new(JsonSerializer.SerializeToElement("1"), JsonSerializer.SerializeToElement("2")),
+        };
+        var entry = tombstone.History[^1] with { Changes = changes };
+        (tombstone, successor) = (tombstone with { History = [.. toTeam.History, entry] },
+            successor with { LookupProps = new LookupProps("facilities", "2"), History = [.. toTeam.History, entry] });
+        await tickets.MoveTicketAsync(tombstone, toTeam.Etag, successor, null, default);
+        await SettleAsync(events);
+
+        // Per ticket in order (the feed orders each ticket's events; two tickets' events may interleave either way).
+        var all = (await AllAsync(events, tenant)).OrderBy(e => e.Event.ObjectId == "HWI-0001").ToList();
+        Assert.Equal([(TicketEventTypes.Created, "CTC-0001", 1), (TicketEventTypes.Moved, "CTC-0001", 2), (TicketEventTypes.Moved, "HWI-0001", 3)],
+            all.Select(e => (e.Event.Type, e.Event.ObjectId, e.Event.Sequence)));
+        Assert.Equal(new TicketEventMove(new TicketPlace(ticket.Id, "CTC-0001", "james", "1"), new TicketPlace(ticket.Id, "CTC-0001", "facilities", "1")),
+            all[1].Event.Move);
+        Assert.Equal(new TicketEventMove(new TicketPlace(ticket.Id, "CTC-0001", "facilities", "1"), new TicketPlace(successor.Id, "HWI-0001", "facilities", "2")),
+            all[2].Event.Move);
+        Assert.Equal((TicketEvents.IdOf(successor.Id, 3, TicketEventTypes.Moved), "facilities"), (all[2].Event.Id, all[2].Event.TeamId));
+        Assert.Equal("HWI-0001", JsonSerializer.Deserialize(all[2].TicketJson.Span, TicketJsonContext.Default.Ticket)!.ObjectId);
+    }
+
     [Fact]
     public async Task Tenants_never_see_each_others_events()
     {

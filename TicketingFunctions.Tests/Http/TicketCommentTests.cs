@@ -95,6 +95,32 @@ public abstract class TicketCommentTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_comment_s_attachments_download_through_the_ticket_and_an_internal_note_s_are_404_for_a_requester()
+    {
+        var ticket = await Api.CreateTicketAsync();
+        var shared = await Api.UploadIdAsync("manual"u8.ToArray(), "manual.txt", token: Agent);
+        var secret = await Api.UploadIdAsync("supplier quote"u8.ToArray(), "quote.txt", token: Agent);
+        await CommentOf(await Api.CommentAsync(ticket.ObjectId(), CommentBody("<p>See the manual</p>", null, shared), Agent));
+        await CommentOf(await Api.CommentAsync(ticket.ObjectId(), CommentBody("<p>Quote</p>", "internal", secret), Agent));
+
+        foreach (var token in new[] { Requester, Agent })
+        {
+            var download = await Api.DownloadAsync(ticket.ObjectId(), shared, token);
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal("manual", await download.Content.ReadAsStringAsync());
+            Assert.Equal("manual.txt", download.Content.Headers.ContentDisposition!.FileName);
+        }
+        var forAgent = await Api.DownloadAsync(ticket.ObjectId(), secret, Agent);
+        Assert.Equal("supplier quote", await forAgent.Content.ReadAsStringAsync());
+        // For a requester the internal note's upload doesn't exist: the same 404 as an id nothing links.
+        await AssertError(await Api.DownloadAsync(ticket.ObjectId(), secret, Requester), HttpStatusCode.NotFound, "ATTACHMENT_NOT_FOUND", "Attachment not found");
+        await AssertError(await Api.DownloadAsync(ticket.ObjectId(), Guid.NewGuid().ToString(), Agent), HttpStatusCode.NotFound, "ATTACHMENT_NOT_FOUND", "Attachment not found");
+        // Only through the ticket the comment is on.
+        var other = await Api.CreateTicketAsync();
+        await AssertError(await Api.DownloadAsync(other.ObjectId(), shared, Agent), HttpStatusCode.NotFound, "ATTACHMENT_NOT_FOUND", "Attachment not found");
+    }
+
+    [Fact]
     public async Task Pages_are_oldest_first_and_the_cursor_only_opens_the_listing_it_came_from()
     {
         var ticket = await Api.CreateTicketAsync();

@@ -13,6 +13,9 @@ public static class TicketMoveApi
     public const string IncidentPrefix = "HWI";
     public const string IncidentOffer = "23640";
     public const string HardwareRequest = "16910";
+    /// <summary>"Hardware Escalation": Hardware Request's fields, and a clock that stops on the first public reply.</summary>
+    public const string EscalationType = "16914";
+    public const string EscalationPrefix = "HWE";
     /// <summary>The sample's "Incident" (REQ): none of Hardware Request's fields, and a required Number.</summary>
     public const string SampleIncident = "16911";
     public const string Agent = "ticket_agent";
@@ -33,6 +36,13 @@ public static class TicketMoveApi
         incident["prefix"] = IncidentPrefix;
         incident["slaPolicies"] = JsonNode.Parse("""[{"name":"Time to fix","hours":8,"stopsAt":"Done Category"}]""");
         tenant["ticketTypes"]!.AsArray().Add(incident);
+        var escalation = hardware.DeepClone();
+        escalation["id"] = EscalationType;
+        escalation["name"] = "Hardware Escalation";
+        escalation["prefix"] = EscalationPrefix;
+        escalation["slaPolicies"] = JsonNode.Parse("""[{"name":"Time to first response","hours":4,"stopsAt":"first_public_reply"},{"name":"Time to fix","hours":8,"stopsAt":"Done Category"}]""");
+        tenant["ticketTypes"]!.AsArray().Add(escalation);
+        tenant["offers"]!.AsArray().Add(JsonNode.Parse($$"""{"id":"23641","name":"Escalate broken hardware","item_type":"{{EscalationType}}","teamId":"james"}"""));
         tenant["offers"]!.AsArray().Add(JsonNode.Parse($$"""{"id":"{{IncidentOffer}}","name":"Report broken hardware","item_type":"{{IncidentType}}","teamId":"james"}"""));
         var path = Path.Combine(Path.GetTempPath(), $"move-catalog-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, catalog.ToJsonString());

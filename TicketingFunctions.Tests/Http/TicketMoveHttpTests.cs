@@ -198,6 +198,32 @@ public abstract class TicketMoveHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_reply_clock_of_the_new_type_stays_stopped_at_the_reply_that_already_happened()
+    {
+        var replied = await CreateAsync();
+        var notYet = await CreateAsync();
+        // A requester's public comment is not a reply; the agent's is.
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(replied.ObjectId(), CommentApi.CommentBody("<p>Any news?</p>"), Api.Token())).StatusCode);
+        var reply = (await (await Api.CommentAsync(replied.ObjectId(), CommentApi.CommentBody("<p>On its way</p>"), Api.AgentToken())).JsonAsync()).GetProperty("comment");
+        Assert.Equal(HttpStatusCode.OK, (await Api.CommentAsync(notYet.ObjectId(), CommentApi.CommentBody("<p>Any news?</p>"), Api.Token())).StatusCode);
+
+        var successor = await MovedAsync(await Api.MoveAsync(replied.ObjectId(), MoveBody("james", EscalationType, replied.Etag())));
+        var waiting = await MovedAsync(await Api.MoveAsync(notYet.ObjectId(), MoveBody("james", EscalationType, notYet.Etag())));
+
+        static JsonElement Clock(JsonElement ticket, string name) => ticket.GetProperty("slas").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var firstResponse = Clock(successor, "Time to first response");
+        Assert.Equal((reply.GetProperty("created_at").GetString(), "met"), (firstResponse.GetProperty("stopped_at").GetString(), firstResponse.GetProperty("state").GetString()));
+        var measured = (long)Math.Floor((DateTimeOffset.Parse(reply.GetProperty("created_at").GetString()!) - DateTimeOffset.Parse(replied.GetProperty("created_at").GetString()!)).TotalSeconds);
+        Assert.Equal(measured, successor.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "time_to_first_response_seconds").GetProperty("value").GetInt64());
+        Assert.Equal(JsonValueKind.Null, Clock(successor, "Time to fix").GetProperty("stopped_at").ValueKind);
+        // No agent replied yet: the clock runs, and the next agent reply on the successor stops it.
+        Assert.Equal(JsonValueKind.Null, Clock(waiting, "Time to first response").GetProperty("stopped_at").ValueKind);
+        var later = (await (await Api.CommentAsync(waiting.ObjectId(), CommentApi.CommentBody("<p>Looking</p>"), Api.AgentToken())).JsonAsync()).GetProperty("comment");
+        var read = await TicketOf(await Api.GetTicketAsync(waiting.ObjectId(), Api.AgentToken()));
+        Assert.Equal(later.GetProperty("created_at").GetString(), Clock(read, "Time to first response").GetProperty("stopped_at").GetString());
+    }
+
+    [Fact]
     public async Task Values_the_new_type_has_no_field_for_are_refused_one_reason_per_field_and_nothing_moves()
     {
         var ticket = await CreateAsync();

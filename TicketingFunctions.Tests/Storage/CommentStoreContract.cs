@@ -67,6 +67,23 @@ public abstract class CommentStoreContract
     }
 
     [Fact]
+    public async Task The_comment_linking_an_upload_is_found_among_the_tickets_asked_for_only()
+    {
+        var (_, comments, ticket) = await WithTicketAsync(this);
+        var upload = Guid.NewGuid().ToString();
+        var metadata = new System.Text.Json.Nodes.JsonObject { ["id"] = upload, ["filename"] = "a.txt", ["contentType"] = "text/plain", ["size"] = 5 };
+        var comment = NewComment(ticket, "2025-07-10T13:00:00.000Z", CommentVisibility.Internal) with { Attachments = [metadata] };
+        await comments.AddCommentAsync(ticket, comment, t => TicketConversation.AfterComment(t, comment), default);
+        await comments.AddCommentAsync(ticket, NewComment(ticket, "2025-07-10T13:01:00.000Z"), _ => null, default);
+
+        var found = await comments.FindCommentLinkingAsync(ticket.TenantId, ["predecessor", ticket.Id], upload, default);
+        Assert.Equal((comment.Id, CommentVisibility.Internal), (found?.Id, found?.Visibility));
+        Assert.Null(await comments.FindCommentLinkingAsync(ticket.TenantId, [Guid.NewGuid().ToString()], upload, default));
+        Assert.Null(await comments.FindCommentLinkingAsync(ticket.TenantId, [ticket.Id], Guid.NewGuid().ToString(), default));
+        Assert.Null(await comments.FindCommentLinkingAsync(Guid.NewGuid().ToString(), [ticket.Id], upload, default));
+    }
+
+    [Fact]
     public async Task A_ticket_replace_from_before_a_comment_keeps_the_values_the_comment_wrote()
     {
         var (tickets, comments, ticket) = await WithTicketAsync(this);

@@ -1,8 +1,9 @@
+using Microsoft.Data.Sqlite;
 using TicketingFunctions.Storage;
 
 namespace TicketingFunctions.Tests.Storage;
 
-/// <summary>The embedded store's group commit (Storage/EmbeddedStoreFile.cs): how a commit's writes are completed.</summary>
+/// <summary>The embedded store's group commit (Storage/EmbeddedStoreFile.cs): how a commit's writes are completed and what they write.</summary>
 public sealed class EmbeddedStoreFileTests : IDisposable
 {
     private readonly string _folder = TestDataFolders.New();
@@ -36,5 +37,57 @@ public sealed class EmbeddedStoreFileTests : IDisposable
         using var reopened = new EmbeddedTicketStore(_folder);
         foreach (var i in Enumerable.Range(1, 1000))
             Assert.NotNull(await reopened.GetTicketAsync(tenant, $"CTC-{i:D4}", default));
+    }
+
+    [Fact]
+    public async Task Rows_bound_through_sqlite_s_own_api_hold_the_bytes_and_types_a_SqliteCommand_writes()
+    {
+        // The writer binds values itself (no SqliteCommand): text, including what UTF-8 can't encode (a lone surrogate,
+        // replaced as SqliteCommand's encoder replaces it), integers and blobs must land as SqliteCommand would put them.
+        var tenant = "tenant-é-✓-\ud800-" + Guid.NewGuid();
+        var ticket = TicketStoreContract.NewTicket(tenant, "CTC-0001", 7) with { Summary = "naïve \ud83d\ude00 <p>" };
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            await store.NextDisplayNumberAsync(tenant, "CTC", default);   // a counter row goes with the create
+            await store.CreateTicketAsync(ticket, default);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "tickets.db")};Pooling=False");
+        connection.Open();
+        Execute(connection, "CREATE TEMP TABLE expected AS SELECT * FROM tickets WHERE 0");
+        using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO expected SELECT $tenant, $object, $id, $etag, json, history_start FROM tickets";
+            insert.Parameters.AddWithValue("$tenant", ticket.TenantId);
+            insert.Parameters.AddWithValue("$object", ticket.ObjectId);
+            insert.Parameters.AddWithValue("$id", ticket.Id);
+            insert.Parameters.AddWithValue("$etag", ticket.Etag);
+            Assert.Equal(1, insert.ExecuteNonQuery());
+        }
+        string Row(string table) => Scalar(connection, $"""
+            SELECT hex(tenant_id) || typeof(tenant_id) || hex(object_id) || hex(id) || hex(etag) || typeof(etag)
+                || typeof(json) || typeof(history_start) || history_start FROM {table}
+            """);
+        Assert.Equal(Row("expected"), Row("tickets"));
+        Assert.Equal("blobinteger", Scalar(connection, "SELECT typeof(json) || typeof(history_start) FROM tickets"));
+        // The event's ticket: the stored document's first value, bound as a slice of it.
+        Assert.Equal("1blob", Scalar(connection, "SELECT (e.ticket = substr(t.json, 1, t.history_start)) || typeof(e.ticket) FROM events e, tickets t"));
+        Assert.Equal(Scalar(connection, "SELECT hex(CAST($t AS TEXT))", ("$t", tenant)), Scalar(connection, "SELECT hex(tenant_id) FROM events"));
+        Assert.Equal("1integer", Scalar(connection, "SELECT value || typeof(value) FROM counters WHERE name = 'serial'"));
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Scalar(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 }

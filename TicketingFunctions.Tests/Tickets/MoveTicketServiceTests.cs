@@ -31,7 +31,7 @@ public sealed class MoveTicketServiceTests
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         _catalog = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time).GetAsync(TestApi.Tenant, default).GetAwaiter().GetResult()!;
         _service = new MoveTicketService(new TicketAccessor(_store.Object), new JsonBodyReader(Options.Create(new RequestLimits())), _store.Object,
-            new RevisionSaver(_store.Object, Options.Create(new TicketHistoryOptions()), NullLogger<RevisionSaver>.Instance), _time,
+            new Mock<ICommentStore>(MockBehavior.Strict).Object, new RevisionSaver(_store.Object, Options.Create(new TicketHistoryOptions()), NullLogger<RevisionSaver>.Instance), _time,
             NullLogger<MoveTicketService>.Instance);
     }
 

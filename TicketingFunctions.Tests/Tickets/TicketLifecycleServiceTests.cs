@@ -15,6 +15,7 @@ using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Http;
 using TicketingFunctions.Tests.Storage;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Tests.Tickets;
 
@@ -24,6 +25,8 @@ public sealed class TicketLifecycleServiceTests
     private const string Title = "ab13e5d1-9b9d-4c3e-8fc4-e86912c8cb53";
     private readonly Mock<ITicketStore> _store = new(MockBehavior.Strict);
     private readonly Mock<IAttachmentStore> _attachments = new(MockBehavior.Strict);
+    /// <summary>No comments: the history's comment page is empty.</summary>
+    private readonly Mock<ICommentStore> _comments = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 7, 11, 8, 0, 0, 123, TimeSpan.Zero));
     private readonly TicketHistoryOptions _history = new();
     private readonly TicketLifecycleService _service;
@@ -33,12 +36,15 @@ public sealed class TicketLifecycleServiceTests
 
     public TicketLifecycleServiceTests()
     {
+        _comments.Setup(c => c.ListCommentsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<string>>(), It.IsAny<bool>(), It.IsAny<CommentPosition?>(), It.IsAny<int>(),
+            It.IsAny<CancellationToken>())).ReturnsAsync(new CommentPage([], null));
         var file = CatalogFileReader.ReadAsync(CatalogFileReader.SampleCatalogPath, default).GetAwaiter().GetResult();
         _store.Setup(s => s.GetCatalogAsync(TestApi.Tenant, It.IsAny<CancellationToken>())).ReturnsAsync(file.Tenants[0]);
         var catalogs = new CatalogProvider(_store.Object, Options.Create(new CatalogOptions()), _time);
         _catalog = catalogs.GetAsync(TestApi.Tenant, default).GetAwaiter().GetResult()!;
         _service = new TicketLifecycleService(new TicketAccessor(_store.Object), new JsonBodyReader(Options.Create(new RequestLimits())),
-            _store.Object, _attachments.Object, new RevisionSaver(_store.Object, Options.Create(_history), NullLogger<RevisionSaver>.Instance),
+            _store.Object, _comments.Object, new ContinuationTokens(Options.Create(new TicketListOptions()), NullLogger<ContinuationTokens>.Instance),
+            _attachments.Object, new RevisionSaver(_store.Object, Options.Create(_history), NullLogger<RevisionSaver>.Instance),
             _time, Options.Create(_history), NullLogger<TicketLifecycleService>.Instance);
     }
 
@@ -268,7 +274,7 @@ public sealed class TicketLifecycleServiceTests
     {
         Returns(Stored(version: 3));
 
-        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, new ValidationErrors()), default);
+        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, null, new ValidationErrors()), default);
 
         Assert.Equal([1, 2, 3], outcome.Value!.Entries.Select(e => e.Version));
         _store.Verify(s => s.GetTicketAsync(TestApi.Tenant, "CTC-0007", It.IsAny<CancellationToken>()), Times.Once);
@@ -285,7 +291,7 @@ public sealed class TicketLifecycleServiceTests
         IReadOnlyList<TicketHistoryEntry> archive = [.. Enumerable.Range(1, 5).Select(v => TicketStoreContract.Entry(v, TicketHistory.Updated, ("summary", null, "\"archived\"")))];
         _store.Setup(s => s.GetHistoryArchiveAsync(TestApi.Tenant, current.Id, 0, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(archive);
 
-        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, new ValidationErrors()), default);
+        var outcome = await _service.HistoryAsync(Checked(Agent), "CTC-0007", HistoryPage.Parse(null, null, null, new ValidationErrors()), default);
 
         var entries = outcome.Value!.Entries;
         Assert.Equal([1, 2, 3, 4, 5, 6], entries.Select(e => e.Version));

@@ -71,7 +71,8 @@ public sealed record UpdateTicketResponse(
 public sealed record TicketHistoryResponse(
     [property: JsonPropertyName("objectId")] string ObjectId,
     [property: JsonPropertyName("history")] IReadOnlyList<TicketHistoryEntry> History,
-    [property: JsonPropertyName("nextAfter"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? NextAfter)
+    [property: JsonPropertyName("nextAfter"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] int? NextAfter,
+    [property: JsonPropertyName("nextCommentsAfter"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCommentsAfter)
 {
     [JsonPropertyName("success"), JsonPropertyOrder(-2)] public bool Success => true;
     [JsonPropertyName("status"), JsonPropertyOrder(-1)] public int Status => 200;

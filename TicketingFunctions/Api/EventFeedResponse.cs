@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Api;
 
@@ -39,9 +40,12 @@ public sealed record TicketCloudEvent(
 /// <summary>
 /// An event's <c>data</c>: the ticket as a read answers it at the event's version (without its <c>data</c> unless
 /// asked), the write's changed keys old → new as its history entry names them (not for a breach), and the breached
-/// clock (only for a breach).
+/// clock (only for a breach), where a move took the ticket from and to (only for <c>ticket.moved</c>), and the public
+/// comment (only for <c>comment.created</c>).
 /// </summary>
 public sealed record TicketEventData(
     [property: JsonPropertyName("ticket")] Ticket Ticket,
     [property: JsonPropertyName("changes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, ValueChange>? Changes,
-    [property: JsonPropertyName("sla"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketSla? Sla);
+    [property: JsonPropertyName("sla"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketSla? Sla,
+    [property: JsonPropertyName("move"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventMove? Move = null,
+    [property: JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventComment? Comment = null);

@@ -10,7 +10,7 @@ namespace TicketingFunctions.Attachments;
 /// The server's own refusals of the transport (<see cref="BadHttpRequestException"/>: a stall, a bad chunk) pass
 /// through unchanged, to be answered 408 or 400 by what they say.
 /// </summary>
-public sealed class MultipartFileStream(Stream section, MultipartReader reader) : Stream
+public sealed class MultipartFileStream(Stream section, MultipartReader reader) : AsyncReadOnlyStream
 {
     public const string UnterminatedReason = "The multipart/form-data body ends before its file part is closed by its boundary";
     public const string ExtraPartReason = "A multipart/form-data upload must have exactly one part, the file";
@@ -44,20 +44,4 @@ public sealed class MultipartFileStream(Stream section, MultipartReader reader) 
             throw new MalformedUploadException(UnterminatedReason);
         }
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("Uploads are read asynchronously only.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

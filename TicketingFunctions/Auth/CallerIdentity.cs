@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -20,7 +21,20 @@ public sealed record CallerIdentity(string? Issuer, string? Subject)
     public string Canonical => $"{Issuer?.Length}:{Issuer}\n{Subject?.Length}:{Subject}";
 
     /// <summary>What a store records as an owner: the lowercase hex SHA-256 of <see cref="Canonical"/> (ASCII, fixed length, no personal data).</summary>
-    public string Key => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical)));
+    public string Key
+    {
+        get
+        {
+            // Hashed from a stack buffer (every create records its requester's key): only the hex text is allocated.
+            var canonical = Canonical;
+            var rented = Encoding.UTF8.GetMaxByteCount(canonical.Length) > 512 ? ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(canonical.Length)) : null;
+            Span<byte> utf8 = rented ?? stackalloc byte[512];
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(canonical, utf8)], hash);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            return Convert.ToHexStringLower(hash);
+        }
+    }
 
     /// <summary>True when <paramref name="ownerKey"/> (a stored <see cref="Key"/>) is this identity; never for an unknown identity.</summary>
     public bool Owns(string? ownerKey) => IsKnown && ownerKey is not null && string.Equals(ownerKey, Key, StringComparison.Ordinal);

@@ -46,12 +46,13 @@ public sealed class TicketLifecycleFunctions(TicketLifecycleService service, Req
         CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.Read, "read ticket history",
         (_, errors) => HistoryPage.Parse(
             req.Query.TryGetValue(HistoryPage.LimitParameter, out var limit) ? limit.ToString() : null,
-            req.Query.TryGetValue(HistoryPage.AfterParameter, out var after) ? after.ToString() : null, errors),
+            req.Query.TryGetValue(HistoryPage.AfterParameter, out var after) ? after.ToString() : null,
+            req.Query.TryGetValue(HistoryPage.CommentsAfterParameter, out var commentsAfter) ? commentsAfter.ToString() : null, errors),
         async (caller, page) =>
         {
             var outcome = await service.HistoryAsync(caller, objectId, page, cancellationToken);
             if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
             var view = outcome.Value!;
-            return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries, view.NextAfter), ApiJsonContext.Default.TicketHistoryResponse);
+            return HttpResults.Json(200, new TicketHistoryResponse(view.ObjectId, view.Entries, view.NextAfter, view.NextCommentsAfter), ApiJsonContext.Default.TicketHistoryResponse);
         }, cancellationToken, objectId);
 }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using TicketingFunctions.Api;
 using TicketingFunctions.Attachments;
 using TicketingFunctions.Attachments.Storage;
+using TicketingFunctions.Auth;
+using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
 
 namespace TicketingFunctions.Services;
@@ -17,11 +19,12 @@ public sealed record AttachmentDownload(string Filename, string ContentType, lon
 /// Uploads and downloads. Upload checks, first failure wins: the request pipeline's (token → headers 400 → tenant 404 →
 /// scope and write role 401) → a declared length over the limit 413 → the body's form (Content-Type, x-filename, multipart) 400
 /// → empty 400 → bytes over the limit while streaming 413, a body that stops arriving 408. Download: read's checks on the ticket, then 404 unless the
-/// attachment is linked to it.
+/// attachment is linked to it, or to one of its comments the caller may read (an internal note's are not a requester's).
 /// </summary>
 public sealed class AttachmentService(
     TicketAccessor tickets,
     IAttachmentStore store,
+    ICommentStore comments,
     IOptions<AttachmentOptions> options,
     TimeProvider time,
     ILogger<AttachmentService> logger)
@@ -119,7 +122,8 @@ public sealed class AttachmentService(
         var access = await tickets.OpenAsync(caller, objectId, cancellationToken);
         if (access.Error is not null) return access.Error;
         var ticket = access.Value!.Ticket;
-        if (AttachmentLinks.Linked(ticket, attachmentId) is not { } linked) return ApiError.AttachmentNotFound;
+        if (AttachmentLinks.Linked(ticket, attachmentId) is not { } linked)
+            return await DownloadOfCommentAsync(caller, ticket, attachmentId, cancellationToken);
 
         // Linked to this ticket, or (moved to another type, which rewrites no upload) to one of its predecessors.
         var content = await store.OpenReadAsync(ticket.TenantId, attachmentId, ticket.Id, cancellationToken);
@@ -127,6 +131,22 @@ public sealed class AttachmentService(
             content = await store.OpenReadAsync(ticket.TenantId, attachmentId, ticket.MovedFrom[i], cancellationToken);
         if (content is null) return ApiError.AttachmentNotFound;
         return new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
+    }
+
+    /// <summary>
+    /// An upload a comment linked (to the comment's ticket: this one or a predecessor): served through the ticket's route
+    /// when the caller may read the comment. An internal note's attachment is 404 for a requester, as the note is.
+    /// </summary>
+    private async Task<Outcome<AttachmentDownload>> DownloadOfCommentAsync(CheckedCaller caller, Ticket ticket, string attachmentId, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParseExact(attachmentId, "D", out var parsed)) return ApiError.AttachmentNotFound;
+        var id = parsed.ToString("D");
+        var comment = await comments.FindCommentLinkingAsync(ticket.TenantId, [ticket.Id, .. ticket.MovedFrom], id, cancellationToken);
+        if (comment is null || !comment.IsPublic && !Permissions.CanReadInternal(caller.Caller)) return ApiError.AttachmentNotFound;
+        if (AttachmentLinks.Of(id, comment.Attachments.FirstOrDefault(a => a?["id"]?.GetValue<string>() == id)) is not { } linked)
+            return ApiError.AttachmentNotFound;
+        var content = await store.OpenReadAsync(ticket.TenantId, id, comment.TicketId, cancellationToken);
+        return content is null ? ApiError.AttachmentNotFound : new AttachmentDownload(linked.Filename, ServedContentType(linked.ContentType), linked.Size, content);
     }
 
     /// <summary>The stored type when it is in <see cref="ServedAsStored"/>, else <c>application/octet-stream</c>.</summary>

@@ -58,7 +58,7 @@ public sealed class EventFeedService(ITicketEventStore store, ContinuationTokens
             : TicketWithoutData.Read(stored.TicketJson.Span);
         var observed = SlaClocks.Observe(ticket, TicketSla.Parse(e.Time));
         return new TicketCloudEvent(e.Id, TicketCloudEvent.EventSource, e.Type, e.ObjectId, e.Time, e.TenantId, e.Sequence,
-            new TicketEventData(observed, e.Changes, e.Sla));
+            new TicketEventData(observed, e.Changes, e.Sla, e.Move, e.Comment));
     }
 
     private static bool Matches(TicketEvent e, EventFeedParameters parameters) =>

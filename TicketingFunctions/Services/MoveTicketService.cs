@@ -22,6 +22,7 @@ public sealed partial class MoveTicketService(
     TicketAccessor tickets,
     JsonBodyReader bodies,
     ITicketStore store,
+    ICommentStore comments,
     RevisionSaver revisions,
     TimeProvider time,
     ILogger<MoveTicketService> logger)
@@ -128,7 +129,10 @@ public sealed partial class MoveTicketService(
         if (values is null) return ApiError.Invalid(errors);
         // A number lost to a failure below leaves a gap in the type's numbers, never a repeat.
         var number = await store.NextDisplayNumberAsync(current.TenantId, type.Prefix, cancellationToken);
-        var (successor, tombstone) = TicketMove.ToType(current, target.TeamId, type, values, offerId!, number, claim?.Id, caller, now);
+        var firstReplyAt = type.SlaPolicies?.Any(p => p.StopsAt == Catalog.SlaPolicy.FirstPublicReply) == true
+            ? await FirstPublicReplyAtAsync(current, cancellationToken)
+            : null;
+        var (successor, tombstone) = TicketMove.ToType(current, target.TeamId, type, values, offerId!, number, claim?.Id, caller, now, firstReplyAt);
         try
         {
             await store.MoveTicketAsync(tombstone, current.Etag, successor,
@@ -140,6 +144,27 @@ public sealed partial class MoveTicketService(
         }
         LogMovedToType(logger, current.ObjectId, successor.ObjectId, type.Id);
         return new MovedTicket(SlaClocks.Observe(successor, now), Replayed: false);
+    }
+
+    /// <summary>
+    /// When the ticket's first public agent reply was written, or null: a stopped first-reply clock says so; else its
+    /// public comments (its own and its predecessors', oldest first) are read until an agent's, when it has any.
+    /// </summary>
+    private async Task<string?> FirstPublicReplyAtAsync(Ticket current, CancellationToken cancellationToken)
+    {
+        foreach (var clock in current.Slas)
+            if (clock.StopsOn == Catalog.SlaPolicy.FirstPublicReply && clock.StoppedAt is { } stopped) return stopped;
+        if (current.CommentCount == 0) return null;
+        CommentPosition? after = null;
+        do
+        {
+            var page = await comments.ListCommentsAsync(current.TenantId, [current.Id, .. current.MovedFrom], publicOnly: true, after, 50, cancellationToken);
+            foreach (var comment in page.Comments)
+                if (comment.Author.IsAgent) return comment.CreatedAt;
+            after = page.Next;
+        }
+        while (after is not null);
+        return null;
     }
 
     /// <summary>Whether the ticket (or, for a tombstone, its move) already is in the team and type asked for.</summary>

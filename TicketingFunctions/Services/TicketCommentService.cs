@@ -68,6 +68,7 @@ public sealed partial class TicketCommentService(
             Visibility = draft.Visibility,
             Author = new CommentAuthor(caller.Username ?? caller.SubmittedBy, caller.Identity.Key, Permissions.IsAgent(caller)),
             CreatedAt = TicketFactory.Timestamp(now),
+            TicketVersion = ticket.Version,
             Attachments = [.. linked.Select(a => a.Value!.DeepClone())],
             Mentions = [.. mentioned.Select(a => a.Username)],
         };
@@ -90,7 +91,7 @@ public sealed partial class TicketCommentService(
         CommentPosition? after = null;
         if (page.After is not null)
         {
-            after = ParsePosition(cursors.Unprotect(listing, page.After));
+            after = CommentPosition.Parse(cursors.Unprotect(listing, page.After));
             if (after is null)
                 return ApiError.Invalid(new Dictionary<string, List<string>>
                 {
@@ -99,7 +100,7 @@ public sealed partial class TicketCommentService(
         }
         // The ticket's own comments and those of the tickets it was moved from: one query, nothing rewritten by a move.
         var result = await comments.ListCommentsAsync(ticket.TenantId, [ticket.Id, .. ticket.MovedFrom], publicOnly, after, page.Limit, cancellationToken);
-        var next = result.Next is { } position ? cursors.Protect(listing, $"{position.CreatedAt}\n{position.Id}") : null;
+        var next = result.Next is { } position ? cursors.Protect(listing, position.Text) : null;
         return new CommentPageResult(ticket.ObjectId, result.Comments, next);
     }
 
@@ -212,12 +213,6 @@ public sealed partial class TicketCommentService(
     /// <summary>What a cursor is bound to: this tenant's ticket, read with this visibility.</summary>
     private static byte[] Listing(Ticket ticket, bool publicOnly) =>
         Encoding.UTF8.GetBytes($"comments\n{ticket.TenantId}\n{ticket.Id}\n{(publicOnly ? "public" : "all")}");
-
-    private static CommentPosition? ParsePosition(string? position)
-    {
-        var split = position?.IndexOf('\n') ?? -1;
-        return split > 0 ? new CommentPosition(position![..split], position[(split + 1)..]) : null;
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redacted a comment of ticket {ObjectId}")]
     private static partial void LogRedacted(ILogger logger, string objectId);

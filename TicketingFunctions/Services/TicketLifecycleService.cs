@@ -5,6 +5,7 @@ using TicketingFunctions.Attachments.Storage;
 using TicketingFunctions.Auth;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Services;
 
@@ -17,6 +18,8 @@ public sealed class TicketLifecycleService(
     TicketAccessor tickets,
     JsonBodyReader bodies,
     ITicketStore store,
+    ICommentStore comments,
+    ContinuationTokens cursors,
     IAttachmentStore attachments,
     RevisionSaver revisions,
     TimeProvider time,
@@ -34,15 +37,42 @@ public sealed class TicketLifecycleService(
         var access = await tickets.OpenAsync(caller, objectId, cancellationToken);
         if (access.Error is not null) return access.Error;
         var ticket = access.Value!.Ticket;
+        // A requester never learns that an internal note exists: its entries are left out of their history.
+        var publicOnly = !Permissions.CanReadInternal(caller.Caller);
+        var binding = System.Text.Encoding.UTF8.GetBytes($"history\n{ticket.TenantId}\n{ticket.Id}\n{(publicOnly ? "public" : "all")}");
+        CommentPosition? commentsAfter = null;
+        if (page.CommentsAfter is not null && (commentsAfter = CommentPosition.Parse(cursors.Unprotect(binding, page.CommentsAfter))) is null)
+            return ApiError.Invalid(new Dictionary<string, List<string>>
+            {
+                [HistoryPage.CommentsAfterParameter] = ["Query parameter commentsAfter must be the nextCommentsAfter of a previous page of this ticket's history"],
+            }, "The request headers or query parameters are invalid");
+
         // The ticket carries the newest entries; the archive is read only for the part of the page older than
-        // those, and only that part of it (one range query, whatever the page's position).
+        // those, and only that part of it (one range query, whatever the page's position). Without commentsAfter, the
+        // comments go on from the time of the entry of version after (so that entry is read too).
+        var anchored = page.After > 0 && page.CommentsAfter is null;
+        var low = anchored ? page.After - 1 : page.After;
         var firstEmbedded = ticket.History.Count > 0 ? ticket.History.Min(e => e.Version) : int.MaxValue;
-        var archived = page.After + 1 < firstEmbedded && TicketHistory.MayHaveArchive(ticket.History)
-            ? await ArchivedAsync(ticket, page.After, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
+        var archived = low + 1 < firstEmbedded && TicketHistory.MayHaveArchive(ticket.History)
+            ? await ArchivedAsync(ticket, low, Math.Min(page.Through, firstEmbedded - 1), cancellationToken)
             : [];
-        var (entries, nextAfter) = page.Take(TicketHistory.Merge(archived, ticket.History), historyOptions.Value.MaxPageBytes, ticket.Version);
-        return new TicketHistoryView(ticket.ObjectId, entries, nextAfter);
+        var writes = TicketHistory.Merge(archived, ticket.History);
+        if (anchored)
+            commentsAfter = writes.FirstOrDefault(e => e.Version == page.After) is { } anchor ? new CommentPosition(anchor.Timestamp, "") : null;
+
+        // The comments' entries: one page of the comment documents (one single-partition query from the position on),
+        // none to read when the ticket has none the caller may see, or the page starts after the ticket's last version.
+        CommentPage commented = new([], null);
+        var pastTheEnd = anchored && commentsAfter is null;
+        if (!pastTheEnd && (!publicOnly || ticket.CommentCount > 0))
+            commented = await comments.ListCommentsAsync(ticket.TenantId, [ticket.Id, .. ticket.MovedFrom], publicOnly, commentsAfter, page.Limit, cancellationToken);
+
+        var (entries, nextAfter, nextComment) = page.Take(writes, commented.Comments, commented.Next is not null, commentsAfter,
+            historyOptions.Value.MaxPageBytes, ticket.Version);
+        var nextCommentsAfter = nextComment is { } position ? cursors.Protect(binding, position.Text) : null;
+        return new TicketHistoryView(ticket.ObjectId, entries, nextAfter, nextCommentsAfter);
     }
+
 
     /// <summary>
     /// The archived entries in the range. A ticket moved to another type continues its predecessors' versions, and

@@ -5,6 +5,7 @@ using TicketingFunctions.Catalog;
 using TicketingFunctions.Storage;
 
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Services;
 
@@ -16,9 +17,9 @@ namespace TicketingFunctions.Services;
 /// </summary>
 public static class TicketMove
 {
-    public const string TeamIdKey = "teamId";
-    public const string ItemTypeIdKey = "itemTypeId";
-    public const string ObjectIdKey = "object_id";
+    public const string TeamIdKey = TicketEvents.MoveTeamIdKey;
+    public const string ItemTypeIdKey = TicketEvents.MoveItemTypeIdKey;
+    public const string ObjectIdKey = TicketEvents.MoveObjectIdKey;
     public const string MovedToKey = "moved_to";
 
     /// <summary>The ticket in <paramref name="teamId"/>, same type, same id and display id: one more revision.</summary>
@@ -70,10 +71,11 @@ public static class TicketMove
     /// The successor and the tombstone of a move of <paramref name="current"/> to <paramref name="type"/> in
     /// <paramref name="teamId"/>, with display number <paramref name="number"/>. Both are one version past the current
     /// ticket with the same history entry. The SLA clocks are the new type's, started at the ticket's creation and
-    /// advanced to its current status category now (those it already reaches stop at the move).
+    /// advanced to its current status category now (those it already reaches stop at the move); those that stop on the
+    /// first public reply stop at <paramref name="firstReplyAt"/>, the first public agent reply's time, when there was one.
     /// </summary>
     public static (Ticket Successor, Ticket Tombstone) ToType(Ticket current, string teamId, TicketType type, IReadOnlyList<KeyValuePair<string, JsonNode?>> values,
-        string offerId, DisplayNumber number, string? key, Caller caller, DateTimeOffset now)
+        string offerId, DisplayNumber number, string? key, Caller caller, DateTimeOffset now, string? firstReplyAt = null)
     {
         var objectId = DisplayId.Format(type.Prefix, number.Number);
         var changes = new Dictionary<string, ValueChange>(StringComparer.Ordinal)
@@ -112,6 +114,7 @@ public static class TicketMove
             MovedByKey = null,
             Revision = null,
         }, data, TicketHistory.Moved, changes, caller, now).Ticket;
+        if (firstReplyAt is not null) successor = TicketConversation.FirstReply(successor, firstReplyAt);
         var tombstone = TicketRevision.Next(current, current with { MovedTo = objectId, MovedByKey = key }, null, TicketHistory.Moved, changes, caller, now).Ticket;
         return (successor, tombstone);
     }

@@ -173,6 +173,23 @@ public sealed partial class CosmosTicketStore
     }
 
     /// <summary>
+    /// The <c>events</c> member of a comment's write over <paramref name="read"/> (no new version): pending, with what
+    /// was still to hand over (the backlog and, when not in the feed yet, the read revision's own events, now counted as
+    /// carried: <c>publishedVersion</c> is the version) followed by the comment's event, told with
+    /// <paramref name="ticket"/>, the ticket after the comment.
+    /// </summary>
+    private JsonElement CommentEventState(StoredRevision read, TicketEvent commented, Ticket ticket)
+    {
+        var version = ticket.Version;
+        var state = TicketEventState.Of(read.Document);
+        var backlog = new List<EventDocument>(state is { Pending: true } ? state.Backlog ?? [] : []);
+        if (state is { Pending: true } && read.Document is { } document && state.PublishedVersion < version)
+            backlog.AddRange(EventDocuments(document));
+        backlog.Add(Document(commented, JsonSerializer.SerializeToElement(ticket with { History = [], Revision = null }, TicketJsonContext.Default.Ticket)));
+        return JsonSerializer.SerializeToElement(new TicketEventState(true, version, backlog), StoreJsonContext.Default.TicketEventState);
+    }
+
+    /// <summary>
     /// Creates the events in the feed, in order, each at a position taken from the tenant's counter. Positions are taken
     /// for the rest of the list at once; when an event turns out to be in the feed already (409: another publisher was
     /// first) the rest take new positions, so that an event's position is always taken after the previous event of the

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Storage;
 
@@ -50,11 +51,15 @@ public sealed partial class CosmosTicketStore : ICommentStore
                 if (changed is null) return current with { Revision = null };
                 if (changed.Etag != current.Etag || changed.Version != current.Version || changed.Id != current.Id)
                     throw new InvalidOperationException("A comment may not change its ticket's etag, version or id.");
+                // The ticket's version is unchanged, so are its events: the document's event state is written back as read,
+                // with a public comment's event added to its backlog in the same conditional replace.
+                var commented = TicketEvents.Commented(changed, comment);
+                var events = commented is null ? EventStateAsRead(current.Revision!) : CommentEventState(current.Revision!, commented, changed);
                 try
                 {
-                    // The ticket's version is unchanged, so are its events: the document's event state is written back as read.
-                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = current.Revision! with { EventsMember = EventStateAsRead(current.Revision) } }, changed.Id, partitionKey,
+                    await containers.Tickets.ReplaceItemAsync(changed with { Revision = current.Revision! with { EventsMember = events } }, changed.Id, partitionKey,
                         new ItemRequestOptions { IfMatchEtag = current.Revision!.StoreEtag, EnableContentResponseOnWrite = false }, cancellationToken);
+                    if (commented is not null) PublishSoon(changed.TenantId, changed.Id);
                     return changed with { Revision = null };
                 }
                 catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -65,6 +70,27 @@ public sealed partial class CosmosTicketStore : ICommentStore
                         throw new StoreUnavailableException($"Ticket {ticket.ObjectId} is written too often to add the comment's values now.", UnavailableRetryAfter, e);
                 }
             }
+        }, cancellationToken);
+
+    /// <summary>One single-partition query on the comments' stored <c>attachment_ids</c> (indexed, as every path of the container but archived history).</summary>
+    public Task<TicketComment?> FindCommentLinkingAsync(string tenantId, IReadOnlyList<string> ticketIds, string attachmentId, CancellationToken cancellationToken) =>
+        RunAsync("find the comment linking an attachment", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            var query = new QueryDefinition("SELECT TOP 1 * FROM c WHERE c.tenant_id = @tenantId AND c.kind = @kind AND ARRAY_CONTAINS(@ticketIds, c.ticket_id)"
+                                            + " AND ARRAY_CONTAINS(c.attachment_ids, @attachmentId)")
+                .WithParameter("@tenantId", tenantId)
+                .WithParameter("@kind", TicketComment.KindName)
+                .WithParameter("@ticketIds", ticketIds.Distinct(StringComparer.Ordinal).ToArray())
+                .WithParameter("@attachmentId", attachmentId);
+            using var results = containers.Tenants.GetItemQueryIterator<TicketComment>(query, requestOptions: new QueryRequestOptions
+            {
+                PartitionKey = new PartitionKey(tenantId),
+                MaxItemCount = 1,
+            });
+            while (results.HasMoreResults)
+                foreach (var comment in await results.ReadNextAsync(cancellationToken)) return comment;
+            return null;
         }, cancellationToken);
 
     public Task<TicketComment?> GetCommentAsync(string tenantId, string commentId, CancellationToken cancellationToken) =>

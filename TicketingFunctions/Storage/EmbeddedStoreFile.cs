@@ -1,6 +1,8 @@
+using System.Text;
 using System.Threading.Channels;
 using TicketingFunctions.Settings;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace TicketingFunctions.Storage;
 
@@ -47,6 +49,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents;
+    private readonly Statement _begin, _commit, _rollback;
     private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
@@ -65,6 +68,10 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _upsertComment = new(connection, "INSERT INTO comments VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _insertEvent = new(connection, "INSERT INTO events VALUES ($1, $2, $3, $4, $5)");
         _deleteEvents = new(connection, "DELETE FROM events WHERE tenant_id = $1 AND position <= $2");
+        // What SqliteConnection.BeginTransaction() runs, prepared once: the writer is the connection's only user.
+        _begin = new(connection, "BEGIN IMMEDIATE");
+        _commit = new(connection, "COMMIT");
+        _rollback = new(connection, "ROLLBACK");
         // A loop on the thread pool that holds no thread while the queue is empty (an idle store costs nothing).
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -145,7 +152,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
         public Batch Idempotency(string tenantId, string id, byte[] json) => Add(f => f._upsertIdempotency, tenantId, id, json);
         public Batch DeleteIdempotency(string tenantId, string id) => Add(f => f._deleteIdempotency, tenantId, id);
         public Batch Comment(string tenantId, string id, byte[] json) => Add(f => f._upsertComment, tenantId, id, json);
-        public Batch Event(string tenantId, long position, string time, byte[] json, byte[] ticket) =>
+        /// <param name="ticket">The revision's JSON: a slice of the stored document, bound as it is (not copied).</param>
+        public Batch Event(string tenantId, long position, string time, byte[] json, ReadOnlyMemory<byte> ticket) =>
             Add(f => f._insertEvent, tenantId, position, time, json, ticket);
         public Batch DeleteEventsThrough(string tenantId, long position) => Add(f => f._deleteEvents, tenantId, position);
 
@@ -184,11 +192,20 @@ internal sealed class EmbeddedStoreFile : IDisposable
             Exception? failure = null;
             try
             {
-                using var transaction = _connection.BeginTransaction();
-                foreach (var write in batch)
-                    foreach (var (statement, values) in write.Batch.Rows)
-                        statement(this).Run(transaction, values);
-                transaction.Commit();
+                _begin.Run([]);
+                try
+                {
+                    foreach (var write in batch)
+                        foreach (var (statement, values) in write.Batch.Rows)
+                            statement(this).Run(values);
+                    _commit.Run([]);
+                }
+                catch
+                {
+                    // Some errors (a full disk, an I/O error) roll the transaction back themselves.
+                    if (raw.sqlite3_get_autocommit(_connection.Handle) == 0) _rollback.Run([]);
+                    throw;
+                }
             }
             catch (SqliteException ex)
             {
@@ -258,7 +275,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     {
         if (!_queue.Writer.TryComplete()) return;
         _writer.GetAwaiter().GetResult();
-        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents })
+        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents, _begin, _commit, _rollback })
             statement.Dispose();
         _connection.Dispose();
     }
@@ -278,25 +295,57 @@ internal sealed class EmbeddedStoreFile : IDisposable
         return command.ExecuteScalar();
     }
 
-    /// <summary>A prepared statement reused for every write of its kind (parameters $1, $2, ... by position).</summary>
+    /// <summary>
+    /// A prepared statement reused for every write of its kind (parameters $1, $2, ... by position), run through
+    /// SQLite's own API on the connection's handle: binding, stepping and resetting it allocates nothing, where a
+    /// SqliteCommand makes a binder per parameter and a data reader per run, and a byte slice (an event's ticket, a
+    /// part of the stored document) is bound without being copied to an array of its own first. Values bind as
+    /// SqliteCommand binds them: strings as UTF-8 text (the same encoder, so the same bytes), integers as 64-bit, bytes as blobs.
+    /// </summary>
     internal sealed class Statement : IDisposable
     {
-        private readonly SqliteCommand _command;
+        private readonly sqlite3 _database;
+        private readonly sqlite3_stmt _statement;
+        /// <summary>The UTF-8 of a text value being bound: the writer is the only caller, one value at a time.</summary>
+        private byte[] _text = new byte[256];
 
         public Statement(SqliteConnection connection, string sql)
         {
-            _command = connection.CreateCommand();
-            _command.CommandText = sql;
-            for (var i = 1; sql.Contains($"${i}", StringComparison.Ordinal); i++) _command.Parameters.Add(new SqliteParameter($"${i}", null));
+            _database = connection.Handle!;
+            SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_database, sql, out _statement), _database);
         }
 
-        public void Run(SqliteTransaction transaction, object[] values)
+        public void Run(object[] values)
         {
-            _command.Transaction = transaction;
-            for (var i = 0; i < values.Length; i++) _command.Parameters[i].Value = values[i];
-            _command.ExecuteNonQuery();
+            try
+            {
+                for (var i = 0; i < values.Length; i++) SqliteException.ThrowExceptionForRC(Bind(i + 1, values[i]), _database);
+                var result = raw.sqlite3_step(_statement);
+                if (result != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(result == raw.SQLITE_ROW ? raw.SQLITE_MISUSE : result, _database);
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+                raw.sqlite3_clear_bindings(_statement);
+            }
         }
 
-        public void Dispose() => _command.Dispose();
+        private int Bind(int index, object value)
+        {
+            switch (value)
+            {
+                case string text:
+                    var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+                    if (_text.Length < length) _text = new byte[Math.Max(length, _text.Length * 2)];
+                    return raw.sqlite3_bind_text(_statement, index, _text.AsSpan(0, Encoding.UTF8.GetBytes(text, _text)));
+                case long number: return raw.sqlite3_bind_int64(_statement, index, number);
+                case int number: return raw.sqlite3_bind_int64(_statement, index, number);
+                case byte[] bytes: return raw.sqlite3_bind_blob(_statement, index, bytes);
+                case ReadOnlyMemory<byte> bytes: return raw.sqlite3_bind_blob(_statement, index, bytes.Span);
+                default: throw new ArgumentException($"No SQLite binding for a {value.GetType().Name}.", nameof(value));
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 using TicketingFunctions.Tickets.Listing;
 
 namespace TicketingFunctions.Storage;
@@ -15,11 +16,16 @@ public sealed partial class EmbeddedTicketStore : ICommentStore
     {
         private readonly Dictionary<string, TicketComment> _byId = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<TicketComment>> _byTicket = new(StringComparer.Ordinal);
+        /// <summary>An upload's id → the id of the comment that links it (an upload is linked once).</summary>
+        private readonly Dictionary<string, string> _byAttachment = new(StringComparer.Ordinal);
 
         public TicketComment? Get(string id) => _byId.GetValueOrDefault(id);
 
+        public TicketComment? Linking(string attachmentId) => _byAttachment.TryGetValue(attachmentId, out var id) ? Get(id) : null;
+
         public void Put(TicketComment comment)
         {
+            foreach (var attachmentId in comment.AttachmentIds) _byAttachment[attachmentId] = comment.Id;
             if (!_byTicket.TryGetValue(comment.TicketId, out var list)) _byTicket[comment.TicketId] = list = [];
             var at = list.BinarySearch(comment, Order.Instance);
             if (_byId.ContainsKey(comment.Id) && at >= 0) list[at] = comment;
@@ -101,10 +107,15 @@ public sealed partial class EmbeddedTicketStore : ICommentStore
                         batch.Ticket(changed.TenantId, changed.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
                     }
                     var listed = changed is null ? null : TicketField.ValuesOf(changed);
+                    // A public comment's event (an internal note has none), in the same commit, with the ticket as it stands after it.
+                    var feed = TicketEvents.Commented(changed ?? read, comment) is { } commented
+                        ? EventRows.Of([commented], saved ?? current).Queue(comment.TenantId, p, batch)
+                        : [];
                     var written = _file.WriteAsync(batch, () =>
                     {
                         lock (p.Gate)
                         {
+                            p.Events.AddRange(feed);
                             p.Comments.Put(comment);
                             if (saved is not null)
                             {
@@ -139,6 +150,14 @@ public sealed partial class EmbeddedTicketStore : ICommentStore
                 throw;
             }
         }
+    }
+
+    public Task<TicketComment?> FindCommentLinkingAsync(string tenantId, IReadOnlyList<string> ticketIds, string attachmentId, CancellationToken cancellationToken)
+    {
+        if (!_partitions.TryGetValue(tenantId, out var p)) return Task.FromResult<TicketComment?>(null);
+        TicketComment? comment;
+        lock (p.Gate) comment = p.Comments.Linking(attachmentId);
+        return Task.FromResult(comment is not null && ticketIds.Contains(comment.TicketId, StringComparer.Ordinal) ? comment : null);
     }
 
     public Task<TicketComment?> GetCommentAsync(string tenantId, string commentId, CancellationToken cancellationToken)

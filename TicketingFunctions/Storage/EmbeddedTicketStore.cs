@@ -179,6 +179,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         public ListedTicketJson Listed => _listed ??= ListedTicketJson.Of(Json.AsMemory(0, HistoryStart));
 
         [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+        [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
         public static StoredTicket From(Ticket ticket)
         {
@@ -187,31 +188,32 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
             buffer.ResetWrittenCount();
             int historyStart;
-            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = TicketJsonContext.Encoder, SkipValidation = true }))
+            // The thread's writer, reset onto its buffer: not a writer per document.
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = TicketJsonContext.Encoder, SkipValidation = true });
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, ticket, TicketJsonContext.Default.Ticket);
+            writer.Flush();
+            historyStart = buffer.WrittenCount;
+            writer.Reset();   // a second root value, not a sibling
+            JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
+            if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
             {
-                JsonSerializer.Serialize(writer, ticket, TicketJsonContext.Default.Ticket);
+                // A third root only for a ticket a move touched: what it stores and no response shows.
                 writer.Flush();
-                historyStart = buffer.WrittenCount;
-                writer.Reset();   // a second root value, not a sibling
-                JsonSerializer.Serialize(writer, ticket.History, TicketJsonContext.Default.IReadOnlyListTicketHistoryEntry);
-                if (ticket.MovedFrom.Count > 0 || ticket.MovedByKey is not null)
-                {
-                    // A third root only for a ticket a move touched: what it stores and no response shows.
-                    writer.Flush();
-                    writer.Reset();
-                    writer.WriteStartObject();
-                    writer.WriteStartArray(StoreJson.MovedFromProperty);
-                    foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
-                    writer.WriteEndArray();
-                    if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
-                    writer.WriteEndObject();
-                }
+                writer.Reset();
+                writer.WriteStartObject();
+                writer.WriteStartArray(StoreJson.MovedFromProperty);
+                foreach (var id in ticket.MovedFrom) writer.WriteStringValue(id);
+                writer.WriteEndArray();
+                if (ticket.MovedByKey is not null) writer.WriteString(StoreJson.MovedByKeyProperty, ticket.MovedByKey);
+                writer.WriteEndObject();
             }
+            writer.Flush();
             // On the pinned object heap, which only full collections visit: the young collections that run many times
             // a second under load never copy the store's documents, which were most of what they had to move.
             var json = GC.AllocateUninitializedArray<byte>(buffer.WrittenCount, pinned: true);
             buffer.WrittenSpan.CopyTo(json);
-            if (buffer.Capacity > 64 * 1024) t_buffer = null;   // don't keep a rare huge buffer per thread
+            if (buffer.Capacity > 64 * 1024) (t_buffer, t_writer) = (null, null);   // don't keep a rare huge buffer per thread
             return new StoredTicket(ticket.Id, ticket.Etag, json, historyStart) { ConversationKey = TicketConversation.Key(ticket) };
         }
 
@@ -470,6 +472,8 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             .Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
             .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
         if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        // Both revisions' events (TicketEvents.Of: the successor's ticket.moved; the tombstone's none) in the same commit.
+        var (oldEvents, createdEvents) = (EventRows.Of(tombstone, old, created: false), EventRows.Of(successor, created, created: false));
         Task written;
         lock (p.Gate)
         {
@@ -484,11 +488,13 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             p.WritingObjectIds.Add(successor.ObjectId);
             p.CreatingIds.Add(successor.Id);
             var countersSaved = UnsavedCounters(successor.TenantId, p, batch);
+            StoredTicketEvent[] feed = [.. oldEvents.Queue(tombstone.TenantId, p, batch), .. createdEvents.Queue(successor.TenantId, p, batch)];
             written = _file.WriteAsync(batch, () =>
             {
                 lock (p.Gate)
                 {
                     countersSaved?.Invoke();
+                    p.Events.AddRange(feed);
                     p.TicketsByObjectId[tombstone.ObjectId] = old;
                     p.Listing.Put(tombstone.Id, oldListed, old);
                     p.TicketIds.Add(successor.Id);
@@ -639,10 +645,11 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
     }
 
     /// <summary>
-    /// A revision's events, made ready outside the partition's lock: their headers' JSON and a copy of the revision's
-    /// JSON for the file (the feed in memory shares the stored ticket's array). The ticket is not serialized again.
+    /// A revision's events, made ready outside the partition's lock: their headers' JSON, and the revision's JSON as a
+    /// slice of the stored ticket's array, which the feed in memory shares and the file's row is bound from. The ticket
+    /// is not serialized again, nor copied.
     /// </summary>
-    private sealed class EventRows(TicketEvent[] events, byte[][] json, byte[] ticketCopy, ReadOnlyMemory<byte> ticketJson)
+    private sealed class EventRows(TicketEvent[] events, byte[][] json, ReadOnlyMemory<byte> ticketJson)
     {
         public static EventRows Of(Ticket ticket, StoredTicket stored, bool created) =>
             Of([.. TicketEvents.Of(ticket, created)], stored);
@@ -651,7 +658,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         {
             var json = new byte[events.Length][];
             for (var i = 0; i < events.Length; i++) json[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], TicketJsonContext.Default.TicketEvent);
-            return new EventRows(events, json, stored.Json.AsSpan(0, stored.HistoryStart).ToArray(), stored.Json.AsMemory(0, stored.HistoryStart));
+            return new EventRows(events, json, stored.Json.AsMemory(0, stored.HistoryStart));
         }
 
         /// <summary>
@@ -666,7 +673,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             for (var i = 0; i < events.Length; i++)
             {
                 var position = ++p.EventPosition;
-                batch.Event(tenantId, position, events[i].Time, json[i], ticketCopy);
+                batch.Event(tenantId, position, events[i].Time, json[i], ticketJson);
                 queued[i] = new StoredTicketEvent(events[i] with { Position = position }, ticketJson);
             }
             // No counter row here: at start the last position is the largest of the rows' and the counter's, which only

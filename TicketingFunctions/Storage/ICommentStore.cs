@@ -24,6 +24,12 @@ public interface ICommentStore
     Task<TicketComment?> GetCommentAsync(string tenantId, string commentId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The comment of one of the tickets <paramref name="ticketIds"/> that links the upload <paramref name="attachmentId"/>,
+    /// or null: one indexed single-partition lookup.
+    /// </summary>
+    Task<TicketComment?> FindCommentLinkingAsync(string tenantId, IReadOnlyList<string> ticketIds, string attachmentId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Replaces the comment only if its stored etag still equals <paramref name="expectedEtag"/>; otherwise throws
     /// <see cref="EtagMismatchException"/> and changes nothing.
     /// </summary>

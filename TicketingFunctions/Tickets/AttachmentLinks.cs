@@ -96,7 +96,13 @@ public static class AttachmentLinks
     {
         if (!Guid.TryParseExact(attachmentId, "D", out var parsed)) return null;
         var id = parsed.ToString("D");
-        return ticket.Attachments[id] is JsonObject entry
+        return Of(id, ticket.Attachments[id]);
+    }
+
+    /// <summary>The attachment <paramref name="id"/> as its metadata entry (a ticket's or a comment's) describes it, or null.</summary>
+    public static LinkedAttachment? Of(string id, JsonNode? metadata)
+    {
+        return metadata is JsonObject entry
                && entry["filename"]?.GetValue<string>() is { } filename
                && entry["contentType"]?.GetValue<string>() is { } contentType
                && entry["size"] is JsonValue size && size.TryGetValue<long>(out var bytes)

@@ -28,7 +28,9 @@ public static class FieldValueValidator
     /// </summary>
     public static JsonNode? Validate(FieldDefinition field, JsonElement value, List<string> errors)
     {
-        if (value.ValueKind == JsonValueKind.Null || IsEmpty(value))
+        // A string value is read once (each GetString is a new string): the checks and the stored value share it.
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+        if (value.ValueKind == JsonValueKind.Null || IsEmpty(value, text))
         {
             if (field.Required)
             {
@@ -40,8 +42,8 @@ public static class FieldValueValidator
             if (field.Type == FieldTypes.Date) { errors.Add(InvalidDate(field)); return null; }
             if (field.Type == FieldTypes.Number) { errors.Add(InvalidNumber(field)); return null; }
             if (field.Type == FieldTypes.Checkbox) { errors.Add(InvalidCheckbox(field)); return null; }
-            if (field.Type == FieldTypes.Email && value.ValueKind == JsonValueKind.String) { errors.Add(InvalidEmail(field)); return null; }
-            return JsonValue(value);
+            if (field.Type == FieldTypes.Email && text is not null) { errors.Add(InvalidEmail(field)); return null; }
+            return JsonValue(value, text);
         }
 
         switch (field.Type)
@@ -49,12 +51,11 @@ public static class FieldValueValidator
             case FieldTypes.Text:
             case FieldTypes.Textarea:
             case FieldTypes.RichText:
-                if (value.ValueKind != JsonValueKind.String)
+                if (text is null)
                 {
                     errors.Add($"You have entered an invalid value for {field.Name}, expects a string");
                     return null;
                 }
-                var text = value.GetString()!;
                 if (field.MaxLength is { } maxLength && TextLength.Exceeds(text, maxLength))
                 {
                     errors.Add($"Field {field.Name} must be at most {maxLength} characters long");
@@ -74,20 +75,20 @@ public static class FieldValueValidator
                 return JsonValue(value);
 
             case FieldTypes.Date:
-                if (value.ValueKind != JsonValueKind.String || !IsIsoDate(value.GetString()!))
+                if (text is null || !IsIsoDate(text))
                 {
                     errors.Add(InvalidDate(field));
                     return null;
                 }
-                return JsonValue(value);
+                return JsonValue(value, text);
 
             case FieldTypes.Select:
-                if (value.ValueKind != JsonValueKind.String || !(field.Options ?? []).Contains(value.GetString()!, StringComparer.Ordinal))
+                if (text is null || !(field.Options ?? []).Contains(text, StringComparer.Ordinal))
                 {
                     errors.Add($"You have selected an invalid option for {field.Name}, expects one of: {string.Join(", ", field.Options ?? [])}");
                     return null;
                 }
-                return JsonValue(value);
+                return JsonValue(value, text);
 
             case FieldTypes.MultiSelect:
                 if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v =>
@@ -112,12 +113,12 @@ public static class FieldValueValidator
                 return JsonValue(value);
 
             case FieldTypes.Email:
-                if (value.ValueKind != JsonValueKind.String || !IsEmail(value.GetString()!))
+                if (text is null || !IsEmail(text))
                 {
                     errors.Add(InvalidEmail(field));
                     return null;
                 }
-                return JsonValue(value);
+                return JsonValue(value, text);
 
             default:
                 // A catalog may carry types this version does not know; their values are stored as sent, if readable.
@@ -157,9 +158,9 @@ public static class FieldValueValidator
 
     private static string InvalidEmail(FieldDefinition field) => $"You have entered an invalid email address for {field.Name}";
 
-    private static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    private static bool IsEmpty(JsonElement value, string? text) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString()!.Trim().Length == 0,
+        JsonValueKind.String => text!.Trim().Length == 0,
         JsonValueKind.Array => value.GetArrayLength() == 0,
         _ => false,
     };
@@ -174,6 +175,10 @@ public static class FieldValueValidator
         $"You have entered an invalid value for {field.Name}, expects true or false";
 
     private static JsonNode? JsonValue(JsonElement value) => JsonSerializerNodes.ToNode(value);
+
+    /// <summary>As <see cref="JsonSerializerNodes.ToNode"/> gives it, from the string already read when there is one.</summary>
+    private static JsonNode? JsonValue(JsonElement value, string? text) =>
+        text is null ? JsonSerializerNodes.ToNode(value) : System.Text.Json.Nodes.JsonValue.Create(text);
 }
 
 internal static class JsonSerializerNodes

@@ -40,7 +40,8 @@ public static class TicketBodyValidator
 
         foreach (var property in ticketBody.EnumerateObject())
         {
-            if (property.Name == OfferIdKey)
+            var name = property.Name;   // read once: each read of Name is a new string
+            if (name == OfferIdKey)
             {
                 if (offerSeen) { errors.Add(OfferIdKey, "Field offerId is given more than once"); continue; }
                 offerSeen = true;
@@ -49,17 +50,17 @@ public static class TicketBodyValidator
                     : ValidateUnchangedOffer(property.Value, currentOfferId, errors);
                 continue;
             }
-            if (WatcherList.IsKey(property.Name))
+            if (WatcherList.IsKey(name))
             {
-                if (!seen.Add(property.Name)) errors.Add(property.Name, $"Field {property.Name} is given more than once");
-                else if (WatcherList.Validate(property.Name, property.Value, errors) is { } watchers) values.Add(new(property.Name, watchers));
+                if (!seen.Add(name)) errors.Add(name, $"Field {name} is given more than once");
+                else if (WatcherList.Validate(name, property.Value, errors) is { } watchers) values.Add(new(name, watchers));
                 continue;
             }
 
-            var field = catalog.FindField(type, property.Name);
+            var field = catalog.FindField(type, name);
             if (field is null)
             {
-                errors.Add(property.Name, $"Field {property.Name} is not defined for ticket type {type.Name}");
+                errors.Add(name, $"Field {name} is not defined for ticket type {type.Name}");
                 continue;
             }
             if (!seen.Add(field.Id))
@@ -100,12 +101,12 @@ public static class TicketBodyValidator
 
     private static string? ValidateOffer(JsonElement value, CatalogIndex catalog, TicketType type, ValidationErrors errors)
     {
-        if (value.ValueKind != JsonValueKind.String || value.GetString()!.Length == 0)
+        var id = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
+        if (string.IsNullOrEmpty(id))
         {
-            errors.Add(OfferIdKey, value.ValueKind == JsonValueKind.String ? "Field offerId is required" : "Field offerId must be a string");
+            errors.Add(OfferIdKey, id is not null ? "Field offerId is required" : "Field offerId must be a string");
             return null;
         }
-        var id = value.GetString()!;
         var offer = catalog.FindOffer(id);
         if (offer is null)
         {

@@ -24,12 +24,20 @@ public sealed record TicketComment
     [JsonPropertyName("visibility")] public required string Visibility { get; init; }
     [JsonPropertyName("author")] public required CommentAuthor Author { get; init; }
     [JsonPropertyName("created_at")] public required string CreatedAt { get; init; }
+    /// <summary>The ticket's version when the comment was written (a comment makes none): its history entry's version.</summary>
+    [JsonPropertyName("ticket_version")] public int TicketVersion { get; init; }
     [JsonPropertyName("edited_at")] public string? EditedAt { get; init; }
     /// <summary>Earlier texts of an edited comment, oldest first; emptied by a redaction.</summary>
     [JsonPropertyName("revisions")] public IReadOnlyList<CommentRevision> Revisions { get; init; } = [];
     [JsonPropertyName("redacted")] public CommentRedaction? Redacted { get; init; }
     /// <summary>The linked uploads' metadata, as a ticket's attachments carry it.</summary>
     [JsonPropertyName("attachments")] public JsonArray Attachments { get; init; } = [];
+    /// <summary>
+    /// The ids of <see cref="Attachments"/>, stored beside them (written, never read back) so that a store finds the
+    /// comment that links an upload with one indexed lookup (a download through the ticket's route).
+    /// </summary>
+    [JsonPropertyName("attachment_ids")] public IEnumerable<string> AttachmentIds =>
+        Attachments.Select(a => a?["id"]?.GetValue<string>()).OfType<string>();
     /// <summary>The usernames of known agents the body mentioned (<c>@username</c>).</summary>
     [JsonPropertyName("mentions")] public IReadOnlyList<string> Mentions { get; init; } = [];
 
@@ -59,7 +67,18 @@ public static class CommentVisibility
 }
 
 /// <summary>Where a page of comments starts: after the comment with this creation time and id (the order is created_at, then id).</summary>
-public readonly record struct CommentPosition(string CreatedAt, string Id);
+public readonly record struct CommentPosition(string CreatedAt, string Id)
+{
+    /// <summary>The position as a cursor's text (signed by whoever hands it out).</summary>
+    public string Text => $"{CreatedAt}\n{Id}";
+
+    /// <summary>The position <see cref="Text"/> wrote, or null.</summary>
+    public static CommentPosition? Parse(string? text)
+    {
+        var split = text?.IndexOf('\n') ?? -1;
+        return split > 0 ? new CommentPosition(text![..split], text[(split + 1)..]) : null;
+    }
+}
 
 /// <summary>One page of comments, oldest first, and where the next starts (null: none follow).</summary>
 public sealed record CommentPage(IReadOnlyList<TicketComment> Comments, CommentPosition? Next);

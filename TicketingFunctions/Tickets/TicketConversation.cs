@@ -48,8 +48,11 @@ public static class TicketConversation
         return ticket with { Data = data };
     }
 
-    /// <summary>Stops the running first-reply clocks at <paramref name="timestamp"/> and measures the first response, once.</summary>
-    private static Ticket FirstReply(Ticket ticket, string timestamp)
+    /// <summary>
+    /// Stops the running first-reply clocks at <paramref name="timestamp"/> and measures the first response, once. Also
+    /// for a move's successor whose new clocks restart: a reply that already happened stops them where it happened.
+    /// </summary>
+    public static Ticket FirstReply(Ticket ticket, string timestamp)
     {
         if (!SlaClocks.StopsOnFirstReply(ticket)) return ticket;
         var clocks = ticket.Slas.Select(c => c.StopsOn == SlaPolicy.FirstPublicReply && c.StoppedAt is null ? c with { StoppedAt = timestamp } : c).ToList();

@@ -98,16 +98,17 @@ public static class TicketValidator
 
     private static string? RequiredString(JsonElement? value, string key, ValidationErrors errors)
     {
-        if (value is null || value.Value.ValueKind == JsonValueKind.Null || (value.Value.ValueKind == JsonValueKind.String && value.Value.GetString()!.Trim().Length == 0))
+        var text = value?.ValueKind == JsonValueKind.String ? value.Value.GetString()! : null;
+        if (value is null || value.Value.ValueKind == JsonValueKind.Null || (text is not null && text.Trim().Length == 0))
         {
             errors.Add(key, $"Field {key} is required");
             return null;
         }
-        if (value.Value.ValueKind != JsonValueKind.String)
+        if (text is null)
         {
             errors.Add(key, $"Field {key} must be a string");
             return null;
         }
-        return value.Value.GetString();
+        return text;
     }
 }

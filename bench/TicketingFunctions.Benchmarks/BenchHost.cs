@@ -36,6 +36,12 @@ public sealed class BenchHost : IAsyncDisposable
 
     private static readonly RsaSecurityKey SigningKey = new(RSA.Create(2048)) { KeyId = "bench-rs256" };
 
+    /// <summary>
+    /// Keep the app's console log (bench/micro.sh --probe --log), as the deployed standalone host writes it, instead of
+    /// no logging provider at all: the log's cost per request then shows in the probe's figures.
+    /// </summary>
+    public static bool ConsoleLog { get; set; }
+
     public WebApplication App { get; }
     public InProcessServer Server { get; }
 
@@ -62,7 +68,7 @@ public sealed class BenchHost : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) overrides[key] = value;
 
         var builder = StandaloneHost.CreateBuilder(["--environment", "Production"], overrides);
-        builder.Logging.ClearProviders();
+        if (!ConsoleLog) builder.Logging.ClearProviders();
         var server = new InProcessServer();
         builder.Services.AddSingleton<IServer>(server);
         // The realm's OpenID configuration without the network: one RSA signing key.
@@ -138,7 +144,7 @@ public sealed class BenchHost : IAsyncDisposable
             },
             Body = new MemoryStream(CreateBody, writable: false),
         });
-        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseFeature>(new CompletingResponseFeature());
         features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
         return features;
     }
@@ -168,7 +174,7 @@ public sealed class BenchHost : IAsyncDisposable
             },
             Body = Stream.Null,
         });
-        features.Set<IHttpResponseFeature>(new HttpResponseFeature());
+        features.Set<IHttpResponseFeature>(new CompletingResponseFeature());
         features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(responseBody));
         return features;
     }
@@ -229,6 +235,8 @@ public sealed class InProcessServer : IServer
         try
         {
             await application.ProcessRequestAsync(context);
+            // As Kestrel does, before the context is disposed: the request log's line is written here.
+            if (features.Get<IHttpResponseFeature>() is CompletingResponseFeature response) await response.CompleteAsync();
         }
         catch (Exception ex)
         {
@@ -248,4 +256,19 @@ public sealed class InProcessServer : IServer
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public void Dispose() { }
+}
+
+/// <summary>A response feature that runs its OnCompleted callbacks when the server says so (HttpResponseFeature drops them).</summary>
+public sealed class CompletingResponseFeature : HttpResponseFeature
+{
+    private List<(Func<object, Task> Callback, object State)>? _completed;
+
+    public override void OnCompleted(Func<object, Task> callback, object state) => (_completed ??= []).Add((callback, state));
+
+    /// <summary>Runs the callbacks, the last registered first, as Kestrel runs them.</summary>
+    public async Task CompleteAsync()
+    {
+        if (_completed is null) return;
+        for (var i = _completed.Count - 1; i >= 0; i--) await _completed[i].Callback(_completed[i].State);
+    }
 }

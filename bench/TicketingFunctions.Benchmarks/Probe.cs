@@ -19,6 +19,13 @@ namespace TicketingFunctions.Benchmarks;
 /// </summary>
 public static class Probe
 {
+    /// <summary>With --log the app's console log has stdout (send it to /dev/null): the figures go to stderr.</summary>
+    private static void Report(string line)
+    {
+        if (BenchHost.ConsoleLog) Console.Error.WriteLine(line);
+        else Console.WriteLine(line);
+    }
+
     public static async Task RunAsync(int count, bool createOnly = false)
     {
         var benchmark = new CreateBenchmarks { TokenCache = true };
@@ -34,7 +41,7 @@ public static class Probe
         // other processes on the machine than the wall clock, though their cache and scheduling effects still show.
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
-        Console.WriteLine($"create (in process, cached token): {bytes / (double)count / 1024:F2} KB allocated, {clock.Elapsed.TotalMicroseconds / count:F1} us wall and {cpu.TotalMicroseconds / count:F1} us CPU per create over {count}");
+        Report($"create (in process, cached token): {bytes / (double)count / 1024:F2} KB allocated, {clock.Elapsed.TotalMicroseconds / count:F1} us wall and {cpu.TotalMicroseconds / count:F1} us CPU per create over {count}");
         await benchmark.Cleanup();
         await ConcurrentCreatesAsync(count);
         if (createOnly) return;
@@ -71,7 +78,7 @@ public static class Probe
         clock.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var total = each * callers;
-        Console.WriteLine($"create, {callers} concurrent callers (in process, cached token): {(GC.GetTotalAllocatedBytes(precise: true) - before) / (double)total / 1024:F2} KB allocated, {clock.Elapsed.TotalMicroseconds / total:F1} us wall and {cpu.TotalMicroseconds / total:F1} us CPU per create over {total}");
+        Report($"create, {callers} concurrent callers (in process, cached token): {(GC.GetTotalAllocatedBytes(precise: true) - before) / (double)total / 1024:F2} KB allocated, {clock.Elapsed.TotalMicroseconds / total:F1} us wall and {cpu.TotalMicroseconds / total:F1} us CPU per create over {total}");
     }
 
     /// <summary>
@@ -97,8 +104,8 @@ public static class Probe
             await benchmark.DisposeAsync();
         }
         foreach (var (page, (us, kb)) in pages)
-            Console.WriteLine($"list page {page} of {tickets} tickets (in process, 25 a page): {us:F1} us, {kb:F2} KB allocated");
-        Console.WriteLine($"list page 400 / page 1: time {pages[400].Microseconds / pages[1].Microseconds:F2}, allocation {pages[400].Kilobytes / pages[1].Kilobytes:F2}");
+            Report($"list page {page} of {tickets} tickets (in process, 25 a page): {us:F1} us, {kb:F2} KB allocated");
+        Report($"list page 400 / page 1: time {pages[400].Microseconds / pages[1].Microseconds:F2}, allocation {pages[400].Kilobytes / pages[1].Kilobytes:F2}");
     }
 
     private sealed class ListPageProbe(int tickets, int page) : IAsyncDisposable
@@ -157,8 +164,8 @@ public static class Probe
                 JsonSerializer.Serialize(writer, new TicketListResponse([.. page.Tickets], "x"), TicketListJson.WithoutData);
             }
             var plainUs = clock.Elapsed.TotalMicroseconds / runs;
-            Console.WriteLine($"  of which the store's page (index + the 25 tickets' stored JSON): {storeUs:F1} us; the JSON response written from it ({buffer.WrittenCount} bytes): {jsonUs:F1} us");
-            Console.WriteLine($"  the plain path instead (parse the 25 tickets, data skipped, and serialize them): {plainUs:F1} us");
+            Report($"  of which the store's page (index + the 25 tickets' stored JSON): {storeUs:F1} us; the JSON response written from it ({buffer.WrittenCount} bytes): {jsonUs:F1} us");
+            Report($"  the plain path instead (parse the 25 tickets, data skipped, and serialize them): {plainUs:F1} us");
         }
 
         public ValueTask DisposeAsync() => _host.DisposeAsync();
@@ -178,10 +185,10 @@ public static class Probe
             for (var i = 0; i < 500; i++) await stage();
             var start = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < n; i++) await stage();
-            Console.WriteLine($"  {name,-58} {(GC.GetTotalAllocatedBytes(precise: true) - start) / (double)n,8:F0} B");
+            Report($"  {name,-58} {(GC.GetTotalAllocatedBytes(precise: true) - start) / (double)n,8:F0} B");
         }
 
-        Console.WriteLine("allocated per call, by stage:");
+        Report("allocated per call, by stage:");
         await Measure("harness: request features + response stream", () =>
         {
             response.SetLength(0);

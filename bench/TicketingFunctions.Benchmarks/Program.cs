@@ -7,6 +7,7 @@ using TicketingFunctions.Benchmarks;
 if (args.Length > 0 && args[0] == "--probe")
 {
     var createOnly = args.Contains("--create-only");
+    BenchHost.ConsoleLog = args.Contains("--log");
     var counts = args.Skip(1).Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
     await Probe.RunAsync(counts.Length > 0 ? int.Parse(counts[0], System.Globalization.CultureInfo.InvariantCulture) : 20_000, createOnly);
     return;

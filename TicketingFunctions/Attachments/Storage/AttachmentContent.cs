@@ -8,7 +8,7 @@ namespace TicketingFunctions.Attachments.Storage;
 /// <see cref="MaxBytes"/> arrive. Nothing is buffered beyond the reader's own buffer, except the first read that
 /// <see cref="HasContentAsync"/> keeps to tell an empty upload from a non-empty one.
 /// </summary>
-public sealed class AttachmentContent(Stream source, long maxBytes) : Stream
+public sealed class AttachmentContent(Stream source, long maxBytes) : AsyncReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _peeked;
@@ -61,22 +61,7 @@ public sealed class AttachmentContent(Stream source, long maxBytes) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // Synchronous reads would block a thread on the request body.
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("Uploads are read asynchronously only.");
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

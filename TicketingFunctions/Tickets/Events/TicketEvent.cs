@@ -28,4 +28,30 @@ public sealed record TicketEvent
     /// <summary>For <see cref="TicketEventTypes.SlaBreached"/>: the clock that passed its target.</summary>
     [JsonPropertyName("sla"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TicketSla? Sla { get; init; }
+    /// <summary>For <see cref="TicketEventTypes.Moved"/>: where the ticket was and where it is, both ids of each.</summary>
+    [JsonPropertyName("move"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketEventMove? Move { get; init; }
+    /// <summary>For <see cref="TicketEventTypes.CommentCreated"/>: the public comment.</summary>
+    [JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketEventComment? Comment { get; init; }
 }
+
+/// <summary>A move's two places: the ticket before it and after it (a move within the type keeps both ids).</summary>
+public sealed record TicketEventMove(
+    [property: JsonPropertyName("from")] TicketPlace From,
+    [property: JsonPropertyName("to")] TicketPlace To);
+
+/// <summary>Where a ticket is: its UUID, its display id, its team and its type.</summary>
+public sealed record TicketPlace(
+    [property: JsonPropertyName("ticket_id")] string TicketId,
+    [property: JsonPropertyName("object_id")] string ObjectId,
+    [property: JsonPropertyName("teamId")] string TeamId,
+    [property: JsonPropertyName("itemTypeId")] string ItemTypeId);
+
+/// <summary>A public comment as an event tells it: who wrote what, when (the comment's own etag and revisions are not told).</summary>
+public sealed record TicketEventComment(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("author")] string Author,
+    [property: JsonPropertyName("agent")] bool Agent,
+    [property: JsonPropertyName("created_at")] string CreatedAt,
+    [property: JsonPropertyName("body")] string Body);

@@ -11,9 +11,13 @@ public static class TicketEventTypes
     public const string AttachmentLinked = "ticket.attachment_linked";
     public const string RelationChanged = "ticket.relation_changed";
     public const string SlaBreached = "ticket.sla_breached";
+    /// <summary>A move to another team or type: told once, by the ticket that is where the move put it (<see cref="TicketEvents.Of"/>).</summary>
+    public const string Moved = "ticket.moved";
+    /// <summary>A public comment (an internal note yields no event at all).</summary>
+    public const string CommentCreated = "comment.created";
 
     public static readonly IReadOnlyList<string> All =
-        [Created, Updated, StatusChanged, Assigned, Deleted, AttachmentLinked, RelationChanged, SlaBreached];
+        [Created, Updated, StatusChanged, Assigned, Deleted, AttachmentLinked, RelationChanged, SlaBreached, Moved, CommentCreated];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
 }

@@ -29,6 +29,11 @@ public static class TicketEvents
         // A create's entry names every value from null: the ticket itself says it all.
         if (created) return [Event(ticket, TicketEventTypes.Created, null)];
         if (entry?.Action == TicketHistory.Deleted || entry is null && ticket.DeletedSeq >= 0) return [Event(ticket, TicketEventTypes.Deleted, changes)];
+        // A move is told once, by the ticket where it put the ticket: the same ticket for a move within the type, the
+        // successor for a move to another type. The tombstone's revision tells nothing: it knows its successor's display
+        // id only, and the successor's event names both tickets' ids.
+        if (entry?.Action == TicketHistory.Moved)
+            return ticket.MovedTo is not null ? [] : [Event(ticket, TicketEventTypes.Moved, changes) with { Move = MoveOf(ticket, changes) }];
 
         var events = new List<TicketEvent>(2) { Event(ticket, TicketEventTypes.Updated, changes) };
         if (changes.ContainsKey(WorkUpdateValidator.StatusTypeKey)) events.Add(Event(ticket, TicketEventTypes.StatusChanged, changes));
@@ -42,6 +47,43 @@ public static class TicketEvents
         if (changes.ContainsKey(TicketRelations.Key)) events.Add(Event(ticket, TicketEventTypes.RelationChanged, changes));
         return events;
     }
+
+    /// <summary>
+    /// The event of a public comment on <paramref name="ticket"/> (as stored with the comment's values), or null for an
+    /// internal note: nothing of an internal note is told, not even that one was written. Its id names the comment, not
+    /// a version (a comment makes none), so deriving it again gives the same event; its sequence is the ticket's version.
+    /// </summary>
+    public static TicketEvent? Commented(Ticket ticket, TicketComment comment) => !comment.IsPublic ? null : Event(ticket, TicketEventTypes.CommentCreated, null) with
+    {
+        Id = CommentIdOf(ticket.Id, comment.Id),
+        Time = comment.CreatedAt,
+        Comment = new TicketEventComment(comment.Id, comment.Author.Username, comment.Author.IsAgent, comment.CreatedAt, comment.Body),
+    };
+
+    /// <summary>The id of a comment's event: the ticket's id and the comment's.</summary>
+    public static string CommentIdOf(string ticketId, string commentId) => $"{ticketId}-comment-{commentId}";
+
+    /// <summary>
+    /// Where a move took <paramref name="ticket"/> from, by its entry's changes (the keys a move writes: the display id,
+    /// the type and the team when they changed) and, after a move to another type, the predecessor it names last.
+    /// </summary>
+    private static TicketEventMove MoveOf(Ticket ticket, IReadOnlyDictionary<string, ValueChange> changes)
+    {
+        var to = new TicketPlace(ticket.Id, ticket.ObjectId, ticket.LookupProps.TeamId, ticket.LookupProps.ItemTypeId);
+        var objectId = OldText(changes, MoveObjectIdKey);
+        var from = new TicketPlace(
+            objectId is not null && ticket.MovedFrom.Count > 0 ? ticket.MovedFrom[^1] : ticket.Id,
+            objectId ?? ticket.ObjectId,
+            OldText(changes, MoveTeamIdKey) ?? to.TeamId,
+            OldText(changes, MoveItemTypeIdKey) ?? to.ItemTypeId);
+        return new TicketEventMove(from, to);
+
+        static string? OldText(IReadOnlyDictionary<string, ValueChange> changes, string key) =>
+            changes.TryGetValue(key, out var change) && change.Old is { ValueKind: System.Text.Json.JsonValueKind.String } old ? old.GetString() : null;
+    }
+
+    /// <summary>The keys a move's history entry names (TicketMove's, in the services' layer above this one).</summary>
+    public const string MoveTeamIdKey = "teamId", MoveItemTypeIdKey = "itemTypeId", MoveObjectIdKey = "object_id";
 
     /// <summary>
     /// The breach of <paramref name="clock"/>, told with the ticket as it is at <paramref name="ticket"/>'s version. Its

@@ -29,7 +29,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Datacontenttype { get; set; }
 #endif
-        /// <summary>Deterministic: the ticket&apos;s id, its version and the type (for a breach: the ticket, the clock and its target).</summary>
+        /// <summary>Deterministic: the ticket&apos;s id, its version and the type (for a breach: the ticket, the clock and its target; for a comment: the ticket and the comment).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }

@@ -20,6 +20,22 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.TicketEventData_changes Changes { get; set; }
 #endif
+        /// <summary>For `comment.created`, the public comment.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.TicketEventComment? Comment { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.TicketEventComment Comment { get; set; }
+#endif
+        /// <summary>For `ticket.moved`, where the move took the ticket from and to.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.TicketEventMove? Move { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.TicketEventMove Move { get; set; }
+#endif
         /// <summary>For `ticket.sla_breached`, the clock that passed its target.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -55,6 +71,8 @@ namespace TicketingFunctions.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "changes", n => { Changes = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketEventData_changes>(global::TicketingFunctions.Client.Models.TicketEventData_changes.CreateFromDiscriminatorValue); } },
+                { "comment", n => { Comment = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketEventComment>(global::TicketingFunctions.Client.Models.TicketEventComment.CreateFromDiscriminatorValue); } },
+                { "move", n => { Move = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketEventMove>(global::TicketingFunctions.Client.Models.TicketEventMove.CreateFromDiscriminatorValue); } },
                 { "sla", n => { Sla = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketSla>(global::TicketingFunctions.Client.Models.TicketSla.CreateFromDiscriminatorValue); } },
                 { "ticket", n => { Ticket = n.GetObjectValue<global::TicketingFunctions.Client.Models.ListedTicket>(global::TicketingFunctions.Client.Models.ListedTicket.CreateFromDiscriminatorValue); } },
             };
@@ -67,6 +85,8 @@ namespace TicketingFunctions.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketEventData_changes>("changes", Changes);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketEventComment>("comment", Comment);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketEventMove>("move", Move);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketSla>("sla", Sla);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.ListedTicket>("ticket", Ticket);
         }

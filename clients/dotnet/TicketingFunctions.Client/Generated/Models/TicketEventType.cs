@@ -40,5 +40,13 @@ namespace TicketingFunctions.Client.Models
         #pragma warning disable CS1591
         TicketSla_breached,
         #pragma warning restore CS1591
+        [EnumMember(Value = "ticket.moved")]
+        #pragma warning disable CS1591
+        TicketMoved,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "comment.created")]
+        #pragma warning disable CS1591
+        CommentCreated,
+        #pragma warning restore CS1591
     }
 }

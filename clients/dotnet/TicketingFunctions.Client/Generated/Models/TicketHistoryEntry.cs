@@ -22,6 +22,14 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.TicketHistoryEntry_changes Changes { get; set; }
 #endif
+        /// <summary>Only for `commented` (whose `changes` is empty and `version` the ticket&apos;s version when the comment was written).</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.HistoryComment? Comment { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.HistoryComment Comment { get; set; }
+#endif
         /// <summary>ISO-8601 UTC with milliseconds.</summary>
         public DateTimeOffset? Timestamp { get; set; }
         /// <summary>Who wrote: the token&apos;s `preferred_username`, else `email`.</summary>
@@ -54,6 +62,7 @@ namespace TicketingFunctions.Client.Models
             {
                 { "action", n => { Action = n.GetEnumValue<global::TicketingFunctions.Client.Models.TicketHistoryEntry_action>(); } },
                 { "changes", n => { Changes = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketHistoryEntry_changes>(global::TicketingFunctions.Client.Models.TicketHistoryEntry_changes.CreateFromDiscriminatorValue); } },
+                { "comment", n => { Comment = n.GetObjectValue<global::TicketingFunctions.Client.Models.HistoryComment>(global::TicketingFunctions.Client.Models.HistoryComment.CreateFromDiscriminatorValue); } },
                 { "timestamp", n => { Timestamp = n.GetDateTimeOffsetValue(); } },
                 { "username", n => { Username = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetIntValue(); } },
@@ -68,6 +77,7 @@ namespace TicketingFunctions.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteEnumValue<global::TicketingFunctions.Client.Models.TicketHistoryEntry_action>("action", Action);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketHistoryEntry_changes>("changes", Changes);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.HistoryComment>("comment", Comment);
             writer.WriteDateTimeOffsetValue("timestamp", Timestamp);
             writer.WriteStringValue("username", Username);
             writer.WriteIntValue("version", Version);

@@ -24,5 +24,9 @@ namespace TicketingFunctions.Client.Models
         #pragma warning disable CS1591
         Moved,
         #pragma warning restore CS1591
+        [EnumMember(Value = "commented")]
+        #pragma warning disable CS1591
+        Commented,
+        #pragma warning restore CS1591
     }
 }

@@ -22,6 +22,14 @@ namespace TicketingFunctions.Client.Models
 #endif
         /// <summary>The `after` of the next page (the last version on this one), or `null` when this is the last page.</summary>
         public int? NextAfter { get; set; }
+        /// <summary>The `commentsAfter` of the next page (where its comments&apos; entries go on), or `null` when none was read yet or this is the last page.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? NextCommentsAfter { get; set; }
+#nullable restore
+#else
+        public string NextCommentsAfter { get; set; }
+#endif
         /// <summary>The ticket type&apos;s prefix, `-`, then the tenant&apos;s number for that prefix, zero-padded to at least 4 digits. The identifier used in all later ticket APIs.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -54,6 +62,7 @@ namespace TicketingFunctions.Client.Models
             {
                 { "history", n => { History = n.GetCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketHistoryEntry>(global::TicketingFunctions.Client.Models.TicketHistoryEntry.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "nextAfter", n => { NextAfter = n.GetIntValue(); } },
+                { "nextCommentsAfter", n => { NextCommentsAfter = n.GetStringValue(); } },
                 { "objectId", n => { ObjectId = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetIntValue(); } },
                 { "success", n => { Success = n.GetBoolValue(); } },
@@ -68,6 +77,7 @@ namespace TicketingFunctions.Client.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteCollectionOfObjectValues<global::TicketingFunctions.Client.Models.TicketHistoryEntry>("history", History);
             writer.WriteIntValue("nextAfter", NextAfter);
+            writer.WriteStringValue("nextCommentsAfter", NextCommentsAfter);
             writer.WriteStringValue("objectId", ObjectId);
             writer.WriteIntValue("status", Status);
             writer.WriteBoolValue("success", Success);

@@ -16,7 +16,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment
     public partial class AttachmentRequestBuilder : BaseRequestBuilder
     {
         /// <summary>Gets an item from the TicketingFunctions.Client.v2.ticketing.ticket.item.attachment.item collection</summary>
-        /// <param name="position">The attachment&apos;s id, a key of the ticket&apos;s `attachments`.</param>
+        /// <param name="position">The attachment&apos;s id, a key of the ticket&apos;s `attachments` or the `id` of one of its comments&apos; `attachments`.</param>
         /// <returns>A <see cref="global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.Item.WithAttachmentItemRequestBuilder"/></returns>
         public global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.Attachment.Item.WithAttachmentItemRequestBuilder this[string position]
         {

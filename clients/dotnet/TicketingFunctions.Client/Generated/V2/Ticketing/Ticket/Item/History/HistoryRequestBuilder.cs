@@ -22,7 +22,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,limit*}", pathParameters)
+        public HistoryRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,commentsAfter*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,limit*}", rawUrl)
+        public HistoryRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v2/ticketing/ticket/{objectId}/history{?after*,commentsAfter*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Comments.** Between the writes, by time, one entry per comment the caller may read (action `commented`:its author, its time, the ticket&apos;s version when it was written, and in `comment` its id, visibility, thetimes it was corrected and who redacted it when; never its text). A requester never gets an internal note&apos;sentry. Comments change neither the ticket&apos;s etag nor its version: these entries are read from the comments,not written into the ticket. Send `nextCommentsAfter` back as `commentsAfter` with `nextAfter` as `after`:the next page goes on exactly where this one ended in both kinds of entries. (Without `commentsAfter`, thecomments go on from the time of the entry of version `after`.)**Needs** what read needs.
         /// </summary>
         /// <returns>A <see cref="global::TicketingFunctions.Client.Models.TicketHistoryResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
             return await RequestAdapter.SendAsync<global::TicketingFunctions.Client.Models.TicketHistoryResponse>(requestInfo, global::TicketingFunctions.Client.Models.TicketHistoryResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Comments.** Between the writes, by time, one entry per comment the caller may read (action `commented`:its author, its time, the ticket&apos;s version when it was written, and in `comment` its id, visibility, thetimes it was corrected and who redacted it when; never its text). A requester never gets an internal note&apos;sentry. Comments change neither the ticket&apos;s etag nor its version: these entries are read from the comments,not written into the ticket. Send `nextCommentsAfter` back as `commentsAfter` with `nextAfter` as `after`:the next page goes on exactly where this one ended in both kinds of entries. (Without `commentsAfter`, thecomments go on from the time of the entry of version `after`.)**Needs** what read needs.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -95,7 +95,7 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
             return new global::TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History.HistoryRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Needs** what read needs.
+        /// The ticket&apos;s writes, oldest first, the creation first: who (username), when, the version it made, and foreach changed key its old and new value. Paged: a page holds the entries after version `after` (default 0),at most `limit` of them (default 50, at most 200) and about 1 MiB of them (`TicketHistory__MaxPageBytes`),but always at least one. `nextAfter` is the `after` of the next page, `null` on the last one. Versions areconsecutive, one per write, so a page costs the same wherever it starts.**Comments.** Between the writes, by time, one entry per comment the caller may read (action `commented`:its author, its time, the ticket&apos;s version when it was written, and in `comment` its id, visibility, thetimes it was corrected and who redacted it when; never its text). A requester never gets an internal note&apos;sentry. Comments change neither the ticket&apos;s etag nor its version: these entries are read from the comments,not written into the ticket. Send `nextCommentsAfter` back as `commentsAfter` with `nextAfter` as `after`:the next page goes on exactly where this one ended in both kinds of entries. (Without `commentsAfter`, thecomments go on from the time of the entry of version `after`.)**Needs** what read needs.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class HistoryRequestBuilderGetQueryParameters 
@@ -103,6 +103,16 @@ namespace TicketingFunctions.Client.V2.Ticketing.Ticket.Item.History
             /// <summary>Start after this version (default 0, the beginning); the previous page&apos;s `nextAfter`. Anything but a whole number ≥ 0 → 400 keyed `after`.</summary>
             [QueryParameter("after")]
             public int? After { get; set; }
+            /// <summary>The previous page&apos;s `nextCommentsAfter` (opaque, bound to the ticket and to what the caller may read); one not issued so → 400 keyed `commentsAfter`.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            [QueryParameter("commentsAfter")]
+            public string? CommentsAfter { get; set; }
+#nullable restore
+#else
+            [QueryParameter("commentsAfter")]
+            public string CommentsAfter { get; set; }
+#endif
             /// <summary>The most entries on the page, 1 to 200 (default 50). Anything else → 400 keyed `limit`.</summary>
             [QueryParameter("limit")]
             public int? Limit { get; set; }
