@@ -23,8 +23,9 @@ public sealed class CosmosApiTests(CosmosEmulatorFixture emulator)
         {
             foreach (var (key, value) in emulator.Settings(CosmosEmulatorFixture.NewDatabaseName())) settings[key] = value;
             settings["Catalog:SeedFile"] = CatalogFileReader.SampleCatalogPath;
-            // The events' timer pass would add its own queries to the requests these tests count.
+            // The events' timer pass and webhook delivery's passes would add their own queries to the requests these tests count.
             settings["Events:MaintenanceIntervalSeconds"] = "0";
+            settings["Webhooks:PollIntervalMilliseconds"] = "0";
         },
         services => services.AddSingleton(_wire.Interceptor));
 
