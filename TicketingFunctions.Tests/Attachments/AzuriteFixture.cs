@@ -14,7 +14,7 @@ public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
 }
 
 /// <summary>
-/// Runs Azurite's Blob service (tools/azurite, in memory) on a free loopback port for the tests of one collection and
+/// Runs Azurite's Blob and Queue services (tools/azurite, in memory) on free loopback ports for the tests of one collection and
 /// stops it at the end, as <see cref="Cosmos.CosmosEmulatorFixture"/> does for Cosmos DB. Installs the npm package from
 /// its lockfile when it is missing. Without Node.js the tests fail, saying what to install: they are never skipped.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder _output = new();
-    private Process? _server;
+    private readonly List<Process> _servers = [];
     private string? _workspace;
 
     public string ConnectionString { get; private set; } = null!;
@@ -44,6 +44,16 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         }
 
         _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
+        // Blob and Queue are separate Azurite servers, each on its own free port.
+        var blob = await StartAsync(directory, "blob");
+        var queue = await StartAsync(directory, "queue");
+        ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};" +
+                           $"BlobEndpoint={blob}/{DevAccount};QueueEndpoint={queue}/{DevAccount};";
+    }
+
+    /// <summary>Starts one Azurite service (<c>blob</c> or <c>queue</c>) in memory on a free loopback port; returns its endpoint.</summary>
+    private async Task<string> StartAsync(string directory, string service)
+    {
         var start = new ProcessStartInfo("node")
         {
             // Its debug and extent files (none in memory mode) go to a scratch folder, not into the repository.
@@ -52,48 +62,52 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        string[] memory = service == "blob" ? ["--extentMemoryLimit", "512"] : [];
         foreach (var arg in new[]
                  {
-                     Path.Combine(directory, "node_modules", "azurite", "dist", "src", "blob", "main.js"), "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence",
-                     "--extentMemoryLimit", "512", "--silent", "--skipApiVersionCheck", "--disableTelemetry",
-                 })
+                     Path.Combine(directory, "node_modules", "azurite", "dist", "src", service, "main.js"), $"--{service}Host", "127.0.0.1", $"--{service}Port", "0", "--inMemoryPersistence",
+                     "--silent", "--skipApiVersionCheck", "--disableTelemetry",
+                 }.Concat(memory))
             start.ArgumentList.Add(arg);
+        Process server;
         try
         {
-            _server = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
+            server = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("The Blob tests need Node.js 20+ ('node' on PATH) to run Azurite (tools/azurite).", e);
+            throw new InvalidOperationException("The Blob and Queue tests need Node.js 20+ ('node' on PATH) to run Azurite (tools/azurite).", e);
         }
-        _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        _server.BeginErrorReadLine();
+        _servers.Add(server);
+        server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        server.BeginErrorReadLine();
 
         using var timeout = new CancellationTokenSource(StartTimeout);
+        string endpoint;
         try
         {
             while (true)
             {
-                var line = await _server.StandardOutput.ReadLineAsync(timeout.Token)
-                           ?? throw new InvalidOperationException($"Azurite exited before listening.\n{Output()}");
+                var line = await server.StandardOutput.ReadLineAsync(timeout.Token)
+                           ?? throw new InvalidOperationException($"Azurite ({service}) exited before listening.\n{Output()}");
                 lock (_output) _output.AppendLine(line);
                 if (Listening().Match(line) is { Success: true } match)
                 {
-                    var endpoint = $"{match.Groups[1].Value}/{DevAccount}";
-                    ConnectionString = $"DefaultEndpointsProtocol=http;AccountName={DevAccount};AccountKey={DevKey};BlobEndpoint={endpoint};";
+                    endpoint = match.Groups[1].Value;
                     break;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            throw new InvalidOperationException($"Azurite did not report its port within {StartTimeout.TotalSeconds} s.\n{Output()}");
+            throw new InvalidOperationException($"Azurite ({service}) did not report its port within {StartTimeout.TotalSeconds} s.\n{Output()}");
         }
         _ = Task.Run(async () =>
         {
-            try { while (await _server.StandardOutput.ReadLineAsync() is not null) { } }
+            try { while (await server.StandardOutput.ReadLineAsync() is not null) { } }
             catch (Exception) { /* the process is gone */ }
         });
+        return endpoint;
     }
 
     [GeneratedRegex(@"successfully listens on (http://127\.0\.0\.1:\d+)")]
@@ -106,6 +120,10 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
         await container.CreateIfNotExistsAsync();
         return container;
     }
+
+    /// <summary>A client of a fresh queue (not created: the first send creates it), with the queue trigger's Base64 messages.</summary>
+    public Azure.Storage.Queues.QueueClient NewQueue() => new(ConnectionString, "webhook-deliveries-" + Guid.NewGuid().ToString("N")[..12],
+        new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
 
     /// <summary>Settings for a host whose attachments go to a fresh container in Azurite.</summary>
     public Dictionary<string, string?> Settings() => new()
@@ -122,18 +140,18 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        foreach (var server in _servers)
         {
             try
             {
-                _server.Kill(entireProcessTree: true);
-                await _server.WaitForExitAsync();
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
             }
             catch (InvalidOperationException)
             {
                 // already gone
             }
-            _server.Dispose();
+            server.Dispose();
         }
         if (_workspace is not null)
         {

@@ -4,17 +4,19 @@ using TicketingFunctions.Services;
 namespace TicketingFunctions.Functions;
 
 /// <summary>
-/// Under the Functions host, webhook delivery runs from this timer, every 10 seconds: a <see cref="WebhookDispatcher"/>
-/// pass, waiting for the work items it started (each attempt is bounded by 10 s) so the instance stays up meanwhile.
+/// Webhook delivery under the Functions host: every 10 seconds the timer enqueues one message per subscription with due
+/// work, and the queue trigger runs each message as that subscription's pass (<see cref="WebhookDeliveryQueue"/>), so
+/// the host spreads the passes over its instances and a slow endpoint holds only its own message.
 /// </summary>
-public sealed class WebhookDeliveryFunction(WebhookDispatcher dispatcher)
+public sealed class WebhookDeliveryFunction(WebhookDeliveryQueue queue)
 {
     public const string Schedule = "*/10 * * * * *";
 
     [Function("WebhookDelivery")]
-    public async Task Run([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken)
-    {
-        await dispatcher.RunOnceAsync(cancellationToken);
-        await dispatcher.DrainAsync();
-    }
+    public Task Enqueue([TimerTrigger(Schedule)] TimerInfo timer, CancellationToken cancellationToken) =>
+        queue.EnqueueDueAsync(cancellationToken);
+
+    [Function("WebhookDeliveryPass")]
+    public Task Deliver([QueueTrigger(WebhookDeliveryQueue.Name, Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken) =>
+        queue.HandleAsync(message, cancellationToken);
 }

@@ -50,6 +50,57 @@ public sealed partial class WebhookDispatcher : IDisposable
         return started;
     }
 
+    /// <summary>
+    /// The active subscriptions that are due and have work: an event in the feed after their cursor, or a redelivery
+    /// asked. One read of one event per distinct cursor of a tenant (caught-up subscriptions share theirs). The
+    /// Functions timer enqueues one delivery message for each (<see cref="WebhookDeliveryQueue"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookSubscription>> FindDueWorkAsync(CancellationToken cancellationToken)
+    {
+        var due = new List<WebhookSubscription>();
+        var now = _time.GetUtcNow();
+        foreach (var tenantId in await _events.ListTenantsAsync(cancellationToken))
+        {
+            var hasEventsAfter = new Dictionary<long, bool>();
+            foreach (var stored in await _store.ListWebhooksAsync(tenantId, cancellationToken))
+            {
+                var subscription = stored.Subscription;
+                if (!IsDue(subscription, now)) continue;
+                if (subscription.Delivery.Redeliver.Count == 0)
+                {
+                    var cursor = subscription.Delivery.Cursor;
+                    if (!hasEventsAfter.TryGetValue(cursor, out var any))
+                        hasEventsAfter[cursor] = any = (await _events.ReadEventsAsync(tenantId, cursor, 1, cancellationToken)).Events.Count > 0;
+                    if (!any) continue;
+                }
+                due.Add(subscription);
+            }
+        }
+        return due;
+    }
+
+    /// <summary>
+    /// One subscription's pass (<see cref="DeliverAsync"/>), awaited here: a queue message's work. False, without a pass,
+    /// when this process runs that subscription already (a duplicate message: the running pass delivers what is due).
+    /// A failure propagates, so the queue tries the message again.
+    /// </summary>
+    public async Task<bool> DeliverExclusiveAsync(string tenantId, string id, CancellationToken cancellationToken)
+    {
+        var key = tenantId + "/" + id;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_running.TryAdd(key, gate.Task)) return false;
+        try
+        {
+            await DeliverAsync(tenantId, id, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _running.TryRemove(key, out _);
+            gate.SetResult();
+        }
+    }
+
     /// <summary>Waits for the work items running now (tests; the Functions timer before it returns).</summary>
     public Task DrainAsync() => Task.WhenAll(_running.Values);
 
