@@ -76,6 +76,8 @@ var tenantsContainerName = 'tenants'
 var eventsContainerName = 'events'
 // TicketingFunctions.Storage.AttachmentOptions.Container's default.
 var attachmentsContainerName = 'attachments'
+// The Storage queue of webhook deliveries (TicketingFunctions.Services.WebhookDeliveryQueue.Name): the timer enqueues, the queue trigger delivers.
+var webhookDeliveriesQueueName = 'webhook-deliveries'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -114,6 +116,9 @@ module storage 'core/storage/storage-account.bicep' = {
     containers: [
       deploymentContainerName
       attachmentsContainerName
+    ]
+    queues: [
+      webhookDeliveriesQueueName
     ]
   }
 }

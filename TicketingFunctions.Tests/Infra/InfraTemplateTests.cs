@@ -647,6 +647,35 @@ public sealed class InfraTemplateTests : IClassFixture<CompiledInfraFixture>
     }
 
     [Fact]
+    public void The_webhook_deliveries_queue_is_the_apps_and_the_app_identity_reaches_it_keylessly()
+    {
+        // The queue the timer sends to and the queue trigger reads is made with the storage account, by the app's name.
+        Assert.Equal(TicketingFunctions.Services.WebhookDeliveryQueue.Name, _infra.Main.GetProperty("variables").GetProperty("webhookDeliveriesQueueName").GetString());
+        var queue = _infra.Single("Microsoft.Storage/storageAccounts/queueServices/queues");
+        Assert.Equal("storage", queue.DeploymentName);
+        Assert.Equal(["[variables('webhookDeliveriesQueueName')]"], queue.ResolveParameter("queues").EnumerateArray().Select(q => q.GetString()));
+        Assert.Contains("parameters('queues')[copyIndex()]", queue.Json.GetProperty("name").GetString());
+
+        // Storage Queue Data Contributor for the app's identity on that account (a constant of the rbac module), so the
+        // timer's QueueClient (DefaultAzureCredential) and the host's trigger use no key.
+        var storageRoles = _infra.OfType("Microsoft.Authorization/roleAssignments")
+            .Single(a => a.Json.TryGetProperty("copy", out var copy) && copy.GetProperty("name").GetString() == "storageRoleAssignments");
+        var variables = storageRoles.Template.GetProperty("variables");
+        Assert.Equal(StorageQueueDataContributorRoleId, variables.GetProperty("roles").GetProperty("storageQueueDataContributor").GetString());
+        Assert.Contains("[variables('roles').storageQueueDataContributor]", variables.GetProperty("storageRoles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("[resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))]", storageRoles.Required("scope").GetString());
+        Assert.Contains("storageRoles')[copyIndex()]", storageRoles.Required("properties.roleDefinitionId").GetString());
+        Assert.Equal("[parameters('appPrincipalId')]", storageRoles.Required("properties.principalId").GetString());
+        Assert.Contains("'storage'", storageRoles.Deployment!.Required("properties.parameters.storageAccountName.value").GetString());
+        Assert.Contains("identity", storageRoles.Deployment!.Required("properties.parameters.appPrincipalId.value").GetString());
+
+        // The queue service's endpoint (no connection string) is the setting the app's QueueClient and the trigger read.
+        var settings = AppSettings();
+        Assert.Contains("primaryEndpoints.queue", settings["AzureWebJobsStorage__queueServiceUri"].GetString());
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"].GetString());
+    }
+
+    [Fact]
     public void A_lifecycle_rule_deletes_unlinked_uploads_under_the_pending_prefix_after_a_day()
     {
         var policy = _infra.Single("Microsoft.Storage/storageAccounts/managementPolicies");

@@ -30,7 +30,8 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Blob: deployment package and host leases; queue and table: AzureWebJobsStorage for the Functions host.
+// Blob: deployment package and host leases; queue and table: AzureWebJobsStorage for the Functions host. The queue role
+// also covers the webhook-deliveries queue: the timer sends its messages with the identity, the queue trigger takes them.
 resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for roleId in storageRoles: {
     scope: storage

@@ -6,6 +6,8 @@ param location string = resourceGroup().location
 param tags object = {}
 @description('Blob containers to create.')
 param containers string[] = []
+@description('Queues to create.')
+param queues string[] = []
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -41,6 +43,16 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
         properties: {
           publicAccess: 'None'
         }
+      }
+    ]
+  }
+
+  resource queueServices 'queueServices' = {
+    name: 'default'
+
+    resource queue 'queues' = [
+      for queueName in queues: {
+        name: queueName
       }
     ]
   }
