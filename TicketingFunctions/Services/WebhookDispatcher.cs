@@ -101,7 +101,7 @@ public sealed partial class WebhookDispatcher : IDisposable
         }
     }
 
-    /// <summary>Waits for the work items running now (tests; the Functions timer before it returns).</summary>
+    /// <summary>Waits for the work items running now (tests).</summary>
     public Task DrainAsync() => Task.WhenAll(_running.Values);
 
     private static bool IsDue(WebhookSubscription subscription, DateTimeOffset now) =>
