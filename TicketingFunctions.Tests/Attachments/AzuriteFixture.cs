@@ -40,7 +40,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime
                 ?? throw new InvalidOperationException("Could not run tools/azurite/install.sh.");
             await install.WaitForExitAsync();
             if (install.ExitCode != 0)
-                throw new InvalidOperationException("tools/azurite/install.sh failed: the Blob tests need Node.js 20+ with npm to install Azurite.");
+                throw new InvalidOperationException("tools/azurite/install.sh failed: the Blob and Queue tests need Node.js 20+ with npm to install Azurite.");
         }
 
         _workspace = Directory.CreateTempSubdirectory("azurite-").FullName;

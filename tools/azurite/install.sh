@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Azurite (the Azure Storage emulator) for local runs and the Blob attachment-store tests: `npm ci` from the
+# Installs Azurite (the Azure Storage emulator) for local runs, the Blob attachment-store tests and the webhook queue tests: `npm ci` from the
 # committed lockfile. Idempotent: skips the install when node_modules was installed from this very lockfile.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
