@@ -52,9 +52,9 @@ public sealed class HostKillWebhookTests(CosmosEmulatorFixture emulator) : IAsyn
         environment["Webhooks__AllowLoopback"] = "true";
         environment["Webhooks__PollIntervalMilliseconds"] = "50";
         // The catch-up runs at start and then every second; a hole the killed process left in the feed's positions is
-        // passed after 3 request budgets (3 s here instead of 30 s).
+        // passed after 3 request budgets (6 s here instead of 30 s; a request that takes longer fails and is retried).
         environment["Events__MaintenanceIntervalSeconds"] = "1";
-        environment["CosmosDb__RequestBudgetSeconds"] = "1";
+        environment["CosmosDb__RequestBudgetSeconds"] = "2";
         return AppProcess.Start(environment, "--urls", "http://127.0.0.1:0");
     }
 
