@@ -100,6 +100,13 @@ public sealed class AppProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the child at once (SIGKILL on Linux: no shutdown, no flush) and waits until it is gone.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

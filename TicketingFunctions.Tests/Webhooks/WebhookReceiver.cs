@@ -24,7 +24,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
-    private readonly List<(int Count, string Prefix, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = [];
 
     public ConcurrentQueue<ReceivedDelivery> Received { get; } = new();
     public Uri BaseAddress { get; }
@@ -80,15 +80,26 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Completes once <paramref name="count"/> deliveries reached paths starting with <paramref name="prefix"/>; fails after 60 s.</summary>
     public async Task<IReadOnlyList<ReceivedDelivery>> WaitForAsync(string prefix, int count)
     {
+        var arrived = await WaitUntilAsync(() => At(prefix).Count >= count, TimeSpan.FromSeconds(60));
+        Assert.True(arrived, $"{prefix}: {At(prefix).Count} deliveries of the {count} awaited arrived within 60 s");
+        return At(prefix);
+    }
+
+    /// <summary>
+    /// Completes as soon as <paramref name="condition"/> (checked now and after each delivery) holds: true, or false once
+    /// <paramref name="bound"/> passed without it.
+    /// </summary>
+    public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan bound)
+    {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (At(prefix).Count >= count) return At(prefix);
-            _waiters.Add((count, prefix, done));
+            if (condition()) return true;
+            _waiters.Add((condition, done));
         }
-        var finished = await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.True(finished == done.Task, $"{prefix}: {At(prefix).Count} deliveries of the {count} awaited arrived within 60 s");
-        return At(prefix);
+        var finished = await Task.WhenAny(done.Task, Task.Delay(bound));
+        lock (_gate) _waiters.RemoveAll(w => w.Done == done);
+        return finished == done.Task;
     }
 
     private void Add(ReceivedDelivery delivery)
@@ -97,7 +108,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             Received.Enqueue(delivery);
             foreach (var waiter in _waiters.ToList())
-                if (At(waiter.Prefix).Count >= waiter.Count)
+                if (waiter.Condition())
                 {
                     waiter.Done.TrySetResult();
                     _waiters.Remove(waiter);
