@@ -207,6 +207,29 @@ public abstract class EventFeedHttpTests(IApiHosts hosts) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disabled_webhook_is_an_event_of_the_feed_without_a_ticket_and_types_selects_it()
+    {
+        await Api.CreateTicketAsync();
+        await FeedAsync();   // the ticket's event in the feed first (on Cosmos DB it is handed over just after the write)
+        var subscription = "wh_" + Guid.NewGuid().ToString("N");
+        var disabled = TicketingFunctions.Tickets.Events.TicketEvent.WebhookDisabled(TestApi.Tenant, subscription, "https://hooks.example.com/x",
+            "2026-12-01T00:00:00.000Z", "2026-12-06T00:00:01.000Z");
+        Assert.True(await Api.Services.GetRequiredService<ITicketEventStore>().AppendEventAsync(disabled, default));
+
+        Assert.Equal(["ticket.created", "webhook.disabled"], (await AllAsync()).Select(Type));
+        var told = Assert.Single(await AllAsync("&types=webhook.disabled"));
+        Assert.Equal((disabled.Id, subscription, "2026-12-06T00:00:01.000Z", TestApi.Tenant), (told.GetProperty("id").GetString(),
+            told.GetProperty("subject").GetString(), told.GetProperty("time").GetString(), told.GetProperty("tenant").GetString()));
+        var data = told.GetProperty("data");
+        Assert.False(data.TryGetProperty("ticket", out _));
+        var named = data.GetProperty("subscription");
+        Assert.Equal((subscription, "https://hooks.example.com/x", "2026-12-01T00:00:00.000Z", "2026-12-06T00:00:01.000Z"),
+            (named.GetProperty("id").GetString(), named.GetProperty("url").GetString(), named.GetProperty("failing_since").GetString(),
+             named.GetProperty("disabled_at").GetString()));
+        Assert.Empty(await AllAsync("&teamId=james&types=webhook.disabled"));
+    }
+
+    [Fact]
     public async Task Bad_parameters_are_400_keyed_by_their_name()
     {
         var response = await FeedAsync("?types=ticket.exploded&pageSize=0&includeData=maybe&cursor=x");

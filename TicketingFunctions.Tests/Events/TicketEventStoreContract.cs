@@ -242,4 +242,29 @@ public abstract class TicketEventStoreContract
         Assert.Equal([TicketEventTypes.Created, TicketEventTypes.SlaBreached, TicketEventTypes.Updated], all.Select(e => e.Event.Type));
         Assert.Equal((breach.Id, 1, "Resolution", clock.TargetAt), (all[1].Event.Id, all[1].Event.Sequence, all[1].Event.Sla!.Name, all[1].Event.Time));
     }
+
+    [Fact]
+    public async Task A_webhook_disabled_event_enters_the_feed_once_after_the_tickets_events_without_a_ticket()
+    {
+        var (tickets, events) = await CreateStoreAsync();
+        var tenant = NewTenant();
+        await tickets.CreateTicketAsync(Created(tenant, "CTC-0001"), default);
+        await SettleAsync(events);
+        var subscription = Guid.NewGuid().ToString();
+        var disabled = TicketEvent.WebhookDisabled(tenant, subscription, "https://hooks.example.com/x", "2025-07-01T00:00:00.000Z", "2025-07-06T00:00:01.000Z");
+
+        Assert.True(await events.AppendEventAsync(disabled, default));
+        // Again (a crash before the status was saved, disabled again later): same id, nothing added.
+        Assert.False(await events.AppendEventAsync(disabled with { Time = "2025-07-06T01:00:00.000Z" }, default));
+        await tickets.CreateTicketAsync(Created(tenant, "CTC-0002"), default);
+        await SettleAsync(events);
+
+        var all = await AllAsync(events, tenant);
+        Assert.Equal([TicketEventTypes.Created, TicketEventTypes.WebhookDisabled, TicketEventTypes.Created], all.Select(e => e.Event.Type));
+        var told = all[1];
+        Assert.True(told.TicketJson.IsEmpty);
+        Assert.True(all[0].Event.Position < told.Event.Position && told.Event.Position < all[2].Event.Position);
+        Assert.Equal((disabled.Id, subscription, "https://hooks.example.com/x", "2025-07-01T00:00:00.000Z", "2025-07-06T00:00:01.000Z"),
+            (told.Event.Id, told.Event.ObjectId, told.Event.Subscription!.Url, told.Event.Subscription.FailingSince, told.Event.Subscription.DisabledAt));
+    }
 }

@@ -7,6 +7,7 @@ using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Events;
 using TicketingFunctions.Tests.Storage;
+using TicketingFunctions.Tickets.Events;
 using TicketingFunctions.Tickets.Webhooks;
 
 namespace TicketingFunctions.Tests.Webhooks;
@@ -140,6 +141,28 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromDays(1));
         await dispatcher.DeliverAsync(_tenant, id, default);
         Assert.Equal(sent, _receiver.At("/down/disable").Count);
+
+        // The disabling is itself an event in the tenant's feed, naming the subscription and since when it failed.
+        var feed = (await _tickets.ReadEventsAsync(_tenant, 0, 10, default)).Events;
+        var told = Assert.Single(feed, e => e.Event.Type == TicketEventTypes.WebhookDisabled);
+        Assert.Equal((id, id, disabled.Delivery.FailingSince, disabled.Url), (told.Event.Id.Split("-disabled-")[0], told.Event.ObjectId,
+            told.Event.Subscription!.FailingSince, told.Event.Subscription.Url));
+
+        // A crash after the event but before the disabled status was saved: the next pass disables again, with no second event.
+        var stored = (await _webhooks.GetWebhookAsync(_tenant, id, default))!;
+        await _webhooks.ReplaceWebhookAsync(stored.Subscription with { Status = WebhookStatus.Active }, stored.StoreEtag, default);
+        await dispatcher.DeliverAsync(_tenant, id, default);
+        Assert.Equal(WebhookStatus.Disabled, (await ReadAsync(id)).Status);
+        Assert.Single((await _tickets.ReadEventsAsync(_tenant, 0, 10, default)).Events, e => e.Event.Type == TicketEventTypes.WebhookDisabled);
+
+        // Another subscription that wants it receives it (the disabled one gets nothing more).
+        var other = await SubscribeAsync(_receiver.Url("/ok/other"));
+        await dispatcher.DeliverAsync(_tenant, other, default);
+        var body = System.Text.Json.JsonDocument.Parse(_receiver.At("/ok/other")[^1].Body).RootElement;
+        Assert.Equal((TicketEventTypes.WebhookDisabled, id, id), (body.GetProperty("type").GetString(), body.GetProperty("subject").GetString(),
+            body.GetProperty("data").GetProperty("subscription").GetProperty("id").GetString()));
+        Assert.False(body.GetProperty("data").TryGetProperty("ticket", out _));
+        Assert.Equal(sent + 1, _receiver.At("/down/disable").Count);
     }
 
     [Fact]

@@ -175,7 +175,7 @@ public abstract class WebhookSubscriptionHttpTests(IApiHosts hosts) : IAsyncLife
     [InlineData("""{"url":"https://169.254.169.254/latest/meta-data"}""", "url", "url is refused: host 169.254.169.254 resolves to a link-local address (cloud metadata among them) (169.254.169.254), which webhooks may not reach")]
     [InlineData("""{"url":"https://[::1]:8443/in"}""", "url", "url is refused: host ::1 resolves to a loopback address (::1), which webhooks may not reach")]
     [InlineData("""{"url":"https://nowhere.example.com/in"}""", "url", "url is refused: host nowhere.example.com does not resolve")]
-    [InlineData("""{"url":"https://hooks.example.com/in","eventTypes":["ticket.exploded"]}""", "eventTypes", "ticket.exploded is not an event type; the types are ticket.created, ticket.updated, ticket.status_changed, ticket.assigned, ticket.deleted, ticket.attachment_linked, ticket.relation_changed, ticket.sla_breached, ticket.moved, comment.created")]
+    [InlineData("""{"url":"https://hooks.example.com/in","eventTypes":["ticket.exploded"]}""", "eventTypes", "ticket.exploded is not an event type; the types are ticket.created, ticket.updated, ticket.status_changed, ticket.assigned, ticket.deleted, ticket.attachment_linked, ticket.relation_changed, ticket.sla_breached, ticket.moved, comment.created, webhook.disabled")]
     [InlineData("""{"url":"https://hooks.example.com/in","teamIds":[""]}""", "teamIds", "teamIds must hold non-empty strings of at most 256 characters")]
     [InlineData("""{"url":"https://hooks.example.com/in","includeData":"yes"}""", "includeData", "includeData must be true or false")]
     [InlineData("""{"url":"https://hooks.example.com/in","secret":"whsec_mine"}""", "secret", "secret is not a member of a webhook subscription")]

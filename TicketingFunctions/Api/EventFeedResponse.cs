@@ -44,8 +44,9 @@ public sealed record TicketCloudEvent(
 /// comment (only for <c>comment.created</c>).
 /// </summary>
 public sealed record TicketEventData(
-    [property: JsonPropertyName("ticket")] Ticket Ticket,
+    [property: JsonPropertyName("ticket"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Ticket? Ticket,
     [property: JsonPropertyName("changes"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, ValueChange>? Changes,
     [property: JsonPropertyName("sla"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketSla? Sla,
     [property: JsonPropertyName("move"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventMove? Move = null,
-    [property: JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventComment? Comment = null);
+    [property: JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventComment? Comment = null,
+    [property: JsonPropertyName("subscription"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TicketEventSubscription? Subscription = null);

@@ -53,6 +53,9 @@ public sealed class EventFeedService(ITicketEventStore store, ContinuationTokens
     public static TicketCloudEvent Envelope(StoredTicketEvent stored, bool includeData)
     {
         var e = stored.Event;
+        if (stored.TicketJson.IsEmpty)   // an event of no ticket: webhook.disabled
+            return new TicketCloudEvent(e.Id, TicketCloudEvent.EventSource, e.Type, e.ObjectId, e.Time, e.TenantId, e.Sequence,
+                new TicketEventData(null, null, null, Subscription: e.Subscription));
         var ticket = includeData
             ? JsonSerializer.Deserialize(stored.TicketJson.Span, TicketJsonContext.Default.Ticket)!
             : TicketWithoutData.Read(stored.TicketJson.Span);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 using TicketingFunctions.Tickets.Webhooks;
 
 namespace TicketingFunctions.Services;
@@ -179,6 +180,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             }
             var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery with { Cursor = passed }, _time.GetUtcNow(),
                 result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
+            await RecordDisabledAsync(stored, failed, disable, cancellationToken);
             await SaveAsync(stored, failed, disable, cancellationToken);
             if (disable) LogDisabled(_logger, tenantId, id, failed.FailingSince!);
             return;
@@ -208,6 +210,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             return true;
         }
         var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery, _time.GetUtcNow(), result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
+        await RecordDisabledAsync(stored, failed, disable, cancellationToken);
         await SaveAsync(stored, failed, disable, cancellationToken);
         return false;
     }
@@ -243,6 +246,18 @@ public sealed partial class WebhookDispatcher : IDisposable
             Ttl = _logTtlSeconds,
         }, cancellationToken);
         return result;
+    }
+
+    /// <summary>
+    /// Puts the <c>webhook.disabled</c> event in the tenant's feed before the disabled status is saved: a crash between
+    /// the two disables again on the next pass, with the same failing-since time, so the same event id (recorded once).
+    /// </summary>
+    private async Task RecordDisabledAsync(StoredWebhook stored, WebhookDeliveryState failed, bool disable, CancellationToken cancellationToken)
+    {
+        var subscription = stored.Subscription;
+        if (!disable || subscription.Status != WebhookStatus.Active || failed.FailingSince is not { } failingSince) return;
+        await _events.AppendEventAsync(TicketEvent.WebhookDisabled(subscription.TenantId, subscription.Id, subscription.Url, failingSince,
+            TicketFactory.Timestamp(_time.GetUtcNow())), cancellationToken);
     }
 
     /// <summary>

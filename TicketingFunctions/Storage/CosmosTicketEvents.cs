@@ -272,11 +272,23 @@ public sealed partial class CosmosTicketStore
                     break;
                 }
                 last = document.Position;
-                if (document.Event is null || document.Ticket is null) continue;   // a position marked unused
-                page.Add(new StoredTicketEvent(document.Event with { Position = document.Position },
-                    JsonSerializer.SerializeToUtf8Bytes(document.Ticket.Value, TicketJsonContext.Default.JsonElement)));
+                if (document.Event is null) continue;   // a position marked unused
+                page.Add(new StoredTicketEvent(document.Event with { Position = document.Position }, document.Ticket is { } ticket
+                    ? JsonSerializer.SerializeToUtf8Bytes(ticket, TicketJsonContext.Default.JsonElement)
+                    : ReadOnlyMemory<byte>.Empty));   // an event of no ticket (webhook.disabled)
             }
             return new EventPage(page, last, stoppedAtHole || documents.Count >= limit);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Creates the event's document (id: the event's) at a position from the tenant's counter; a 409 means it is in the
+    /// feed already, and the position taken is marked unused (<see cref="AppendToFeedAsync"/>).
+    /// </summary>
+    public Task<bool> AppendEventAsync(TicketEvent e, CancellationToken cancellationToken) =>
+        RunAsync("append an event", async cancellationToken =>
+        {
+            var containers = await _clients.GetContainersAsync(cancellationToken);
+            return await AppendToFeedAsync(containers.Events, e.TenantId, [new EventDocument(e.Id, e.TenantId, 0, null, Ttl, e, null)], cancellationToken) == 1;
         }, cancellationToken);
 
     /// <summary>

@@ -110,7 +110,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             var p = For(row.GetString(0));
             var header = JsonSerializer.Deserialize((byte[])row.GetValue(2), TicketJsonContext.Default.TicketEvent)! with { Position = row.GetInt64(1) };
             p.Events.Add(new StoredTicketEvent(header, EmbeddedStoreFile.PinnedBytes(row, 3)));
-            if (header.Type == TicketEventTypes.SlaBreached) p.BreachIds.Add(header.Id);
+            if (header.Type is TicketEventTypes.SlaBreached or TicketEventTypes.WebhookDisabled) p.BreachIds.Add(header.Id);
             p.EventPosition = Math.Max(p.EventPosition, header.Position);
         }
         foreach (var row in _file.ReadAll("idempotency", "tenant_id, json"))
@@ -152,7 +152,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         public readonly List<StoredTicketEvent> Events = [];
         /// <summary>The last feed position given (queued to the file); positions are given in the order writes are queued.</summary>
         public long EventPosition;
-        /// <summary>Ids of the breach events in the feed: finding a breach again records nothing.</summary>
+        /// <summary>Ids of the breach (and webhook.disabled) events in the feed: recording one again records nothing.</summary>
         public readonly HashSet<string> BreachIds = new(StringComparer.Ordinal);
 
         public long CounterValue(string name) => name == EmbeddedStoreFile.SerialCounter
@@ -737,6 +737,34 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
                 lock (p.Gate) foreach (var e in events) p.BreachIds.Remove(e.Id);
                 throw;
             }
+        }
+    }
+
+    public async Task<bool> AppendEventAsync(TicketEvent e, CancellationToken cancellationToken)
+    {
+        var p = For(e.TenantId);
+        var batch = new EmbeddedStoreFile.Batch();
+        Task written;
+        StoredTicketEvent[] feed;
+        lock (p.Gate)
+        {
+            if (!p.BreachIds.Add(e.Id)) return false;
+            feed = new EventRows([e], [JsonSerializer.SerializeToUtf8Bytes(e, TicketJsonContext.Default.TicketEvent)], ReadOnlyMemory<byte>.Empty)
+                .Queue(e.TenantId, p, batch);
+            written = _file.WriteAsync(batch, () =>
+            {
+                lock (p.Gate) p.Events.AddRange(feed);
+            });
+        }
+        try
+        {
+            await written;
+            return true;
+        }
+        catch
+        {
+            lock (p.Gate) p.BreachIds.Remove(e.Id);
+            throw;
         }
     }
 

@@ -25,6 +25,12 @@ public interface ITicketEventStore
     /// </summary>
     Task<int> RecordEventsAsync(Ticket ticket, IReadOnlyList<TicketEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends an event that tells of no ticket (<see cref="TicketEventTypes.WebhookDisabled"/>) to its tenant's feed,
+    /// in one write, unless an event with its id is in the feed already. Returns whether it entered the feed.
+    /// </summary>
+    Task<bool> AppendEventAsync(TicketEvent e, CancellationToken cancellationToken);
+
     /// <summary>Hands over the events of writes whose events are not in the feed yet (after a crash); returns how many.</summary>
     Task<int> PublishPendingAsync(CancellationToken cancellationToken);
 
@@ -35,7 +41,7 @@ public interface ITicketEventStore
     Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>An event as the feed serves it: its header and the JSON of the ticket revision it tells of (without history).</summary>
+/// <summary>An event as the feed serves it: its header and the JSON of the ticket revision it tells of (without history); empty for an event of no ticket.</summary>
 public sealed record StoredTicketEvent(TicketEvent Event, ReadOnlyMemory<byte> TicketJson);
 
 /// <summary>One page of a feed, and the position the next one starts after.</summary>

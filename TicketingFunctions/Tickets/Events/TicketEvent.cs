@@ -34,7 +34,34 @@ public sealed record TicketEvent
     /// <summary>For <see cref="TicketEventTypes.CommentCreated"/>: the public comment.</summary>
     [JsonPropertyName("comment"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public TicketEventComment? Comment { get; init; }
+    /// <summary>For <see cref="TicketEventTypes.WebhookDisabled"/>: the subscription (its id is also the ticket and object id; team empty).</summary>
+    [JsonPropertyName("subscription"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketEventSubscription? Subscription { get; init; }
+
+    /// <summary>
+    /// The event of a subscription disabled because its endpoint has failed since <paramref name="failingSince"/>. Its id
+    /// follows from the subscription and that time, so recording it again (after a crash before the status was saved) adds nothing.
+    /// </summary>
+    public static TicketEvent WebhookDisabled(string tenantId, string subscriptionId, string url, string failingSince, string disabledAt) => new()
+    {
+        Id = $"{subscriptionId}-disabled-{failingSince}",
+        Type = TicketEventTypes.WebhookDisabled,
+        Time = disabledAt,
+        TenantId = tenantId,
+        TicketId = subscriptionId,
+        ObjectId = subscriptionId,
+        TeamId = "",
+        Sequence = 1,
+        Subscription = new TicketEventSubscription(subscriptionId, url, failingSince, disabledAt),
+    };
 }
+
+/// <summary>A disabled subscription as its event tells it.</summary>
+public sealed record TicketEventSubscription(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("failing_since")] string FailingSince,
+    [property: JsonPropertyName("disabled_at")] string DisabledAt);
 
 /// <summary>A move's two places: the ticket before it and after it (a move within the type keeps both ids).</summary>
 public sealed record TicketEventMove(

@@ -15,9 +15,11 @@ public static class TicketEventTypes
     public const string Moved = "ticket.moved";
     /// <summary>A public comment (an internal note yields no event at all).</summary>
     public const string CommentCreated = "comment.created";
+    /// <summary>A webhook subscription whose endpoint failed too long was disabled: no ticket, <see cref="TicketEvent.Subscription"/> tells which.</summary>
+    public const string WebhookDisabled = "webhook.disabled";
 
     public static readonly IReadOnlyList<string> All =
-        [Created, Updated, StatusChanged, Assigned, Deleted, AttachmentLinked, RelationChanged, SlaBreached, Moved, CommentCreated];
+        [Created, Updated, StatusChanged, Assigned, Deleted, AttachmentLinked, RelationChanged, SlaBreached, Moved, CommentCreated, WebhookDisabled];
 
     public static bool IsKnown(string type) => All.Contains(type, StringComparer.Ordinal);
 }

@@ -8,12 +8,12 @@ using System;
 namespace TicketingFunctions.Client.Models
 {
     /// <summary>
-    /// A ticket event in CloudEvents 1.0 structured JSON, with the extension attributes `tenant` and `sequence`.The same event, served or delivered again, has the same `id`.
+    /// A ticket event in CloudEvents 1.0 structured JSON, with the extension attributes `tenant` and `sequence`.The same event, served or delivered again, has the same `id`. One event tells of no ticket: `webhook.disabled`(its `subject` is the subscription&apos;s id, its `sequence` 1, its `data` the subscription, no `ticket`).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class TicketEvent : IParsable
     {
-        /// <summary>The data property</summary>
+        /// <summary>A ticket&apos;s event has `ticket`; `webhook.disabled` has `subscription` instead.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.TicketEventData? Data { get; set; }
@@ -29,7 +29,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Datacontenttype { get; set; }
 #endif
-        /// <summary>Deterministic: the ticket&apos;s id, its version and the type (for a breach: the ticket, the clock and its target; for a comment: the ticket and the comment).</summary>
+        /// <summary>Deterministic: the ticket&apos;s id, its version and the type (for a breach: the ticket, the clock and its target; for a comment: the ticket and the comment; for `webhook.disabled`: the subscription and since when it failed).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Id { get; set; }
@@ -55,7 +55,7 @@ namespace TicketingFunctions.Client.Models
 #else
         public string Specversion { get; set; }
 #endif
-        /// <summary>The ticket type&apos;s prefix, `-`, then the tenant&apos;s number for that prefix, zero-padded to at least 4 digits. The identifier used in all later ticket APIs.</summary>
+        /// <summary>The ticket&apos;s display id (`CTC-0054`); for `webhook.disabled`, the subscription&apos;s id.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Subject { get; set; }

@@ -7,10 +7,11 @@ using System.IO;
 using System;
 namespace TicketingFunctions.Client.Models
 {
+    /// <summary>
+    /// A ticket&apos;s event has `ticket`; `webhook.disabled` has `subscription` instead.
+    /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public partial class TicketEventData : IParsable
-    #pragma warning restore CS1591
     {
         /// <summary>For a write&apos;s events but `ticket.created`, each key the write changed → old and new value, as the ticket&apos;s history entry names them.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -44,7 +45,15 @@ namespace TicketingFunctions.Client.Models
 #else
         public global::TicketingFunctions.Client.Models.TicketSla Sla { get; set; }
 #endif
-        /// <summary>The ticket as a read answers it at the event&apos;s version (SLA states as of the event&apos;s time); `data` only when asked for.</summary>
+        /// <summary>For `webhook.disabled`, the subscription that was disabled.</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::TicketingFunctions.Client.Models.DisabledWebhook? Subscription { get; set; }
+#nullable restore
+#else
+        public global::TicketingFunctions.Client.Models.DisabledWebhook Subscription { get; set; }
+#endif
+        /// <summary>The ticket as a read answers it at the event&apos;s version (SLA states as of the event&apos;s time); `data` only when asked for. Absent for `webhook.disabled`.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public global::TicketingFunctions.Client.Models.ListedTicket? Ticket { get; set; }
@@ -74,6 +83,7 @@ namespace TicketingFunctions.Client.Models
                 { "comment", n => { Comment = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketEventComment>(global::TicketingFunctions.Client.Models.TicketEventComment.CreateFromDiscriminatorValue); } },
                 { "move", n => { Move = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketEventMove>(global::TicketingFunctions.Client.Models.TicketEventMove.CreateFromDiscriminatorValue); } },
                 { "sla", n => { Sla = n.GetObjectValue<global::TicketingFunctions.Client.Models.TicketSla>(global::TicketingFunctions.Client.Models.TicketSla.CreateFromDiscriminatorValue); } },
+                { "subscription", n => { Subscription = n.GetObjectValue<global::TicketingFunctions.Client.Models.DisabledWebhook>(global::TicketingFunctions.Client.Models.DisabledWebhook.CreateFromDiscriminatorValue); } },
                 { "ticket", n => { Ticket = n.GetObjectValue<global::TicketingFunctions.Client.Models.ListedTicket>(global::TicketingFunctions.Client.Models.ListedTicket.CreateFromDiscriminatorValue); } },
             };
         }
@@ -88,6 +98,7 @@ namespace TicketingFunctions.Client.Models
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketEventComment>("comment", Comment);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketEventMove>("move", Move);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.TicketSla>("sla", Sla);
+            writer.WriteObjectValue<global::TicketingFunctions.Client.Models.DisabledWebhook>("subscription", Subscription);
             writer.WriteObjectValue<global::TicketingFunctions.Client.Models.ListedTicket>("ticket", Ticket);
         }
     }

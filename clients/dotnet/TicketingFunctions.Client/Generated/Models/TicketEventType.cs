@@ -48,5 +48,9 @@ namespace TicketingFunctions.Client.Models
         #pragma warning disable CS1591
         CommentCreated,
         #pragma warning restore CS1591
+        [EnumMember(Value = "webhook.disabled")]
+        #pragma warning disable CS1591
+        WebhookDisabled,
+        #pragma warning restore CS1591
     }
 }
