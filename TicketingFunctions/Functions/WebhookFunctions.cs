@@ -14,17 +14,14 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
     [Function("CreateWebhook")]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Webhooks)] HttpRequest req,
-        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        caller => WithBodyAsync(req, async body =>
         {
-            // The body is read first (its framing, type and size answer 400, 408, 413, 415 for every operation alike).
-            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
-            if (body.Error is not null) return HttpResults.Error(body.Error, req);
-            using var document = body.Value!;
-            var outcome = await service.CreateAsync(caller, document.RootElement, cancellationToken);
+            var outcome = await service.CreateAsync(caller, body, cancellationToken);
             if (outcome.Error is not null) return HttpResults.Error(outcome.Error, req);
             return HttpResults.Json(201, outcome.Value!, ApiJsonContext.Default.WebhookResponse,
                 (HeaderNames.Location, $"{req.PathBase.Value}/api/{Routes.Webhooks}/{outcome.Value!.Webhook.Id}"));
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
 
     [Function("ListWebhooks")]
     public Task<IActionResult> List(
@@ -46,14 +43,9 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
     public Task<IActionResult> Update(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Routes.Webhook)] HttpRequest req,
         string webhookId,
-        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
-        {
-            // The body is read first (its framing, type and size answer 400, 408, 413, 415 for every operation alike).
-            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
-            if (body.Error is not null) return HttpResults.Error(body.Error, req);
-            using var document = body.Value!;
-            return Answer(await service.UpdateAsync(caller, webhookId, document.RootElement, cancellationToken), req);
-        }, cancellationToken);
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        caller => WithBodyAsync(req, async body => Answer(await service.UpdateAsync(caller, webhookId, body, cancellationToken), req), cancellationToken),
+        cancellationToken);
 
     [Function("DeleteWebhook")]
     public Task<IActionResult> Delete(
@@ -97,13 +89,21 @@ public sealed class WebhookFunctions(WebhookSubscriptionService service, JsonBod
     public Task<IActionResult> Redeliver(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.WebhookRedeliver)] HttpRequest req,
         string webhookId,
-        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions", async caller =>
-        {
-            var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
-            if (body.Error is not null) return HttpResults.Error(body.Error, req);
-            using var document = body.Value!;
-            return Answer(await service.RedeliverAsync(caller, webhookId, document.RootElement, cancellationToken), req);
-        }, cancellationToken);
+        CancellationToken cancellationToken) => pipeline.RunAsync(req, Permission.ManageWebhooks, "manage webhook subscriptions",
+        caller => WithBodyAsync(req, async body => Answer(await service.RedeliverAsync(caller, webhookId, body, cancellationToken), req), cancellationToken),
+        cancellationToken);
+
+    /// <summary>
+    /// Reads the JSON body before the service runs: its framing, type and size answer 400, 408, 413, 415 for every
+    /// operation alike, before the admin check.
+    /// </summary>
+    private async Task<IActionResult> WithBodyAsync(HttpRequest req, Func<System.Text.Json.JsonElement, Task<IActionResult>> answer, CancellationToken cancellationToken)
+    {
+        var body = await bodies.ReadAsync(req.Body, req.ContentLength, req.ContentType, cancellationToken);
+        if (body.Error is not null) return HttpResults.Error(body.Error, req);
+        using var document = body.Value!;
+        return await answer(document.RootElement);
+    }
 
     private static IActionResult Answer(Outcome<WebhookResponse> outcome, HttpRequest req) =>
         outcome.Error is not null ? HttpResults.Error(outcome.Error, req) : HttpResults.Json(200, outcome.Value!, ApiJsonContext.Default.WebhookResponse);

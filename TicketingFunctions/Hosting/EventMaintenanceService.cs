@@ -18,26 +18,7 @@ public sealed partial class EventMaintenanceService(EventMaintenance maintenance
     {
         var seconds = options.Value.MaintenanceIntervalSeconds;
         if (seconds <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(seconds), time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await maintenance.RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // The host is stopping (or never started): nothing to report.
-        }
+        await PeriodicPass.RunAsync(TimeSpan.FromSeconds(seconds), time, maintenance.RunOnceAsync, e => LogFailed(logger, e.GetType().Name), stoppingToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The events' maintenance pass failed ({ExceptionType}); it runs again at the next tick")]

@@ -18,26 +18,7 @@ public sealed partial class WebhookDeliveryService(WebhookDispatcher dispatcher,
     {
         var interval = options.Value.PollIntervalMilliseconds;
         if (interval <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(interval), time);
-        try
-        {
-            do
-            {
-                try
-                {
-                    await dispatcher.RunOnceAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogFailed(logger, e.GetType().Name);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException)
-        {
-            // The host is stopping.
-        }
+        await PeriodicPass.RunAsync(TimeSpan.FromMilliseconds(interval), time, dispatcher.RunOnceAsync, e => LogFailed(logger, e.GetType().Name), stoppingToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A webhook delivery pass failed ({ExceptionType}); it runs again at the next tick")]
