@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using TicketingFunctions.Storage;
+using TicketingFunctions.Tickets;
+using TicketingFunctions.Tickets.Events;
 
 namespace TicketingFunctions.Tests.Storage;
 
@@ -74,6 +77,95 @@ public sealed class EmbeddedStoreFileTests : IDisposable
         Assert.Equal("1blob", Scalar(connection, "SELECT (e.ticket = substr(t.json, 1, t.history_start)) || typeof(e.ticket) FROM events e, tickets t"));
         Assert.Equal(Scalar(connection, "SELECT hex(CAST($t AS TEXT))", ("$t", tenant)), Scalar(connection, "SELECT hex(tenant_id) FROM events"));
         Assert.Equal("1integer", Scalar(connection, "SELECT value || typeof(value) FROM counters WHERE name = 'serial'"));
+    }
+
+    /// <summary>The events table as schema version 1 made it (WITHOUT ROWID, keyed by tenant and position).</summary>
+    private const string EventsOfVersion1 = """
+        CREATE TABLE events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
+            ticket BLOB NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;
+        """;
+
+    [Fact]
+    public async Task A_version_1_file_opens_with_its_events_moved_to_a_rowid_table_byte_for_byte_and_takes_new_ones()
+    {
+        var tenant = Guid.NewGuid().ToString();
+        var ticket = TicketStoreContract.NewTicket(tenant, "CTC-0001", 1);
+        EventPage before;
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            await store.CreateTicketAsync(ticket, default);
+            await store.ReplaceTicketAsync(ticket with { Etag = Guid.NewGuid().ToString(), Summary = "changed", Version = 2 }, ticket.Etag, default);
+            await store.AppendEventAsync(TicketEvent.WebhookDisabled(tenant, "hook-1", "https://example.com/hook", "2026-12-01T00:00:00.000Z", "2026-12-06T00:00:00.000Z"), default);
+            before = await store.ReadEventsAsync(tenant, 0, 100, default);
+        }
+        Assert.Equal(["ticket.created", "ticket.updated", "webhook.disabled"], before.Events.Select(e => e.Event.Type));
+
+        // The file as version 1 left it: the same rows in the WITHOUT ROWID table.
+        using (var connection = Open())
+        {
+            Execute(connection, $"""
+                ALTER TABLE events RENAME TO events_now; DROP INDEX events_by_position;
+                {EventsOfVersion1}
+                INSERT INTO events SELECT * FROM events_now; DROP TABLE events_now; PRAGMA user_version = 1;
+                """);
+            Assert.Contains("WITHOUT ROWID", Scalar(connection, "SELECT sql FROM sqlite_schema WHERE name = 'events'"));
+        }
+
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            var after = await store.ReadEventsAsync(tenant, 0, 100, default);
+            Assert.Equal(before.Events.Select(e => JsonSerializer.Serialize(e.Event, TicketJsonContext.Default.TicketEvent)),
+                after.Events.Select(e => JsonSerializer.Serialize(e.Event, TicketJsonContext.Default.TicketEvent)));
+            Assert.Equal(before.Events.Select(e => Convert.ToHexString(e.TicketJson.Span)), after.Events.Select(e => Convert.ToHexString(e.TicketJson.Span)));
+            await store.CreateTicketAsync(TicketStoreContract.NewTicket(tenant, "CTC-0002", 2), default);
+        }
+        using (var store = new EmbeddedTicketStore(_folder))
+            Assert.Equal(4, (await store.ReadEventsAsync(tenant, 0, 100, default)).Events.Count);
+
+        using (var connection = Open())
+        {
+            Assert.Equal("2", Scalar(connection, "PRAGMA user_version"));
+            Assert.DoesNotContain("WITHOUT ROWID", Scalar(connection, "SELECT sql FROM sqlite_schema WHERE name = 'events'"));
+            Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_by_position'"));
+            Assert.Equal("0", Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_v1'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_version_1_file_from_before_events_opens_and_records_them()
+    {
+        var tenant = Guid.NewGuid().ToString();
+        using (var store = new EmbeddedTicketStore(_folder))
+            await store.CreateTicketAsync(TicketStoreContract.NewTicket(tenant, "CTC-0001", 1), default);
+        using (var connection = Open())
+            Execute(connection, "DROP TABLE events; PRAGMA user_version = 1;");
+
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            Assert.NotNull(await store.GetTicketAsync(tenant, "CTC-0001", default));
+            await store.CreateTicketAsync(TicketStoreContract.NewTicket(tenant, "CTC-0002", 2), default);
+            Assert.Equal("ticket.created", Assert.Single((await store.ReadEventsAsync(tenant, 0, 100, default)).Events).Event.Type);
+        }
+    }
+
+    [Fact]
+    public void A_file_of_a_newer_schema_version_is_refused_and_left_as_it_is()
+    {
+        using (new EmbeddedTicketStore(_folder)) { }
+        using (var connection = Open())
+            Execute(connection, "PRAGMA user_version = 99;");
+
+        var refused = Assert.Throws<TicketingFunctions.Settings.SettingException>(() => new EmbeddedTicketStore(_folder));
+        Assert.Contains("newer version of the app (schema 99)", refused.Message);
+        using var reopened = Open();
+        Assert.Equal("99", Scalar(reopened, "PRAGMA user_version"));
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "tickets.db")};Pooling=False");
+        connection.Open();
+        return connection;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

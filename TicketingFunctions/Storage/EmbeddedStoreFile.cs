@@ -18,8 +18,11 @@ namespace TicketingFunctions.Storage;
 internal sealed class EmbeddedStoreFile : IDisposable
 {
     public const string FileName = "tickets.db";
-    /// <summary>Bumped when a table changes shape; a file from a newer version is refused rather than misread.</summary>
-    private const int SchemaVersion = 1;
+    /// <summary>
+    /// Bumped when a table changes shape: a file from an older version is brought up to date as it opens (in the
+    /// transaction that sets the version: <see cref="EventsAsRowidTable"/>), one from a newer version is refused rather than misread.
+    /// </summary>
+    private const int SchemaVersion = 2;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS catalogs (tenant_id TEXT NOT NULL PRIMARY KEY, json BLOB NOT NULL) WITHOUT ROWID;
@@ -34,7 +37,23 @@ internal sealed class EmbeddedStoreFile : IDisposable
         CREATE TABLE IF NOT EXISTS idempotency (tenant_id TEXT NOT NULL, id TEXT NOT NULL, json BLOB NOT NULL,
             PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
-            ticket BLOB NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;
+            ticket BLOB NOT NULL);
+        CREATE UNIQUE INDEX IF NOT EXISTS events_by_position ON events (tenant_id, position);
+        """;
+
+    /// <summary>
+    /// Version 1 → 2: events become a rowid table with a unique index on (tenant, position). An event row (its header
+    /// and the revision's JSON, ~1.5 KB) is larger than a WITHOUT ROWID table keeps in its b-tree page on a 4 KB page
+    /// (about 1 KB), so each row took an overflow page of its own, mostly empty: one more page written per create and
+    /// about 3 KB of file. Run only on a version 1 file that has the table (one from before events gets it from
+    /// <see cref="Schema"/>); the rows keep their bytes.
+    /// </summary>
+    private const string EventsAsRowidTable = """
+        ALTER TABLE events RENAME TO events_v1;
+        CREATE TABLE events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
+            ticket BLOB NOT NULL);
+        INSERT INTO events SELECT tenant_id, position, time, json, ticket FROM events_v1 ORDER BY tenant_id, position;
+        DROP TABLE events_v1;
         """;
 
     /// <summary>The counter rows' names: the tenant-wide serial, the deletion sequence, and one per display-id prefix.</summary>
@@ -91,6 +110,8 @@ internal sealed class EmbeddedStoreFile : IDisposable
             // The first write takes the exclusive lock, kept until the connection closes.
             using (var transaction = connection.BeginTransaction())
             {
+                if (version == 1 && Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'events'", transaction)) > 0)
+                    Execute(connection, EventsAsRowidTable, transaction);
                 Execute(connection, Schema + $"PRAGMA user_version = {SchemaVersion};", transaction);
                 transaction.Commit();
             }
@@ -288,10 +309,11 @@ internal sealed class EmbeddedStoreFile : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         return command.ExecuteScalar();
     }
 
