@@ -25,7 +25,7 @@ public abstract class CommentStoreContract
 {
     protected abstract Task<(ITicketStore Tickets, ICommentStore Comments)> CreateStoresAsync();
 
-    private static TicketComment NewComment(Ticket ticket, string createdAt, string visibility = CommentVisibility.Public, string? id = null) => new()
+    internal static TicketComment NewComment(Ticket ticket, string createdAt, string visibility = CommentVisibility.Public, string? id = null) => new()
     {
         Id = id ?? Guid.NewGuid().ToString(),
         TenantId = ticket.TenantId,

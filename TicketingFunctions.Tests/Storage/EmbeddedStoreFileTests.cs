@@ -73,10 +73,111 @@ public sealed class EmbeddedStoreFileTests : IDisposable
             """);
         Assert.Equal(Row("expected"), Row("tickets"));
         Assert.Equal("blobinteger", Scalar(connection, "SELECT typeof(json) || typeof(history_start) FROM tickets"));
-        // The event's ticket: the stored document's first value, bound as a slice of it.
-        Assert.Equal("1blob", Scalar(connection, "SELECT (e.ticket = substr(t.json, 1, t.history_start)) || typeof(e.ticket) FROM events e, tickets t"));
+        // The created event's ticket: the ticket row's, which holds it for both (not written twice).
+        Assert.Equal("null", Scalar(connection, "SELECT typeof(ticket) FROM events"));
         Assert.Equal(Scalar(connection, "SELECT hex(CAST($t AS TEXT))", ("$t", tenant)), Scalar(connection, "SELECT hex(tenant_id) FROM events"));
         Assert.Equal("1integer", Scalar(connection, "SELECT value || typeof(value) FROM counters WHERE name = 'serial'"));
+    }
+
+    [Fact]
+    public async Task A_create_writes_its_ticket_once_and_the_next_write_of_the_row_gives_the_event_its_own_copy_first()
+    {
+        var tenant = Guid.NewGuid().ToString();
+        var ticket = TicketStoreContract.NewTicket(tenant, "CTC-0001", 1);
+        string Column(string sql)
+        {
+            using var connection = Open();
+            return Scalar(connection, sql);
+        }
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            await store.CreateTicketAsync(ticket, default);
+            var created = Assert.Single((await store.ReadEventsAsync(tenant, 0, 10, default)).Events);
+            store.Dispose();
+            Assert.Equal("null", Column("SELECT typeof(ticket) FROM events"));
+            Assert.Equal(Convert.ToHexString(created.TicketJson.Span), Column("SELECT hex(substr(json, 1, history_start)) FROM tickets"));
+        }
+        using (var store = new EmbeddedTicketStore(_folder))
+        {
+            await store.ReplaceTicketAsync(ticket with { Etag = Guid.NewGuid().ToString(), Summary = "changed", Version = 2 }, ticket.Etag, default);
+            var events = (await store.ReadEventsAsync(tenant, 0, 10, default)).Events;
+            store.Dispose();
+            // The created event holds the first revision now (a blob, as any other event), the update's event shares the row.
+            Assert.Equal("1:blob:" + Convert.ToHexString(events[0].TicketJson.Span) + ",2:null:", Column(
+                "SELECT group_concat(position || ':' || typeof(ticket) || ':' || hex(ticket), ',') FROM (SELECT * FROM events ORDER BY position)"));
+            Assert.NotEqual(Convert.ToHexString(events[0].TicketJson.Span), Convert.ToHexString(events[1].TicketJson.Span));
+        }
+    }
+
+    [Fact]
+    public async Task The_feed_read_back_after_a_restart_holds_the_same_bytes_after_every_kind_of_write_of_a_ticket_s_row()
+    {
+        // Create, replace, a public comment that changes the row and one that doesn't, an internal note, a breach, a
+        // move (tombstone and successor), a write of the successor, twice each across restarts: every event's revision
+        // as the feed served it before the restart.
+        var tenant = Guid.NewGuid().ToString();
+        static string Feed(EventPage page) => string.Join("\n", page.Events.Select(e =>
+            JsonSerializer.Serialize(e.Event, TicketJsonContext.Default.TicketEvent) + " " + Convert.ToHexString(e.TicketJson.Span)));
+        async Task<string> WriteThenRestart(Func<EmbeddedTicketStore, Task> write)
+        {
+            string before;
+            using (var store = new EmbeddedTicketStore(_folder))
+            {
+                await write(store);
+                before = Feed(await store.ReadEventsAsync(tenant, 0, 1000, default));
+            }
+            using (var store = new EmbeddedTicketStore(_folder))
+                Assert.Equal(before, Feed(await store.ReadEventsAsync(tenant, 0, 1000, default)));
+            return before;
+        }
+        async Task<Ticket> Read(EmbeddedTicketStore store, string objectId) => (await store.GetTicketAsync(tenant, objectId, default))!;
+        async Task Update(EmbeddedTicketStore store, string objectId, string summary)
+        {
+            var current = await Read(store, objectId);
+            await store.ReplaceTicketAsync(current with { Etag = Guid.NewGuid().ToString(), Summary = summary, Version = current.Version + 1 }, current.Etag, default);
+        }
+        async Task Comment(EmbeddedTicketStore store, string objectId, string at, string visibility, bool changesRow)
+        {
+            var current = await Read(store, objectId);
+            var comment = CommentStoreContract.NewComment(current, at, visibility);
+            await store.AddCommentAsync(current, comment, t => changesRow ? TicketConversation.AfterComment(t, comment) : null, default);
+        }
+
+        await WriteThenRestart(store => store.CreateTicketAsync(TicketStoreContract.NewTicket(tenant, "CTC-0001", 1), default));
+        await WriteThenRestart(store => Update(store, "CTC-0001", "first change"));
+        await WriteThenRestart(async store =>
+        {
+            await Comment(store, "CTC-0001", "2025-07-10T13:00:00.000Z", CommentVisibility.Public, changesRow: true);
+            await Comment(store, "CTC-0001", "2025-07-10T13:01:00.000Z", CommentVisibility.Public, changesRow: false);
+            await Comment(store, "CTC-0001", "2025-07-10T13:02:00.000Z", CommentVisibility.Internal, changesRow: true);
+        });
+        await WriteThenRestart(async store =>
+        {
+            var current = await Read(store, "CTC-0001");
+            var breach = new TicketEvent
+            {
+                Id = "breach-1", Type = TicketEventTypes.SlaBreached, Time = "2025-07-10T14:00:00.000Z", TenantId = tenant,
+                TicketId = current.Id, ObjectId = current.ObjectId, TeamId = current.LookupProps.TeamId, Sequence = current.Version,
+            };
+            Assert.Equal(1, await store.RecordEventsAsync(current, [breach], default));
+            await Update(store, "CTC-0001", "second change");
+        });
+        await WriteThenRestart(async store =>
+        {
+            var current = await Read(store, "CTC-0001");
+            var (tombstone, successor) = TicketStoreContract.MoveOf(current, "HWI-0001");
+            await store.MoveTicketAsync(tombstone, current.Etag, successor, null, default);
+        });
+        var feed = await WriteThenRestart(async store =>
+        {
+            await Update(store, "HWI-0001", "after the move");
+            await Comment(store, "HWI-0001", "2025-07-10T15:00:00.000Z", CommentVisibility.Public, changesRow: true);
+        });
+        Assert.Equal(["ticket.created", "ticket.updated", "comment.created", "comment.created", "ticket.sla_breached", "ticket.updated", "ticket.moved", "ticket.updated", "comment.created"],
+            feed.Split('\n').Select(line => JsonDocument.Parse(line[..line.LastIndexOf(' ')]).RootElement.GetProperty("type").GetString()));
+        // Only the events of the rows as they stand share them.
+        using var connection = Open();
+        Assert.Equal("1", Scalar(connection, "SELECT count(*) FROM events WHERE ticket IS NULL"));
     }
 
     /// <summary>The events table as schema version 1 made it (WITHOUT ROWID, keyed by tenant and position).</summary>
@@ -100,13 +201,15 @@ public sealed class EmbeddedStoreFileTests : IDisposable
         }
         Assert.Equal(["ticket.created", "ticket.updated", "webhook.disabled"], before.Events.Select(e => e.Event.Type));
 
-        // The file as version 1 left it: the same rows in the WITHOUT ROWID table.
+        // The file as version 1 left it: the same rows in the WITHOUT ROWID table, each with its own revision.
         using (var connection = Open())
         {
             Execute(connection, $"""
                 ALTER TABLE events RENAME TO events_now; DROP INDEX events_by_position;
                 {EventsOfVersion1}
-                INSERT INTO events SELECT * FROM events_now; DROP TABLE events_now; PRAGMA user_version = 1;
+                INSERT INTO events SELECT e.tenant_id, e.position, e.time, e.json, coalesce(e.ticket, (SELECT substr(t.json, 1, t.history_start)
+                    FROM tickets t WHERE t.tenant_id = e.tenant_id AND t.object_id = json_extract(CAST(e.json AS TEXT), '$.object_id'))) FROM events_now e;
+                DROP TABLE events_now; PRAGMA user_version = 1;
                 """);
             Assert.Contains("WITHOUT ROWID", Scalar(connection, "SELECT sql FROM sqlite_schema WHERE name = 'events'"));
         }

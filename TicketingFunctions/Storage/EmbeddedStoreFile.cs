@@ -37,13 +37,14 @@ internal sealed class EmbeddedStoreFile : IDisposable
         CREATE TABLE IF NOT EXISTS idempotency (tenant_id TEXT NOT NULL, id TEXT NOT NULL, json BLOB NOT NULL,
             PRIMARY KEY (tenant_id, id)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
-            ticket BLOB NOT NULL);
+            ticket BLOB);
         CREATE UNIQUE INDEX IF NOT EXISTS events_by_position ON events (tenant_id, position);
         """;
 
     /// <summary>
-    /// Version 1 → 2: events become a rowid table with a unique index on (tenant, position). An event row (its header
-    /// and the revision's JSON, ~1.5 KB) is larger than a WITHOUT ROWID table keeps in its b-tree page on a 4 KB page
+    /// Version 1 → 2: events become a rowid table with a unique index on (tenant, position), and an event's
+    /// <c>ticket</c> may be NULL: the revision is then the ticket row's own (see <see cref="Batch.Event"/>). An event row
+    /// with the revision's JSON (~1.5 KB) is larger than a WITHOUT ROWID table keeps in its b-tree page on a 4 KB page
     /// (about 1 KB), so each row took an overflow page of its own, mostly empty: one more page written per create and
     /// about 3 KB of file. Run only on a version 1 file that has the table (one from before events gets it from
     /// <see cref="Schema"/>); the rows keep their bytes.
@@ -51,7 +52,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     private const string EventsAsRowidTable = """
         ALTER TABLE events RENAME TO events_v1;
         CREATE TABLE events (tenant_id TEXT NOT NULL, position INTEGER NOT NULL, time TEXT NOT NULL, json BLOB NOT NULL,
-            ticket BLOB NOT NULL);
+            ticket BLOB);
         INSERT INTO events SELECT tenant_id, position, time, json, ticket FROM events_v1 ORDER BY tenant_id, position;
         DROP TABLE events_v1;
         """;
@@ -67,7 +68,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     private const int MaxBatch = 256;
 
     private readonly SqliteConnection _connection;
-    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents;
+    private readonly Statement _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _keepEventTicket, _deleteEvents;
     private readonly Statement _begin, _commit, _rollback;
     private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
@@ -86,6 +87,13 @@ internal sealed class EmbeddedStoreFile : IDisposable
         _deleteIdempotency = new(connection, "DELETE FROM idempotency WHERE tenant_id = $1 AND id = $2");
         _upsertComment = new(connection, "INSERT INTO comments VALUES ($1, $2, $3) ON CONFLICT DO UPDATE SET json = excluded.json");
         _insertEvent = new(connection, "INSERT INTO events VALUES ($1, $2, $3, $4, $5)");
+        // The event's row again, with the ticket row's revision as its own copy (a blob, as Event binds one), under a new
+        // rowid: appended to the table rather than grown in place, which would split its page (see Batch.Event).
+        _keepEventTicket = new(connection, """
+            INSERT OR REPLACE INTO events SELECT tenant_id, position, time, json,
+                (SELECT substr(t.json, 1, t.history_start) FROM tickets t WHERE t.tenant_id = $1 AND t.object_id = $2)
+            FROM events WHERE tenant_id = $1 AND position = $3 AND ticket IS NULL
+            """);
         _deleteEvents = new(connection, "DELETE FROM events WHERE tenant_id = $1 AND position <= $2");
         // What SqliteConnection.BeginTransaction() runs, prepared once: the writer is the connection's only user.
         _begin = new(connection, "BEGIN IMMEDIATE");
@@ -163,7 +171,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     /// </summary>
     public sealed class Batch
     {
-        internal readonly List<(Func<EmbeddedStoreFile, Statement> Statement, object[] Values)> Rows = [];
+        internal readonly List<(Func<EmbeddedStoreFile, Statement> Statement, object?[] Values)> Rows = [];
 
         public Batch Catalog(string tenantId, byte[] json) => Add(f => f._upsertCatalog, tenantId, json);
         public Batch Counter(string tenantId, string name, long value) => Add(f => f._setCounter, tenantId, name, value);
@@ -173,12 +181,19 @@ internal sealed class EmbeddedStoreFile : IDisposable
         public Batch Idempotency(string tenantId, string id, byte[] json) => Add(f => f._upsertIdempotency, tenantId, id, json);
         public Batch DeleteIdempotency(string tenantId, string id) => Add(f => f._deleteIdempotency, tenantId, id);
         public Batch Comment(string tenantId, string id, byte[] json) => Add(f => f._upsertComment, tenantId, id, json);
-        /// <param name="ticket">The revision's JSON: a slice of the stored document, bound as it is (not copied).</param>
-        public Batch Event(string tenantId, long position, string time, byte[] json, ReadOnlyMemory<byte> ticket) =>
+        /// <param name="ticket">
+        /// The revision's JSON: a slice of the stored document, bound as it is (not copied); or null when this batch
+        /// writes that revision as the ticket's row (<see cref="Ticket"/>), which then holds it for the event too: a
+        /// create writes its ticket once, not twice. Such an event must get its own copy (<see cref="KeepEventTicket"/>)
+        /// in the commit that next changes the row, before the row changes.
+        /// </param>
+        public Batch Event(string tenantId, long position, string time, byte[] json, ReadOnlyMemory<byte>? ticket) =>
             Add(f => f._insertEvent, tenantId, position, time, json, ticket);
+        /// <summary>Gives the event at <paramref name="position"/>, if it shares the row of <paramref name="objectId"/>, its own copy of the row's revision.</summary>
+        public Batch KeepEventTicket(string tenantId, string objectId, long position) => Add(f => f._keepEventTicket, tenantId, objectId, position);
         public Batch DeleteEventsThrough(string tenantId, long position) => Add(f => f._deleteEvents, tenantId, position);
 
-        private Batch Add(Func<EmbeddedStoreFile, Statement> statement, params object[] values)
+        private Batch Add(Func<EmbeddedStoreFile, Statement> statement, params object?[] values)
         {
             Rows.Add((statement, values));
             return this;
@@ -296,7 +311,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
     {
         if (!_queue.Writer.TryComplete()) return;
         _writer.GetAwaiter().GetResult();
-        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _deleteEvents, _begin, _commit, _rollback })
+        foreach (var statement in new[] { _upsertCatalog, _setCounter, _upsertTicket, _upsertHistory, _upsertIdempotency, _deleteIdempotency, _upsertComment, _insertEvent, _keepEventTicket, _deleteEvents, _begin, _commit, _rollback })
             statement.Dispose();
         _connection.Dispose();
     }
@@ -337,7 +352,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
             SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v2(_database, sql, out _statement), _database);
         }
 
-        public void Run(object[] values)
+        public void Run(object?[] values)
         {
             try
             {
@@ -352,7 +367,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
             }
         }
 
-        private int Bind(int index, object value)
+        private int Bind(int index, object? value)
         {
             switch (value)
             {
@@ -364,6 +379,7 @@ internal sealed class EmbeddedStoreFile : IDisposable
                 case int number: return raw.sqlite3_bind_int64(_statement, index, number);
                 case byte[] bytes: return raw.sqlite3_bind_blob(_statement, index, bytes);
                 case ReadOnlyMemory<byte> bytes: return raw.sqlite3_bind_blob(_statement, index, bytes.Span);
+                case null: return raw.sqlite3_bind_null(_statement, index);
                 default: throw new ArgumentException($"No SQLite binding for a {value.GetType().Name}.", nameof(value));
             }
         }

@@ -99,22 +99,26 @@ public sealed partial class EmbeddedTicketStore : ICommentStore
                     var changed = changeTicket(read);
                     var batch = new EmbeddedStoreFile.Batch().Comment(comment.TenantId, comment.Id, commentJson);
                     StoredTicket? saved = null;
+                    Action? kept = null;
                     if (changed is not null)
                     {
                         if (changed.Etag != read.Etag || changed.Version != read.Version || changed.Id != read.Id)
                             throw new InvalidOperationException("A comment may not change its ticket's etag, version or id.");
                         saved = StoredTicket.From(changed);
+                        kept = KeepSharedRevisions(changed.TenantId, changed.ObjectId, p, batch);
                         batch.Ticket(changed.TenantId, changed.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
                     }
                     var listed = changed is null ? null : TicketField.ValuesOf(changed);
-                    // A public comment's event (an internal note has none), in the same commit, with the ticket as it stands after it.
+                    // A public comment's event (an internal note has none), in the same commit, with the ticket as it stands
+                    // after it: sharing the row when the commit writes it.
                     var feed = TicketEvents.Commented(changed ?? read, comment) is { } commented
-                        ? EventRows.Of([commented], saved ?? current).Queue(comment.TenantId, p, batch)
+                        ? EventRows.Of([commented], saved ?? current, saved is null ? null : changed!.ObjectId).Queue(comment.TenantId, p, batch)
                         : [];
                     var written = _file.WriteAsync(batch, () =>
                     {
                         lock (p.Gate)
                         {
+                            kept?.Invoke();
                             p.Events.AddRange(feed);
                             p.Comments.Put(comment);
                             if (saved is not null)

@@ -109,7 +109,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         {
             var p = For(row.GetString(0));
             var header = JsonSerializer.Deserialize((byte[])row.GetValue(2), TicketJsonContext.Default.TicketEvent)! with { Position = row.GetInt64(1) };
-            p.Events.Add(new StoredTicketEvent(header, EmbeddedStoreFile.PinnedBytes(row, 3)));
+            p.Events.Add(new StoredTicketEvent(header, row.IsDBNull(3) ? SharedRow(row.GetString(0), p, header) : EmbeddedStoreFile.PinnedBytes(row, 3)));
             if (header.Type is TicketEventTypes.SlaBreached or TicketEventTypes.WebhookDisabled) p.BreachIds.Add(header.Id);
             p.EventPosition = Math.Max(p.EventPosition, header.Position);
         }
@@ -118,6 +118,38 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             var record = JsonSerializer.Deserialize((byte[])row.GetValue(1), IdempotencyJson)!;
             For(row.GetString(0)).Idempotency[record.Id] = record;
         }
+    }
+
+    /// <summary>
+    /// The revision of an event that shares its ticket's row (its own <c>ticket</c> is NULL): the row's, which no write
+    /// has changed since, or the write would have given the event its own copy first (<see cref="KeepSharedRevisions"/>).
+    /// </summary>
+    private static ReadOnlyMemory<byte> SharedRow(string tenantId, Partition p, TicketEvent header)
+    {
+        if (!p.TicketsByObjectId.TryGetValue(header.ObjectId, out var stored) || stored.Id != header.TicketId)
+            throw new InvalidDataException($"The local data file is inconsistent: event {header.Position} of tenant {tenantId} shares the row of ticket {header.ObjectId}, which does not hold ticket {header.TicketId}.");
+        p.SharingEvents(header.ObjectId).Add(header.Position);
+        return stored.Json.AsMemory(0, stored.HistoryStart);
+    }
+
+    /// <summary>
+    /// Before a write of an existing ticket's row: gives the events that share the row in the file their own copy of
+    /// the revision they tell of, in the same commit and before the row changes (the batch's earlier rows). The
+    /// returned action, run after the commit, forgets them; a failed commit leaves them for the next write of the row.
+    /// Positions are listed when their write is queued, in position order, so every event sharing the row in the file
+    /// (or queued before this write) is among them; one that is not there (pruned, or its write failed) changes nothing.
+    /// </summary>
+    private static Action? KeepSharedRevisions(string tenantId, string objectId, Partition p, EmbeddedStoreFile.Batch batch)
+    {
+        if (!p.RowSharingEvents.TryGetValue(objectId, out var positions) || positions.Count == 0) return null;
+        foreach (var position in positions) batch.KeepEventTicket(tenantId, objectId, position);
+        var last = positions[^1];
+        return () =>
+        {
+            if (!p.RowSharingEvents.TryGetValue(objectId, out var left)) return;
+            left.RemoveAll(position => position <= last);
+            if (left.Count == 0) p.RowSharingEvents.Remove(objectId);
+        };
     }
 
     /// <summary>The most tickets one listing page examines; a page with a rarely matching filter ends there, with a position.</summary>
@@ -154,6 +186,18 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         public long EventPosition;
         /// <summary>Ids of the breach (and webhook.disabled) events in the feed: recording one again records nothing.</summary>
         public readonly HashSet<string> BreachIds = new(StringComparer.Ordinal);
+        /// <summary>
+        /// By display id: the positions of the events whose row in the file holds no revision of its own but shares the
+        /// ticket's row (written in the same commit as the row: <see cref="EmbeddedStoreFile.Batch.Event"/>), in
+        /// position order, from when their write is queued until a committed write of the row has given them a copy.
+        /// </summary>
+        public readonly Dictionary<string, List<long>> RowSharingEvents = new(StringComparer.Ordinal);
+
+        public List<long> SharingEvents(string objectId)
+        {
+            if (!RowSharingEvents.TryGetValue(objectId, out var positions)) RowSharingEvents[objectId] = positions = [];
+            return positions;
+        }
 
         public long CounterValue(string name) => name == EmbeddedStoreFile.SerialCounter
             ? Serial
@@ -339,7 +383,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         var stored = StoredTicket.From(ticket);   // outside the lock
         var listed = TicketField.ValuesOf(ticket);
         var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, stored.Id, stored.Etag, stored.Json, stored.HistoryStart);
-        var events = EventRows.Of(ticket, stored, created: true);
+        var events = EventRows.Of(ticket, stored, created: true, sharesRow: true);
         if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
         Task written;
         lock (p.Gate)
@@ -350,7 +394,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             p.CreatingIds.Add(ticket.Id);
             p.WritingObjectIds.Add(ticket.ObjectId);
             var countersSaved = UnsavedCounters(ticket.TenantId, p, batch);
-            var feed = events.Queue(ticket.TenantId, p, batch);
+            var feed = events.Queue(ticket.TenantId, p, batch);   // sharing the row the batch creates
             written = _file.WriteAsync(batch, () =>
             {
                 lock (p.Gate)
@@ -414,9 +458,11 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
                         stored = StoredTicket.From(ticket);
                     }
                     var (saved, listed) = (stored, TicketField.ValuesOf(ticket));
-                    var batch = new EmbeddedStoreFile.Batch().Ticket(ticket.TenantId, ticket.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
+                    var batch = new EmbeddedStoreFile.Batch();
+                    var kept = KeepSharedRevisions(ticket.TenantId, ticket.ObjectId, p, batch);
+                    batch.Ticket(ticket.TenantId, ticket.ObjectId, saved.Id, saved.Etag, saved.Json, saved.HistoryStart);
                     // The revision's events, of the ticket as written (comment values carried over), in the same commit.
-                    var feed = EventRows.Of(ticket, saved, created: false).Queue(ticket.TenantId, p, batch);
+                    var feed = EventRows.Of(ticket, saved, created: false, sharesRow: true).Queue(ticket.TenantId, p, batch);
                     p.WritingObjectIds.Add(ticket.ObjectId);
                     var objectId = ticket.ObjectId;
                     var id = ticket.Id;
@@ -424,6 +470,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
                     {
                         lock (p.Gate)
                         {
+                            kept?.Invoke();
                             p.Events.AddRange(feed);
                             p.TicketsByObjectId[objectId] = saved;
                             p.Listing.Put(id, listed, saved);
@@ -468,12 +515,10 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         var p = For(tombstone.TenantId);
         var (old, created) = (StoredTicket.From(tombstone), StoredTicket.From(successor));
         var (oldListed, createdListed) = (TicketField.ValuesOf(tombstone), TicketField.ValuesOf(successor));
-        var batch = new EmbeddedStoreFile.Batch()
-            .Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
-            .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
-        if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson));
+        var keyJson = completedKey is null ? null : JsonSerializer.SerializeToUtf8Bytes(completedKey, IdempotencyJson);
         // Both revisions' events (TicketEvents.Of: the successor's ticket.moved; the tombstone's none) in the same commit.
-        var (oldEvents, createdEvents) = (EventRows.Of(tombstone, old, created: false), EventRows.Of(successor, created, created: false));
+        var (oldEvents, createdEvents) = (EventRows.Of(tombstone, old, created: false, sharesRow: true), EventRows.Of(successor, created, created: false, sharesRow: true));
+        var batch = new EmbeddedStoreFile.Batch();
         Task written;
         lock (p.Gate)
         {
@@ -487,12 +532,17 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
             p.WritingObjectIds.Add(tombstone.ObjectId);
             p.WritingObjectIds.Add(successor.ObjectId);
             p.CreatingIds.Add(successor.Id);
+            var kept = KeepSharedRevisions(tombstone.TenantId, tombstone.ObjectId, p, batch);
+            batch.Ticket(tombstone.TenantId, tombstone.ObjectId, old.Id, old.Etag, old.Json, old.HistoryStart)
+                .Ticket(successor.TenantId, successor.ObjectId, created.Id, created.Etag, created.Json, created.HistoryStart);
+            if (completedKey is not null) batch.Idempotency(completedKey.TenantId, completedKey.Id, keyJson!);
             var countersSaved = UnsavedCounters(successor.TenantId, p, batch);
             StoredTicketEvent[] feed = [.. oldEvents.Queue(tombstone.TenantId, p, batch), .. createdEvents.Queue(successor.TenantId, p, batch)];
             written = _file.WriteAsync(batch, () =>
             {
                 lock (p.Gate)
                 {
+                    kept?.Invoke();
                     countersSaved?.Invoke();
                     p.Events.AddRange(feed);
                     p.TicketsByObjectId[tombstone.ObjectId] = old;
@@ -646,19 +696,21 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
 
     /// <summary>
     /// A revision's events, made ready outside the partition's lock: their headers' JSON, and the revision's JSON as a
-    /// slice of the stored ticket's array, which the feed in memory shares and the file's row is bound from. The ticket
-    /// is not serialized again, nor copied.
+    /// slice of the stored ticket's array, which the feed in memory shares. In the file the events of a revision the
+    /// same batch writes as the ticket's row share that row (<paramref name="sharedRow"/>: the display id; their own
+    /// <c>ticket</c> is NULL); others are bound from the slice. The ticket is not serialized again, nor copied.
     /// </summary>
-    private sealed class EventRows(TicketEvent[] events, byte[][] json, ReadOnlyMemory<byte> ticketJson)
+    private sealed class EventRows(TicketEvent[] events, byte[][] json, ReadOnlyMemory<byte> ticketJson, string? sharedRow)
     {
-        public static EventRows Of(Ticket ticket, StoredTicket stored, bool created) =>
-            Of([.. TicketEvents.Of(ticket, created)], stored);
+        /// <param name="sharesRow">True when the batch the events are queued to writes <paramref name="stored"/> as the ticket's row.</param>
+        public static EventRows Of(Ticket ticket, StoredTicket stored, bool created, bool sharesRow) =>
+            Of([.. TicketEvents.Of(ticket, created)], stored, sharesRow ? ticket.ObjectId : null);
 
-        public static EventRows Of(TicketEvent[] events, StoredTicket stored)
+        public static EventRows Of(TicketEvent[] events, StoredTicket stored, string? sharedRow = null)
         {
             var json = new byte[events.Length][];
             for (var i = 0; i < events.Length; i++) json[i] = JsonSerializer.SerializeToUtf8Bytes(events[i], TicketJsonContext.Default.TicketEvent);
-            return new EventRows(events, json, stored.Json.AsMemory(0, stored.HistoryStart));
+            return new EventRows(events, json, stored.Json.AsMemory(0, stored.HistoryStart), sharedRow);
         }
 
         /// <summary>
@@ -670,10 +722,12 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         public StoredTicketEvent[] Queue(string tenantId, Partition p, EmbeddedStoreFile.Batch batch)
         {
             var queued = new StoredTicketEvent[events.Length];
+            var sharing = sharedRow is null || events.Length == 0 ? null : p.SharingEvents(sharedRow);
             for (var i = 0; i < events.Length; i++)
             {
                 var position = ++p.EventPosition;
-                batch.Event(tenantId, position, events[i].Time, json[i], ticketJson);
+                batch.Event(tenantId, position, events[i].Time, json[i], sharing is null ? ticketJson : (ReadOnlyMemory<byte>?)null);
+                sharing?.Add(position);
                 queued[i] = new StoredTicketEvent(events[i] with { Position = position }, ticketJson);
             }
             // No counter row here: at start the last position is the largest of the rows' and the counter's, which only
@@ -749,7 +803,7 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
         lock (p.Gate)
         {
             if (!p.BreachIds.Add(e.Id)) return false;
-            feed = new EventRows([e], [JsonSerializer.SerializeToUtf8Bytes(e, TicketJsonContext.Default.TicketEvent)], ReadOnlyMemory<byte>.Empty)
+            feed = new EventRows([e], [JsonSerializer.SerializeToUtf8Bytes(e, TicketJsonContext.Default.TicketEvent)], ReadOnlyMemory<byte>.Empty, null)
                 .Queue(e.TenantId, p, batch);
             written = _file.WriteAsync(batch, () =>
             {
@@ -794,6 +848,9 @@ public sealed partial class EmbeddedTicketStore : ITicketStore, ITicketEventStor
                         var index = p.Events.FindIndex(e => e.Event.Position > through);
                         p.Events.RemoveRange(0, index < 0 ? p.Events.Count : index);
                         foreach (var id in removedIds) p.BreachIds.Remove(id);
+                        // Their rows are gone: no write of a ticket needs to give them a copy any more.
+                        foreach (var (objectId, positions) in p.RowSharingEvents.ToList())
+                            if (positions.RemoveAll(position => position <= through) > 0 && positions.Count == 0) p.RowSharingEvents.Remove(objectId);
                     }
                 });
                 pruned += count;
