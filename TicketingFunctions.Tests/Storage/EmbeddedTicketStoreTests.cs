@@ -30,6 +30,58 @@ public sealed class EmbeddedTicketStoreTests : TicketStoreContract
     }
 
     [Fact]
+    public async Task Listings_between_creates_and_replaces_walk_each_order_as_a_sort_of_the_tickets_as_they_are_then()
+    {
+        // The index changes its orders in place between snapshots and takes a new one at the first page after a write:
+        // every walk, in each order and direction, from any page size, against a sort of the tickets written so far.
+        var store = TestDataFolders.NewStore();
+        var tenant = Guid.NewGuid().ToString();
+        var random = new Random(20);
+        var tickets = new Dictionary<string, TicketingFunctions.Tickets.Ticket>();
+        string Time(int minute) => DateTimeOffset.Parse("2025-07-10T00:00:00Z").AddMinutes(minute).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        var walks = 0;
+        for (var step = 0; step < 400; step++)
+        {
+            if (tickets.Count == 0 || random.Next(3) > 0)
+            {
+                // Few distinct times: many ties, ordered by id.
+                var ticket = TicketListApi.NewTicket(tenant, $"CTC-{step:D4}", "james", "16910", createdAt: Time(random.Next(20)), serial: step + 1);
+                await store.CreateTicketAsync(ticket, default);
+                tickets[ticket.ObjectId] = ticket;
+            }
+            else
+            {
+                var current = tickets.Values.ElementAt(random.Next(tickets.Count));
+                var next = current with { Etag = Guid.NewGuid().ToString(), Version = current.Version + 1, UpdatedAt = Time(20 + random.Next(20)) };
+                await store.ReplaceTicketAsync(next, current.Etag, default);
+                tickets[next.ObjectId] = next;
+            }
+            if (random.Next(5) > 0) continue;
+            foreach (var sort in new[] { TicketSort.CreatedAt, TicketSort.UpdatedAt, TicketSort.LastActivity })
+                foreach (var descending in new[] { false, true })
+                {
+                    var query = new TicketListQuery(tenant, [], sort, descending, 1 + random.Next(7));
+                    var ordinal = query.SortField.Ordinal;
+                    var expected = tickets.Values.Select(TicketField.ValuesOf)
+                        .OrderBy(v => v[ordinal], StringComparer.Ordinal).ThenBy(v => v[TicketField.Id.Ordinal], StringComparer.Ordinal)
+                        .Select(v => v[TicketField.Id.Ordinal]).ToList();
+                    if (descending) expected.Reverse();
+                    var walked = new List<string>();
+                    for (var page = 0; page < 1000; page++)
+                    {
+                        var result = await store.ListTicketsAsync(query, default);
+                        walked.AddRange(result.Tickets.Select(t => t.Id));
+                        if (result.NextPosition is null) break;
+                        query = query with { Position = result.NextPosition };
+                    }
+                    Assert.Equal(expected, walked);
+                    walks++;
+                }
+        }
+        Assert.True(walks > 100);
+    }
+
+    [Fact]
     public async Task A_page_examines_only_its_own_tickets_of_its_own_tenant_wherever_it_is_in_the_listing()
     {
         var store = TestDataFolders.NewStore();

@@ -7,8 +7,11 @@ namespace TicketingFunctions.Storage;
 /// One tenant's tickets in each listing order (created_at, updated_at or last activity, then id), for the embedded store.
 /// Each order is an immutable balanced tree with positional access: a page starts with one O(log n) search for its
 /// resume point and reads on from there, so its cost does not depend on how deep into the listing it is, and never
-/// involves other tenants' tickets or a sort. Writers (under the store's partition lock) swap in new trees; readers
-/// page over the snapshot they took, without a lock.
+/// involves other tenants' tickets or a sort. Readers page over the snapshot they took, without a lock.
+/// Writers change each order through its builder, which changes in place the nodes no snapshot has seen and copies
+/// only those one has: a put between two snapshots costs a new node, not a copy of the path from the root (that copy
+/// was most of what a create allocated in the store). The first page after puts takes the new snapshot, so a page
+/// always holds every put made before it started.
 /// </summary>
 internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
 {
@@ -18,33 +21,64 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
     /// <summary>At most this many tickets are examined for one page; past it the page ends early, with a continuation.</summary>
     public const int MaxExaminedPerPage = 10_000;
 
+    /// <summary>Guards the builders and the taking of snapshots (<see cref="Put"/>, <see cref="Snapshot"/>).</summary>
+    private readonly object _writing = new();
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
-    private ImmutableSortedSet<Entry> _byCreated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.CreatedAt));
-    private ImmutableSortedSet<Entry> _byUpdated = ImmutableSortedSet.Create<Entry>(new Order(TicketField.UpdatedAt));
-    private ImmutableSortedSet<Entry> _byActivity = ImmutableSortedSet.Create<Entry>(new Order(TicketField.LastActivityAt));
-    private ImmutableSortedSet<Entry> _byDeleted = ImmutableSortedSet.Create<Entry>(new Order(TicketField.DeletedSeq));
+    private readonly ImmutableSortedSet<Entry>.Builder _created = Builder(TicketField.CreatedAt);
+    private readonly ImmutableSortedSet<Entry>.Builder _updated = Builder(TicketField.UpdatedAt);
+    private readonly ImmutableSortedSet<Entry>.Builder _activity = Builder(TicketField.LastActivityAt);
+    private readonly ImmutableSortedSet<Entry>.Builder _deleted = Builder(TicketField.DeletedSeq);
+    /// <summary>The orders as pages read them: taken from the builders by the first page after a put.</summary>
+    private Snapshots _snapshots;
+    /// <summary>True from a put until the next snapshot.</summary>
+    private volatile bool _changed;
+
+    private sealed record Snapshots(ImmutableSortedSet<Entry> Created, ImmutableSortedSet<Entry> Updated, ImmutableSortedSet<Entry> Activity,
+        ImmutableSortedSet<Entry> Deleted);
+
+    public EmbeddedTicketIndex() => _snapshots = Take();
+
+    private static ImmutableSortedSet<Entry>.Builder Builder(TicketField sort) => ImmutableSortedSet.Create<Entry>(new Order(sort)).ToBuilder();
 
     /// <summary>Adds the ticket, or replaces its previous entry. Callers hold the partition's lock.</summary>
     public void Put(string ticketId, string?[] values, TDocument document)
     {
         var entry = new Entry(values, document);
-        var created = _byCreated;
-        var updated = _byUpdated;
-        var activity = _byActivity;
-        var deleted = _byDeleted;
-        if (_byId.TryGetValue(ticketId, out var previous))
+        lock (_writing)
         {
-            created = created.Remove(previous);
-            updated = updated.Remove(previous);
-            activity = activity.Remove(previous);
-            if (IsDeleted(previous)) deleted = deleted.Remove(previous);
+            if (_byId.TryGetValue(ticketId, out var previous))
+            {
+                _created.Remove(previous);
+                _updated.Remove(previous);
+                _activity.Remove(previous);
+                if (IsDeleted(previous)) _deleted.Remove(previous);
+            }
+            _byId[ticketId] = entry;
+            _created.Add(entry);
+            _updated.Add(entry);
+            _activity.Add(entry);
+            if (IsDeleted(entry)) _deleted.Add(entry);
+            _changed = true;
         }
-        _byId[ticketId] = entry;
-        Volatile.Write(ref _byCreated, created.Add(entry));
-        Volatile.Write(ref _byUpdated, updated.Add(entry));
-        Volatile.Write(ref _byActivity, activity.Add(entry));
-        Volatile.Write(ref _byDeleted, IsDeleted(entry) ? deleted.Add(entry) : deleted);
     }
+
+    /// <summary>The orders with every put made so far: the last snapshot, or (after puts) a new one.</summary>
+    private Snapshots Snapshot()
+    {
+        if (!_changed) return Volatile.Read(ref _snapshots);
+        lock (_writing)
+        {
+            if (_changed)
+            {
+                Volatile.Write(ref _snapshots, Take());
+                _changed = false;
+            }
+            return _snapshots;
+        }
+    }
+
+    /// <summary>Freezes what the builders changed since the last snapshot (a later put copies a frozen node before changing it).</summary>
+    private Snapshots Take() => new(_created.ToImmutable(), _updated.ToImmutable(), _activity.ToImmutable(), _deleted.ToImmutable());
 
     /// <summary>
     /// The deletion order holds deleted tickets only: it serves <see cref="TicketSort.DeletedSeq"/> listings, which
@@ -61,12 +95,13 @@ internal sealed class EmbeddedTicketIndex<TDocument> where TDocument : class
     /// </summary>
     public (IReadOnlyList<TDocument> Documents, string? NextPosition) Page(TicketListQuery query)
     {
+        var snapshots = Snapshot();
         var set = query.Sort switch
         {
-            TicketSort.CreatedAt => Volatile.Read(ref _byCreated),
-            TicketSort.UpdatedAt => Volatile.Read(ref _byUpdated),
-            TicketSort.LastActivity => Volatile.Read(ref _byActivity),
-            _ => Volatile.Read(ref _byDeleted),
+            TicketSort.CreatedAt => snapshots.Created,
+            TicketSort.UpdatedAt => snapshots.Updated,
+            TicketSort.LastActivity => snapshots.Activity,
+            _ => snapshots.Deleted,
         };
         var sort = query.SortField.Ordinal;
         var step = query.Descending ? -1 : 1;
