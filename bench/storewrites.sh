@@ -25,6 +25,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+export THREADS=$(( CONNECTIONS < 2 ? 1 : 2 ))   # wrk needs a connection per thread
 command -v wrk >/dev/null 2>&1 || { echo "storewrites.sh: wrk is required (bench/load.sh installs it)" >&2; exit 1; }
 command -v perf >/dev/null 2>&1 || { echo "storewrites.sh: perf (Debian's linux-perf) is required" >&2; exit 1; }
 
