@@ -160,12 +160,16 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
         private readonly TextWriter _error;
         private readonly Thread _thread;
         private readonly object _lock = new();
-        // Lines waiting: their characters back to back, and for each its length and stream.
-        private char[] _pending = new char[16 * 1024];
+        // Lines waiting: their characters back to back, and for each its length and stream. The two buffers are swapped
+        // on each pass and keep the size they grew to (a pass under load holds a few milliseconds of lines): a buffer
+        // made again for each pass would be a large-object allocation each time.
+        private const int BufferSize = 64 * 1024;
+        private const int MaxKeptBufferSize = 1024 * 1024;
+        private char[] _pending = new char[BufferSize];
         private int _pendingLength;
         private List<(int Length, bool ToError)> _lines = [];
         // The writer's own pair, swapped with the above under the lock.
-        private char[] _writing = new char[16 * 1024];
+        private char[] _writing = new char[BufferSize];
         private List<(int Length, bool ToError)> _writingLines = [];
         private ConsoleLoggerQueueFullMode _fullMode;
         private int _maxLines;
@@ -251,7 +255,6 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
         {
             while (true)
             {
-                int length;
                 lock (_lock)
                 {
                     while (_lines.Count == 0 && !_completed)
@@ -263,11 +266,10 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
                     if (_lines.Count == 0) return;
                     (_pending, _writing) = (_writing, _pending);
                     (_lines, _writingLines) = (_writingLines, _lines);
-                    length = _pendingLength;
                     _pendingLength = 0;
                     if (_waitingForRoom > 0) Monitor.PulseAll(_lock);
                 }
-                WriteBatch(length);
+                WriteBatch();
                 // Let lines gather while the request threads go on: under load the next pass takes a batch, and no
                 // line has to wake this thread. Idle, the first line wakes it and is written at once.
                 if (!Volatile.Read(ref _completed)) Thread.Sleep(1);
@@ -276,7 +278,7 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
 
         // Consecutive lines for one stream go out in one write. A failed write ends the queue, as the framework's does:
         // what is still queued is tried once more, and later lines are tried on the logging thread.
-        private void WriteBatch(int length)
+        private void WriteBatch()
         {
             var start = 0;
             var lines = _writingLines;
@@ -290,7 +292,8 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
                 start += run;
             }
             lines.Clear();
-            if (_writing.Length > 64 * 1024 && length < 16 * 1024) _writing = new char[16 * 1024];
+            // After a burst far beyond the usual (a very long line, a stall of the console), back to the usual size.
+            if (_writing.Length > MaxKeptBufferSize) _writing = new char[BufferSize];
         }
 
         private void Write(TextWriter writer, string text)
