@@ -142,6 +142,42 @@ public sealed class BatchingConsoleLogTests
 
     // stdout and stderr into one text, each line from stderr marked: the stream of each line and the order of lines
     // across the two streams are part of what is compared.
+    [Fact]
+    public void Batches_written_to_the_console_s_stream_are_the_bytes_its_writer_makes()
+    {
+        // A writer made as the console makes its own: UTF-8 with the preamble removed, 256 characters of buffer,
+        // flushed on every write, synchronized.
+        var text = string.Concat(Enumerable.Range(0, 400).Select(i =>
+            $"info: Category[{i}] => scope ünïcödé 漢字 😀 tab\t {new string('x', i % 300)} lone \ud800 and \udc00 surrogates\n"));
+        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        var viaWriter = new MemoryStream();
+        var writer = TextWriter.Synchronized(new StreamWriter(viaWriter, encoding, 256, leaveOpen: true) { AutoFlush = true });
+        var viaStream = new MemoryStream();
+        var target = new BatchingConsoleLoggerProvider.ConsoleTarget(writer, viaStream);
+
+        var chars = text.ToCharArray();
+        // Batches of whole lines, of every size, as the writing thread hands them over.
+        for (int start = 0, lines = 1; start < chars.Length; lines++)
+        {
+            var end = start;
+            for (var n = 0; n < lines && end < chars.Length; n++) end = Array.IndexOf(chars, '\n', end) + 1;
+            writer.Write(chars, start, end - start);
+            target.Write(chars, start, end - start);
+            start = end;
+        }
+
+        Assert.Equal(viaWriter.ToArray(), viaStream.ToArray());
+        Assert.Equal(encoding.GetBytes(text), viaStream.ToArray());
+    }
+
+    [Fact]
+    public void Only_the_console_s_own_writer_is_bypassed()
+    {
+        Assert.False(BatchingConsoleLoggerProvider.ConsoleTarget.IsConsoleOwnWriter(TextWriter.Synchronized(new StringWriter())));
+        Assert.False(BatchingConsoleLoggerProvider.ConsoleTarget.IsConsoleOwnWriter(
+            TextWriter.Synchronized(new StreamWriter(new MemoryStream(), new UTF8Encoding(false)))));
+    }
+
     private static (string Text, Type Provider) Capture(string configuration, bool batching, Action<ILoggerFactory> write)
     {
         var text = new StringBuilder();

@@ -153,11 +153,64 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
         public void Dispose() { }
     }
 
+    /// <summary>
+    /// Where lines for one stream go: the <see cref="TextWriter"/> the provider was built with. When that is the console's
+    /// own writer (not one set with <see cref="Console.SetOut"/>), the characters are encoded with its encoding and
+    /// written to the stream under its lock: the same bytes, with no interleaving with other console writes, but one
+    /// <c>write</c> call for a whole batch, where the console's writer makes one for every 256 characters.
+    /// </summary>
+    public sealed class ConsoleTarget
+    {
+        private readonly TextWriter _writer;
+        private readonly Stream? _stream;
+        private readonly Encoding? _encoding;
+        private readonly Encoder? _encoder;
+        private byte[] _bytes = [];
+
+        /// <param name="consoleStream">The stream under <paramref name="writer"/>, to write to directly; null to write through it.</param>
+        public ConsoleTarget(TextWriter writer, Stream? consoleStream)
+        {
+            _writer = writer;
+            if (consoleStream is null) return;
+            _encoding = writer.Encoding;
+            _encoder = _encoding.GetEncoder();
+            _stream = consoleStream;
+        }
+
+        public static ConsoleTarget For(TextWriter writer, Func<Stream> openConsoleStream) =>
+            new(writer, IsConsoleOwnWriter(writer) ? openConsoleStream() : null);
+
+        // The console makes its writers with its output encoding wrapped to write no preamble (ConsoleEncoding, an
+        // internal type); a writer given to Console.SetOut has an encoding of its own. Anything unsure, such as a
+        // console encoding without a preamble to remove, keeps the writer.
+        public static bool IsConsoleOwnWriter(TextWriter writer) =>
+            writer.Encoding.GetType().FullName == "System.Text.ConsoleEncoding" && writer.GetType().FullName == "System.IO.TextWriter+SyncTextWriter";
+
+        public void Write(char[] chars, int start, int count)
+        {
+            if (_stream is null)
+            {
+                _writer.Write(chars, start, count);
+                return;
+            }
+            var most = _encoding!.GetMaxByteCount(count);
+            if (_bytes.Length < most) _bytes = new byte[Math.Max(most, 2 * _bytes.Length)];
+            // The console's writer locks itself for each call (TextWriter.Synchronized): the same lock keeps other
+            // console writes from landing inside this one.
+            lock (_writer)
+            {
+                var length = _encoder!.GetBytes(chars, start, count, _bytes, 0, flush: false);
+                _stream.Write(_bytes, 0, length);
+            }
+            if (_bytes.Length > 4 * 1024 * 1024) _bytes = [];
+        }
+    }
+
     /// <summary>Lines waiting for the writing thread, in one buffer, each with its stream; and that thread.</summary>
     private sealed class LineQueue : IDisposable
     {
-        private readonly TextWriter _out;
-        private readonly TextWriter _error;
+        private readonly ConsoleTarget _out;
+        private readonly ConsoleTarget _error;
         private readonly Thread _thread;
         private readonly object _lock = new();
         // Lines waiting: their characters back to back, and for each its length and stream. The two buffers are swapped
@@ -180,8 +233,8 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
 
         public LineQueue(TextWriter output, TextWriter error, ConsoleLoggerQueueFullMode fullMode, int maxLines)
         {
-            _out = output;
-            _error = error;
+            _out = ConsoleTarget.For(output, Console.OpenStandardOutput);
+            _error = ConsoleTarget.For(error, Console.OpenStandardError);
             Configure(fullMode, maxLines);
             _thread = new Thread(WriteLines) { IsBackground = true, Name = "Console logger queue processing thread" };
             _thread.Start();
@@ -226,7 +279,9 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
                 }
             }
             // After disposal, as the framework's processor does: written here and now.
-            Write(toError ? _error : _out, line.ToString());
+            var text = line.ToString();
+            try { (toError ? _error : _out).Write(text.ToCharArray(), 0, text.Length); }
+            catch { Complete(); }
         }
 
         private void Append(StringBuilder line, bool toError)
@@ -294,12 +349,6 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
             lines.Clear();
             // After a burst far beyond the usual (a very long line, a stall of the console), back to the usual size.
             if (_writing.Length > MaxKeptBufferSize) _writing = new char[BufferSize];
-        }
-
-        private void Write(TextWriter writer, string text)
-        {
-            try { writer.Write(text); }
-            catch { Complete(); }
         }
 
         private void Complete()
