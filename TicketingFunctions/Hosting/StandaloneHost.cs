@@ -53,9 +53,11 @@ public static class StandaloneHost
         var templates = FunctionEndpoints.Discover(typeof(StandaloneHost).Assembly)
             .ToDictionary(f => f.Name, f => RequestLog.Template(routePrefix, f.Route), StringComparer.Ordinal);
         var requestLog = app.Services.GetRequiredService<RequestLog>();
+        // One delegate for every request (a lambda written inside the middleware was a new one per request).
+        Func<HttpContext, string> routeOf = c => c.GetEndpoint()?.DisplayName is { } name && templates.TryGetValue(name, out var template) ? template : RequestLog.NoRoute;
         app.Use(next => context =>
         {
-            requestLog.Track(context, c => c.GetEndpoint()?.DisplayName is { } name && templates.TryGetValue(name, out var template) ? template : RequestLog.NoRoute);
+            requestLog.Track(context, routeOf);
             return next(context);
         });
         app.UseBrowserCors();
