@@ -38,16 +38,14 @@ public static class TicketValidator
         }
 
         JsonElement? source = null, summary = null, ticketBody = null, attachments = null, ticketRelation = null;
+        // NameEquals compares the (unescaped) name in place: reading Name made a string of every property's name.
         foreach (var property in body.EnumerateObject())
         {
-            switch (property.Name)
-            {
-                case "source": if (!Take(ref source, property, errors)) continue; break;
-                case "summary": if (!Take(ref summary, property, errors)) continue; break;
-                case "ticketBody": if (!Take(ref ticketBody, property, errors, "body")) continue; break;
-                case "attachments": if (!Take(ref attachments, property, errors)) continue; break;
-                case "ticketRelation": if (!Take(ref ticketRelation, property, errors)) continue; break;
-            }
+            if (property.NameEquals("source")) Take(ref source, property, errors);
+            else if (property.NameEquals("summary")) Take(ref summary, property, errors);
+            else if (property.NameEquals("ticketBody")) Take(ref ticketBody, property, errors, "body");
+            else if (property.NameEquals("attachments")) Take(ref attachments, property, errors);
+            else if (property.NameEquals("ticketRelation")) Take(ref ticketRelation, property, errors);
         }
 
         var sourceText = RequiredString(source, "source", errors);
@@ -73,15 +71,10 @@ public static class TicketValidator
 
     internal static string OutOfRange(string name) => $"Field {name} holds a number outside the range of a double";
 
-    private static bool Take(ref JsonElement? slot, JsonProperty property, ValidationErrors errors, string? key = null)
+    private static void Take(ref JsonElement? slot, JsonProperty property, ValidationErrors errors, string? key = null)
     {
-        if (slot is not null)
-        {
-            errors.Add(key ?? property.Name, $"Field {property.Name} is given more than once");
-            return false;
-        }
-        slot = property.Value;
-        return true;
+        if (slot is not null) errors.Add(key ?? property.Name, $"Field {property.Name} is given more than once");
+        else slot = property.Value;
     }
 
     /// <summary>The summary rules, shared by create and update: a required non-empty string of at most 255 characters (code points).</summary>
