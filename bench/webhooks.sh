@@ -7,7 +7,8 @@
 #
 # The ratio only counts if delivery keeps up: after each "3 live" round the script waits until the receiver has 3
 # deliveries for every create of the live tenant so far (at most --catchup seconds) and prints how long that took,
-# so the next round starts with no delivery work left over. Deliveries are never deferred or throttled here: they run
+# so the next round starts with no delivery work left over. "Owed" counts the creates wrk counted: the at most C
+# requests in flight when a run ends are created too but not counted, so the receiver may end up to 3 x C per run above it. Deliveries are never deferred or throttled here: they run
 # during the round, as the server schedules them (every 200 ms pass, Webhooks__PollIntervalMilliseconds=200).
 #
 #   bench/webhooks.sh              Release build, 20 s warm-up (half per tenant), 3 interleaved 10 s rounds each
@@ -92,17 +93,13 @@ catch_up() {
     sleep 0.05
   done
 }
-# live_run NAME SECONDS → runs creates in the live tenant, adds what they owe to EXPECTED; prints the RESULT line.
-live_run() {
-  local line
-  line="$(TENANT="$LIVE_TENANT" run_wrk "$1" "$APP_PORT" "$LIVE_TOKEN" "$2" "$APP_PID")"
-  EXPECTED=$((EXPECTED + 3 * $(field "$line" requests)))
-  echo "$line"
-}
+# live_run NAME SECONDS → creates in the live tenant: the RESULT line. (Run in $(…): the caller adds what they owe to EXPECTED.)
+live_run() { TENANT="$LIVE_TENANT" run_wrk "$1" "$APP_PORT" "$LIVE_TOKEN" "$2" "$APP_PID"; }
 
 if [ "$WARMUP" -gt 0 ]; then
   run_wrk warmup "$APP_PORT" "$NONE_TOKEN" $(( (WARMUP + 1) / 2 )) "$APP_PID" >/dev/null
-  live_run warmup $(( (WARMUP + 1) / 2 )) >/dev/null
+  line="$(live_run warmup $(( (WARMUP + 1) / 2 )))"
+  EXPECTED=$((EXPECTED + 3 * $(field "$line" requests)))
   echo "  warm-up: deliveries caught up after $(catch_up || true) s"
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
@@ -118,6 +115,7 @@ for round in $(seq "$ROUNDS"); do
   line="$(live_run live "$DURATION")"
   during=$(( $(received) - before ))
   owed=$(( 3 * $(field "$line" requests) ))
+  EXPECTED=$((EXPECTED + owed))
   echo "$line" >>"$WORK/live.results"
   printf '  round %d %-5s %s\n' "$round" live "${line#RESULT }"
   [ "$(field "$line" bad_status)" -eq 0 ] && [ "$(field "$line" requests)" -gt 0 ] || ok=0
