@@ -111,16 +111,25 @@ public sealed class WebhookSender : IDisposable
 
     private static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var buffer = new byte[ResponseStartBytes];
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var read = 0;
-        while (read < buffer.Length)
+        // Most answers (a 204) have no body: nothing to read, nothing to allocate.
+        if (response.Content.Headers.ContentLength == 0) return null;
+        var buffer = ArrayPool<byte>.Shared.Rent(ResponseStartBytes);
+        try
         {
-            var n = await body.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (n == 0) break;
-            read += n;
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var read = 0;
+            while (read < ResponseStartBytes)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(read, ResponseStartBytes - read), cancellationToken);
+                if (n == 0) break;
+                read += n;
+            }
+            return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
         }
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public void Dispose() => _client.Dispose();
