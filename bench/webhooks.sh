@@ -60,7 +60,7 @@ node -e '
 
 RECEIVER_PORT="$(free_port)"
 node "$BENCH_DIR/webhook-receiver.js" "$RECEIVER_PORT" &
-PIDS+=($!)
+PIDS+=($!); RECEIVER_PID=$!
 APP_PORT="$(free_port)"
 [ "$APP_PORT" = "$RECEIVER_PORT" ] && APP_PORT="$(free_port)"
 (cd "$WORK" && exec env Storage__DataPath="$WORK/data" Catalog__SeedFile="$WORK/catalog.json" Webhooks__AllowLoopback=true \
@@ -114,9 +114,10 @@ for round in $(seq "$ROUNDS"); do
   printf '  round %d %-5s %s\n' "$round" none "${line#RESULT }"
   [ "$(field "$line" bad_status)" -eq 0 ] && [ "$(field "$line" requests)" -gt 0 ] || ok=0
 
-  before="$(received)"
+  before="$(received)" receiver_cpu="$(cpu_seconds "$RECEIVER_PID")"
   line="$(live_run live "$DURATION")"
   during=$(( $(received) - before ))
+  receiver_cpu="$(awk -v a="$receiver_cpu" -v b="$(cpu_seconds "$RECEIVER_PID")" 'BEGIN { print b - a }')"
   owed=$(( 3 * $(field "$line" requests) ))
   EXPECTED=$((EXPECTED + owed))
   echo "$line" >>"$WORK/live.results"
@@ -127,6 +128,10 @@ for round in $(seq "$ROUNDS"); do
   awk -v l="$lag" -v k="$KEPTUP" 'BEGIN { exit !(l ~ /^[0-9.]+$/ && l + 0 <= k + 0) }' || { verdict="did NOT keep up"; kept_up=0; }
   printf '           deliveries during the round %d of 3 x %d creates = %d (%.2f); all %d owed so far received %s s after the round: %s\n' \
     "$during" "$(( owed / 3 ))" "$owed" "$(awk -v d="$during" -v o="$owed" 'BEGIN { print (o > 0) ? d / o : 0 }')" "$EXPECTED" "$lag" "$verdict"
+  # The server's CPU per create above the none round's, spread over the deliveries made during the round; the receiver's own.
+  none_line="$(tail -n 1 "$WORK/none.results")"
+  awk -v cl="$(field "$line" cpu_us)" -v cn="$(field "$none_line" cpu_us)" -v n="$(field "$line" requests)" -v d="$during" -v r="$receiver_cpu" 'BEGIN {
+    if (d > 0) printf "           CPU per delivery during the round: server about %.0f us (its CPU per create above the none round'"'"'s), receiver %.0f us\n", (cl - cn) * n / d, r * 1e6 / d }'
 done
 none="$(while read -r l; do field "$l" rps; done <"$WORK/none.results" | median)"
 live="$(while read -r l; do field "$l" rps; done <"$WORK/live.results" | median)"
