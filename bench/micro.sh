@@ -3,6 +3,8 @@
 #   bench/micro.sh                         every benchmark
 #   bench/micro.sh --filter '*Token*'      one class
 #   bench/micro.sh --job short             fewer iterations
+#   bench/micro.sh --webhooks-probe [N]     webhook delivery: store calls and allocated bytes per delivered event (3
+#                                          subscriptions, N creates each; Node receiver)
 #   bench/micro.sh --probe [N] [--create-only] [--log]   quick probe: allocation and process CPU per create (one at a
 #                                          time and from 32 concurrent callers), then (without --create-only) stages and
 #                                          list pages. --log keeps the console log as deployed (two lines per create) on

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using StandardWebhooks;
 using TicketingFunctions.Services;
 using TicketingFunctions.Storage;
 using TicketingFunctions.Tests.Events;
@@ -42,12 +43,30 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         TestDataFolders.Delete(_folder);
     }
 
-    private WebhookDispatcher Dispatcher(bool allowLoopback = true, IWebhookHostResolver? resolver = null)
+    private WebhookDispatcher Dispatcher(bool allowLoopback = true, IWebhookHostResolver? resolver = null, IWebhookStore? webhooks = null,
+        ITicketEventStore? events = null)
     {
         var options = Options.Create(new WebhookOptions { AllowLoopback = allowLoopback });
         var guard = new WebhookAddressGuard(resolver ?? new DnsWebhookHostResolver(), options);
-        return new WebhookDispatcher(_webhooks, _tickets, new WebhookSender(guard, _time), _time, options,
+        return new WebhookDispatcher(webhooks ?? _webhooks, events ?? _tickets, new WebhookSender(guard, _time), _time, options,
             Options.Create(new TicketingFunctions.Tickets.Events.EventOptions()), NullLogger<WebhookDispatcher>.Instance);
+    }
+
+    /// <summary>Creates tickets until the tenant's feed holds <paramref name="count"/> events (one per create); returns the feed.</summary>
+    private async Task<IReadOnlyList<StoredTicketEvent>> FeedOfAsync(int count)
+    {
+        for (var i = 3; i <= count; i++) await _tickets.CreateTicketAsync(TicketEventStoreContract.Created(_tenant, $"CTC-{i:D4}"), default);
+        var feed = (await _tickets.ReadEventsAsync(_tenant, 0, count + 1, default)).Events;
+        Assert.Equal(count, feed.Count);
+        return feed;
+    }
+
+    /// <summary>A dispatcher whose store calls are counted, and the wrapped webhook store.</summary>
+    private (WebhookDispatcher Dispatcher, CountingWebhookStore Webhooks, StoreCalls Calls) Counted()
+    {
+        var calls = new StoreCalls();
+        var webhooks = new CountingWebhookStore(_webhooks, calls);
+        return (Dispatcher(webhooks: webhooks, events: new CountingEventStore(_tickets, calls)), webhooks, calls);
     }
 
     private async Task<string> SubscribeAsync(string url)
@@ -217,5 +236,166 @@ public sealed class WebhookDispatcherTests : IAsyncLifetime
         Assert.Empty(_receiver.At("/ok/filtered"));
         var events = (await _tickets.ReadEventsAsync(_tenant, 0, 10, default)).Events;
         Assert.Equal(events[^1].Event.Position, (await ReadAsync(subscription.Id)).Delivery.Cursor);
+    }
+
+    [Theory]
+    [InlineData(12, 1)]
+    [InlineData(WebhookDispatcher.PageSize + 10, 2)]
+    public async Task A_page_of_events_costs_one_feed_read_one_cursor_save_and_one_log_write_not_one_of_each_per_event(int events, int pages)
+    {
+        var feed = await FeedOfAsync(events);
+        var id = await SubscribeAsync(_receiver.Url("/ok/paged"));
+        var (dispatcher, webhooks, calls) = Counted();
+
+        await dispatcher.DeliverAsync(_tenant, id, default);
+
+        // Every event, in feed order, each once.
+        Assert.Equal(feed.Select(e => e.Event.Id), _receiver.At("/ok/paged").Select(d => d.Id));
+        // One read of the subscription for the whole pass; per page one feed read, one save and one log write.
+        Assert.Equal([("AppendAttempts", pages), ("GetWebhook", 1), ("ReadEvents", pages), ("ReplaceWebhook", pages)], calls.All);
+        Assert.Equal(events, webhooks.AttemptBatchSizes.Sum());
+        Assert.All(webhooks.AttemptBatchSizes, size => Assert.InRange(size, 1, WebhookDispatcher.PageSize));
+        // The log has each attempt, and the cursor is past the last event.
+        var log = await _webhooks.ListAttemptsAsync(_tenant, id, null, null, 200, default);
+        // (The fake clock stands still: attempts at one time are listed in no particular order.)
+        Assert.Equal(feed.Select(e => e.Event.Id).Order(), log.Attempts.Select(a => a.EventId).Order());
+        Assert.All(log.Attempts, a => Assert.Equal((true, 204), (a.Success, a.Status)));
+        Assert.Equal(feed[^1].Event.Position, (await ReadAsync(id)).Delivery.Cursor);
+    }
+
+    [Fact]
+    public async Task A_failure_mid_page_keeps_the_successes_before_it_and_the_retry_sends_the_failed_event_again()
+    {
+        var feed = await FeedOfAsync(12);
+        var id = await SubscribeAsync(_receiver.Url("/ok-then-down/5/mid"));
+        var (dispatcher, webhooks, calls) = Counted();
+
+        await dispatcher.DeliverAsync(_tenant, id, default);
+
+        // Five 2xx, then the sixth event failed: the page stops there, and the cursor is past the fifth only.
+        Assert.Equal(feed.Take(6).Select(e => e.Event.Id), _receiver.At("/ok-then-down/5/mid").Select(d => d.Id));
+        var state = (await ReadAsync(id)).Delivery;
+        Assert.Equal((feed[4].Event.Position, 1, "HTTP 500"), (state.Cursor, state.Attempts, state.LastError));
+        Assert.Equal(TicketingFunctions.Tickets.TicketFactory.Timestamp(_time.GetUtcNow()), state.FailingSince);
+        Assert.Equal([6], webhooks.AttemptBatchSizes);
+        Assert.Equal(1, calls["ReplaceWebhook"]);
+        var log = (await _webhooks.ListAttemptsAsync(_tenant, id, null, null, 20, default)).Attempts;
+        Assert.Equal(feed.Take(6).Select(e => (e.Event.Id, e != feed[5])).Order(), log.Select(a => (a.EventId, a.Success)).Order());
+
+        // The retry, when due, starts at the failed event: the same webhook-id again.
+        _time.Advance(WebhookRetrySchedule.Delays[0]);
+        await dispatcher.DeliverAsync(_tenant, id, default);
+        Assert.Equal(feed[5].Event.Id, _receiver.At("/ok-then-down/5/mid")[^1].Id);
+        Assert.Equal((feed[4].Event.Position, 2), ((await ReadAsync(id)).Delivery.Cursor, (await ReadAsync(id)).Delivery.Attempts));
+    }
+
+    [Fact]
+    public async Task A_pause_during_a_page_takes_effect_at_the_next_page_and_keeps_the_page_s_progress()
+    {
+        var feed = await FeedOfAsync(WebhookDispatcher.PageSize + 10);
+        var id = await SubscribeAsync(_receiver.Url("/ok/paused"));
+        var (dispatcher, webhooks, _) = Counted();
+        // The API pauses the subscription while the first page is being sent.
+        webhooks.BeforeNextReplace = async () =>
+        {
+            var stored = (await _webhooks.GetWebhookAsync(_tenant, id, default))!;
+            await _webhooks.ReplaceWebhookAsync(stored.Subscription with { Status = WebhookStatus.Paused, Etag = "paused" }, stored.StoreEtag, default);
+        };
+
+        await dispatcher.DeliverAsync(_tenant, id, default);
+
+        Assert.Equal(feed.Take(WebhookDispatcher.PageSize).Select(e => e.Event.Id), _receiver.At("/ok/paused").Select(d => d.Id));
+        var paused = await ReadAsync(id);
+        Assert.Equal((WebhookStatus.Paused, "paused", feed[WebhookDispatcher.PageSize - 1].Event.Position),
+            (paused.Status, paused.Etag, paused.Delivery.Cursor));
+
+        // Resumed, it goes on after the page it sent: nothing twice, nothing missed.
+        var stored = (await _webhooks.GetWebhookAsync(_tenant, id, default))!;
+        await _webhooks.ReplaceWebhookAsync(stored.Subscription with { Status = WebhookStatus.Active }, stored.StoreEtag, default);
+        await dispatcher.DeliverAsync(_tenant, id, default);
+        Assert.Equal(feed.Select(e => e.Event.Id), _receiver.At("/ok/paused").Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_replay_landing_during_a_page_wins_and_delivery_goes_on_from_its_cursor()
+    {
+        var feed = await FeedOfAsync(12);
+        var id = await SubscribeAsync(_receiver.Url("/ok/replayed"));
+        var (dispatcher, webhooks, _) = Counted();
+        webhooks.BeforeNextReplace = async () =>
+        {
+            var stored = (await _webhooks.GetWebhookAsync(_tenant, id, default))!;
+            await _webhooks.ReplaceWebhookAsync(stored.Subscription with { Delivery = new WebhookDeliveryState { Cursor = feed[7].Event.Position } },
+                stored.StoreEtag, default);
+        };
+
+        await dispatcher.DeliverAsync(_tenant, id, default);
+
+        // The page went out, then the replay's cursor won over the page's save, and its events followed in order.
+        Assert.Equal([.. feed.Select(e => e.Event.Id), .. feed.Skip(8).Select(e => e.Event.Id)], _receiver.At("/ok/replayed").Select(d => d.Id));
+        Assert.Equal(feed[^1].Event.Position, (await ReadAsync(id)).Delivery.Cursor);
+    }
+
+    [Fact]
+    public async Task A_redelivery_asked_during_a_page_is_kept_and_sent()
+    {
+        var feed = await FeedOfAsync(12);
+        var id = await SubscribeAsync(_receiver.Url("/ok/asked"));
+        var (dispatcher, webhooks, _) = Counted();
+        webhooks.BeforeNextReplace = async () =>
+        {
+            var stored = (await _webhooks.GetWebhookAsync(_tenant, id, default))!;
+            await _webhooks.ReplaceWebhookAsync(stored.Subscription with { Delivery = stored.Subscription.Delivery with { Redeliver = [feed[2].Event.Position] } },
+                stored.StoreEtag, default);
+        };
+
+        await dispatcher.DeliverAsync(_tenant, id, default);
+
+        Assert.Equal([.. feed.Select(e => e.Event.Id), feed[2].Event.Id], _receiver.At("/ok/asked").Select(d => d.Id));
+        var state = (await ReadAsync(id)).Delivery;
+        Assert.Equal((feed[^1].Event.Position, 0), (state.Cursor, state.Redeliver.Count));
+    }
+
+    [Fact]
+    public async Task A_body_with_text_beyond_ascii_is_signed_as_the_bytes_sent()
+    {
+        var ticket = TicketEventStoreContract.Created(_tenant, "CTC-0003") with { Summary = "Café ☕ naïve 𝄞 \"quoted\" </script>" };
+        await _tickets.CreateTicketAsync(ticket, default);
+        var subscription = WebhookStoreContract.NewSubscription(_tenant, url: _receiver.Url("/ok/text")) with
+        {
+            EventTypes = [], TeamIds = [], DeliverFrom = "2000-01-01T00:00:00.000Z",
+        };
+        await _webhooks.CreateWebhookAsync(subscription, default);
+        // The receiver's check uses the wall clock: send at the wall clock's time.
+        _time.SetUtcNow(DateTimeOffset.UtcNow);
+
+        await Dispatcher().DeliverAsync(_tenant, subscription.Id, default);
+
+        var delivery = _receiver.At("/ok/text")[^1];
+        new StandardWebhook(subscription.Secrets[0].Secret).Verify(delivery.Body, delivery.Headers);
+        Assert.Equal(ticket.Summary, System.Text.Json.JsonDocument.Parse(delivery.Body).RootElement.GetProperty("data").GetProperty("ticket").GetProperty("summary").GetString());
+        Assert.Equal("application/json; charset=utf-8", delivery.Headers.ContentType.ToString());
+    }
+
+    [Fact]
+    public async Task A_pass_that_dies_mid_page_leaves_the_cursor_before_the_page_so_the_next_sends_it_again_with_the_same_ids()
+    {
+        var feed = await FeedOfAsync(12);
+        var id = await SubscribeAsync(_receiver.Url("/ok/dies"));
+        using var dying = new CancellationTokenSource();
+        // The process stops once three deliveries were answered (the page is still going).
+        var stop = _receiver.WaitUntilAsync(() => _receiver.At("/ok/dies").Count >= 3, TimeSpan.FromSeconds(60)).ContinueWith(_ => dying.Cancel());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dispatcher().DeliverAsync(_tenant, id, dying.Token));
+        await stop;
+        var before = _receiver.At("/ok/dies").Count;
+        Assert.InRange(before, 3, 12);
+        Assert.Equal(0, (await ReadAsync(id)).Delivery.Cursor);
+
+        await Dispatcher().DeliverAsync(_tenant, id, default);
+
+        var ids = feed.Select(e => e.Event.Id).ToList();
+        Assert.Equal([.. ids.Take(before), .. ids], _receiver.At("/ok/dies").Select(d => d.Id));
+        Assert.Equal(feed[^1].Event.Position, (await ReadAsync(id)).Delivery.Cursor);
     }
 }

@@ -16,7 +16,8 @@ public sealed record ReceivedDelivery(string Path, string Id, string Timestamp, 
 /// <summary>
 /// A webhook receiver on a loopback port, inside the test: Kestrel on 127.0.0.1:0. <c>/ok/…</c> answers 204,
 /// <c>/fail/…</c> answers 503 with <c>Retry-After: 120</c> and 3000 bytes, <c>/down/…</c> 500, <c>/redirect/…</c> 307 to
-/// <c>/ok/redirected</c>, <c>/hang/…</c> answers only when the receiver is disposed.
+/// <c>/ok/redirected</c>, <c>/hang/…</c> answers only when the receiver is disposed, <c>/ok-then-down/{n}/…</c> answers
+/// 204 to the first n deliveries to that path and 500 to the later ones.
 /// Every request is kept; <see cref="WaitForAsync"/> waits (without sleeping) until a path has received enough.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
@@ -55,6 +56,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return;
             }
             if (path.StartsWith("/down/", StringComparison.Ordinal))
+            {
+                context.Response.StatusCode = 500;
+                return;
+            }
+            if (path.StartsWith("/ok-then-down/", StringComparison.Ordinal) &&
+                receiver.At(path).Count > int.Parse(path.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture))
             {
                 context.Response.StatusCode = 500;
                 return;

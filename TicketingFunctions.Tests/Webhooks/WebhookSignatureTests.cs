@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using StandardWebhooks;
 using TicketingFunctions.Services;
 using TicketingFunctions.Tickets.Webhooks;
@@ -21,7 +22,7 @@ public sealed class WebhookSignatureTests
         var secret = WebhookSecrets.New();
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
-        var signature = WebhookSender.Signatures([secret], "evt-1", now, """{"a":1}""");
+        var signature = new WebhookSigners(TimeProvider.System).Signatures([secret], "evt-1", now, """{"a":1}""");
 
         Assert.StartsWith("v1,", signature);
         new StandardWebhook(secret).Verify("""{"a":1}""", Headers("evt-1", now, signature));
@@ -35,7 +36,7 @@ public sealed class WebhookSignatureTests
         var (fresh, old) = (WebhookSecrets.New(), WebhookSecrets.New());
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
 
-        var signature = WebhookSender.Signatures([fresh, old], "evt-1", now, "{}");
+        var signature = new WebhookSigners(TimeProvider.System).Signatures([fresh, old], "evt-1", now, "{}");
 
         Assert.Equal(2, signature.Split(' ').Distinct().Count());
         new StandardWebhook(fresh).Verify("{}", Headers("evt-1", now, signature));
@@ -49,7 +50,7 @@ public sealed class WebhookSignatureTests
         var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var plain = new StandardWebhook(fresh).Sign("evt-1", now, "{}") + " " + new StandardWebhook(old).Sign("evt-1", now, "{}");
 
-        // If the library is fixed, this fails: then drop the copy in WebhookSender.Signatures.
+        // If the library is fixed, this fails: then drop the copy in WebhookSigners.Signatures.
         Assert.Throws<StandardWebhooks.Diagnostics.WebhookVerificationException>(() => new StandardWebhook(old).Verify("{}", Headers("evt-1", now, plain)));
     }
 
@@ -72,5 +73,26 @@ public sealed class WebhookSignatureTests
 
         Assert.Equal(["whsec_new", "whsec_old"], WebhookSecrets.LiveAt(subscription, DateTimeOffset.Parse("2026-12-06T23:59:59Z")));
         Assert.Equal(["whsec_new"], WebhookSecrets.LiveAt(subscription, DateTimeOffset.Parse("2026-12-07T00:00:00Z")));
+    }
+
+    [Fact]
+    public void A_signer_is_kept_per_secret_and_dropped_once_unused_for_the_idle_limit()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-06T00:00:00Z"));
+        var signers = new WebhookSigners(time);
+        var (kept, rotatedOut) = (WebhookSecrets.New(), WebhookSecrets.New());
+        var at = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+        signers.Signatures([kept, rotatedOut], "evt-1", at, "{}");
+        signers.Signatures([kept], "evt-2", at, "{}");
+        Assert.Equal(2, signers.Count);   // one each, however many signatures
+
+        // The rotated-out secret stops signing; once it has been unused for the idle limit it is dropped, the other kept.
+        time.Advance(WebhookSigners.IdleLimit / 2);
+        signers.Signatures([kept], "evt-3", at, "{}");
+        time.Advance(WebhookSigners.IdleLimit / 2 + TimeSpan.FromMinutes(1));
+        var signature = signers.Signatures([kept], "evt-4", at, "{}");
+        Assert.Equal(1, signers.Count);
+        new StandardWebhook(kept).Verify("{}", Headers("evt-4", at, signature));
     }
 }

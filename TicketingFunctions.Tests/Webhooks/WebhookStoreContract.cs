@@ -123,9 +123,9 @@ public abstract class WebhookStoreContract
     {
         var tenant = NewTenant();
         var start = DateTimeOffset.Parse("2026-12-06T00:00:00Z");
-        for (var i = 0; i < 5; i++) await Store.AppendAttemptAsync(Attempt(tenant, "wh_a", i % 2 == 0 ? "evt-even" : "evt-odd", start.AddSeconds(i)), default);
-        await Store.AppendAttemptAsync(Attempt(tenant, "wh_b", "evt-even", start.AddSeconds(9)), default);
-        await Store.AppendAttemptAsync(Attempt(NewTenant(), "wh_a", "evt-even", start.AddSeconds(9)), default);
+        for (var i = 0; i < 5; i++) await Store.AppendAttemptsAsync([Attempt(tenant, "wh_a", i % 2 == 0 ? "evt-even" : "evt-odd", start.AddSeconds(i))], default);
+        await Store.AppendAttemptsAsync([Attempt(tenant, "wh_b", "evt-even", start.AddSeconds(9))], default);
+        await Store.AppendAttemptsAsync([Attempt(NewTenant(), "wh_a", "evt-even", start.AddSeconds(9))], default);
 
         var first = await Store.ListAttemptsAsync(tenant, "wh_a", null, null, 3, default);
         var second = await Store.ListAttemptsAsync(tenant, "wh_a", null, first.Next, 3, default);
@@ -138,6 +138,28 @@ public abstract class WebhookStoreContract
         Assert.All(even.Attempts, a => Assert.Equal("evt-even", a.EventId));
         var one = first.Attempts[0];
         Assert.Equal((503, "HTTP 503", 12L, "busy", 4L, false), (one.Status, one.Error, one.LatencyMs, one.Response, one.EventPosition, one.Success));
+    }
+
+    [Fact]
+    public async Task A_page_of_attempts_is_logged_by_one_call_whole_and_an_empty_one_writes_nothing()
+    {
+        var tenant = NewTenant();
+        var start = DateTimeOffset.Parse("2026-12-06T00:00:00Z");
+        // What one page of deliveries logs: its successes, then the failure it stopped at.
+        var page = Enumerable.Range(0, 50).Select(i => Attempt(tenant, "wh_page", $"evt-{i}", start.AddMilliseconds(i)) with
+        {
+            EventPosition = i + 1, Success = i < 49, Status = i < 49 ? 204 : 503, Error = i < 49 ? null : "HTTP 503", Response = null,
+        }).ToList();
+
+        await Store.AppendAttemptsAsync(page, default);
+        await Store.AppendAttemptsAsync([], default);
+
+        var logged = await Store.ListAttemptsAsync(tenant, "wh_page", null, null, 100, default);
+        Assert.Null(logged.Next);
+        Assert.Equal(page.Select(a => (a.Id, a.EventId, a.EventPosition, a.Success, a.Status)).Reverse(),
+            logged.Attempts.Select(a => (a.Id, a.EventId, a.EventPosition, a.Success, a.Status)));
+        Assert.Equal("evt-7", Assert.Single((await Store.ListAttemptsAsync(tenant, "wh_page", "evt-7", null, 10, default)).Attempts).EventId);
+        Assert.Empty((await Store.ListAttemptsAsync(tenant, "wh_other", null, null, 10, default)).Attempts);
     }
 }
 

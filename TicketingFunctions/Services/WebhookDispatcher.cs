@@ -10,9 +10,10 @@ namespace TicketingFunctions.Services;
 
 /// <summary>
 /// Delivers the tenants' events to their subscriptions. Each subscription is its own work item: it reads the tenant's
-/// feed after the subscription's cursor (a read in the tenant's partition), passes the events it does not want, sends the
-/// next one it wants and moves the cursor past it only after a 2xx, so every event the feed holds reaches it at least
-/// once, in feed order (per ticket, <c>sequence</c> never goes backwards in what one subscription receives). A failure
+/// feed after the subscription's cursor a page at a time (a read in the tenant's partition), passes the events it does
+/// not want, sends those it wants one after the other and moves the cursor past them only after their 2xx (one save per
+/// page, with one write of the page's log), so every event the feed holds reaches it at least once, in feed order (per
+/// ticket, <c>sequence</c> never goes backwards in what one subscription receives). A failure
 /// stops that subscription alone until its next attempt is due (<see cref="WebhookRetrySchedule"/>); the others go on.
 /// At most <see cref="WebhookOptions.MaxConcurrentDeliveries"/> requests are in flight in this process, each bounded by
 /// <see cref="WebhookSender.Timeout"/>, so a hanging endpoint holds one slot for 10 s at most and never queues another
@@ -20,7 +21,8 @@ namespace TicketingFunctions.Services;
 /// </summary>
 public sealed partial class WebhookDispatcher : IDisposable
 {
-    private const int PageSize = 50;
+    /// <summary>How many feed events a page reads: one read, one cursor save and one log write for up to this many deliveries.</summary>
+    public const int PageSize = 50;
 
     private readonly IWebhookStore _store;
     private readonly ITicketEventStore _events;
@@ -111,6 +113,7 @@ public sealed partial class WebhookDispatcher : IDisposable
 
     private bool Start(WebhookSubscription subscription, CancellationToken cancellationToken)
     {
+        // The work reads the subscription again: a pass that just ended may have moved its cursor since it was listed.
         var key = subscription.TenantId + "/" + subscription.Id;
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_running.TryAdd(key, gate.Task)) return false;
@@ -139,84 +142,97 @@ public sealed partial class WebhookDispatcher : IDisposable
     }
 
     /// <summary>One subscription's work: deliver what it wants, in feed order, until the feed has nothing more or an attempt fails.</summary>
-    public async Task DeliverAsync(string tenantId, string id, CancellationToken cancellationToken)
+    public async Task DeliverAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await DeliverAsync(await _store.GetWebhookAsync(tenantId, id, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// The work from the subscription as read: a page at a time (<see cref="DeliverPageAsync"/>), each page's save giving
+    /// the subscription the next one starts from, so a pass reads the subscription once, not once per event. What the
+    /// API changed meanwhile (a pause, a deletion, a new URL or secret) shows at that save, so it takes effect at the next page.
+    /// </summary>
+    private async Task DeliverAsync(StoredWebhook? stored, CancellationToken cancellationToken)
     {
-        while (true)
+        var more = true;
+        while (more && stored is { } current && IsDue(current.Subscription, _time.GetUtcNow()))
+            (stored, more) = current.Subscription.Delivery.Redeliver.Count > 0
+                ? await RedeliverAsync(current, cancellationToken)
+                : await DeliverPageAsync(current, cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of the feed after the cursor: sends the events the subscription wants, in order, stopping at the first
+    /// failure; then logs the page's attempts in one write and saves the cursor once, past every event sent with a 2xx
+    /// or passed (not wanted). The log is written first: a crash between the two sends the page's events again (at least
+    /// once, same <c>webhook-id</c>), never moves a cursor over attempts the log lacks. A crash during the page loses
+    /// nothing either: the cursor is still before it. Returns the subscription as saved, and whether to go on.
+    /// </summary>
+    private async Task<(StoredWebhook? Stored, bool More)> DeliverPageAsync(StoredWebhook stored, CancellationToken cancellationToken)
+    {
+        var subscription = stored.Subscription;
+        var read = subscription.Delivery;
+        var page = await _events.ReadEventsAsync(subscription.TenantId, read.Cursor, PageSize, cancellationToken);
+        var cursor = read.Cursor;
+        var attempts = new List<WebhookAttempt>();
+        WebhookAttemptResult? failure = null;
+        foreach (var e in page.Events)
         {
-            var stored = await _store.GetWebhookAsync(tenantId, id, cancellationToken);
-            if (stored is null || !IsDue(stored.Subscription, _time.GetUtcNow())) return;
-            var subscription = stored.Subscription;
-            if (subscription.Delivery.Redeliver.Count > 0)
+            if (string.CompareOrdinal(e.Event.Time, subscription.DeliverFrom) >= 0 && subscription.Wants(e.Event.Type, e.Event.TeamId))
             {
-                if (!await RedeliverAsync(stored, cancellationToken)) return;
-                continue;
-            }
-            var page = await _events.ReadEventsAsync(tenantId, subscription.Delivery.Cursor, PageSize, cancellationToken);
-            var passed = subscription.Delivery.Cursor;
-            StoredTicketEvent? next = null;
-            foreach (var e in page.Events)
-            {
-                if (string.CompareOrdinal(e.Event.Time, subscription.DeliverFrom) >= 0 && subscription.Wants(e.Event.Type, e.Event.TeamId))
+                var (result, attempt) = await SendAsync(subscription, e, cancellationToken);
+                attempts.Add(attempt);
+                if (!result.Success)
                 {
-                    next = e;
+                    failure = result;
                     break;
                 }
-                passed = e.Event.Position;
             }
-
-            if (next is null)
-            {
-                var end = Math.Max(passed, page.Next);
-                if (end != subscription.Delivery.Cursor) await SaveAsync(stored, subscription.Delivery with { Cursor = end }, disable: false, cancellationToken);
-                if (!page.HasMore) return;
-                continue;
-            }
-
-            var result = await SendAsync(subscription, next, cancellationToken);
-            if (result.Success)
-            {
-                await SaveAsync(stored, new WebhookDeliveryState { Cursor = next.Event.Position }, disable: false, cancellationToken);
-                continue;
-            }
-            var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery with { Cursor = passed }, _time.GetUtcNow(),
-                result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
-            await RecordDisabledAsync(stored, failed, disable, cancellationToken);
-            await SaveAsync(stored, failed, disable, cancellationToken);
-            if (disable) LogDisabled(_logger, tenantId, id, failed.FailingSince!);
-            return;
+            cursor = e.Event.Position;
         }
+        if (failure is null) cursor = Math.Max(cursor, page.Next);
+        if (attempts.Count > 0) await _store.AppendAttemptsAsync(attempts, cancellationToken);
+
+        // A success ends a run of failures: the state starts afresh from it.
+        var delivered = attempts.Count > (failure is null ? 0 : 1);
+        var state = delivered ? new WebhookDeliveryState { Cursor = cursor } : read with { Cursor = cursor };
+        if (failure is null)
+        {
+            if (!delivered && cursor == read.Cursor) return (stored, false);   // nothing after the cursor
+            var saved = await SaveAsync(stored, state, disable: false, cancellationToken);
+            // Go on while the feed has more, or when a replay moved the cursor or asked a redelivery meanwhile.
+            return (saved, page.HasMore || saved is { Subscription.Delivery: var now } && (now.Cursor != cursor || now.Redeliver.Count > 0));
+        }
+        var (failed, disable) = WebhookRetrySchedule.AfterFailure(state, _time.GetUtcNow(), failure.RetryAfter, failure.Error ?? "failed", _options.DisableAfter);
+        await RecordDisabledAsync(stored, failed, disable, cancellationToken);
+        await SaveAsync(stored, failed, disable, cancellationToken);
+        if (disable) LogDisabled(_logger, subscription.TenantId, subscription.Id, failed.FailingSince!);
+        return (null, false);
     }
 
     /// <summary>
     /// Sends the first event asked to be delivered again (by its feed position, outside the cursor's order); on success
     /// drops it from the list, on failure schedules a retry as for any event. An event the feed no longer holds is dropped.
-    /// Returns whether to go on.
+    /// Returns the subscription as saved and whether to go on.
     /// </summary>
-    private async Task<bool> RedeliverAsync(StoredWebhook stored, CancellationToken cancellationToken)
+    private async Task<(StoredWebhook? Stored, bool More)> RedeliverAsync(StoredWebhook stored, CancellationToken cancellationToken)
     {
         var subscription = stored.Subscription;
         var position = subscription.Delivery.Redeliver[0];
         var page = await _events.ReadEventsAsync(subscription.TenantId, position - 1, 1, cancellationToken);
         var remaining = subscription.Delivery with { Redeliver = [.. subscription.Delivery.Redeliver.Skip(1)] };
         if (page.Events is not [var e] || e.Event.Position != position)
-        {
-            await SaveAsync(stored, remaining, disable: false, cancellationToken);
-            return true;
-        }
-        var result = await SendAsync(subscription, e, cancellationToken);
+            return (await SaveAsync(stored, remaining, disable: false, cancellationToken), true);
+        var (result, attempt) = await SendAsync(subscription, e, cancellationToken);
+        await _store.AppendAttemptsAsync([attempt], cancellationToken);
         if (result.Success)
-        {
-            await SaveAsync(stored, remaining with { Attempts = 0, NextAttemptAt = null, FailingSince = null, LastError = null }, disable: false, cancellationToken);
-            return true;
-        }
+            return (await SaveAsync(stored, remaining with { Attempts = 0, NextAttemptAt = null, FailingSince = null, LastError = null }, disable: false, cancellationToken), true);
         var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery, _time.GetUtcNow(), result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
         await RecordDisabledAsync(stored, failed, disable, cancellationToken);
         await SaveAsync(stored, failed, disable, cancellationToken);
-        return false;
+        return (null, false);
     }
 
-    /// <summary>One attempt, in one of the process's delivery slots, recorded in the delivery log.</summary>
-    private async Task<WebhookAttemptResult> SendAsync(WebhookSubscription subscription, StoredTicketEvent e, CancellationToken cancellationToken)
+    /// <summary>One attempt, in one of the process's delivery slots, and its row for the delivery log (written by the caller).</summary>
+    private async Task<(WebhookAttemptResult Result, WebhookAttempt Attempt)> SendAsync(WebhookSubscription subscription, StoredTicketEvent e, CancellationToken cancellationToken)
     {
         WebhookAttemptResult result;
         var at = _time.GetUtcNow();
@@ -229,7 +245,7 @@ public sealed partial class WebhookDispatcher : IDisposable
         {
             _slots.Release();
         }
-        await _store.AppendAttemptAsync(new WebhookAttempt
+        return (result, new WebhookAttempt
         {
             Id = WebhookAttempt.NewId(at),
             TenantId = subscription.TenantId,
@@ -244,8 +260,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             LatencyMs = result.LatencyMs,
             Response = result.ResponseStart,
             Ttl = _logTtlSeconds,
-        }, cancellationToken);
-        return result;
+        });
     }
 
     /// <summary>
@@ -262,9 +277,11 @@ public sealed partial class WebhookDispatcher : IDisposable
 
     /// <summary>
     /// Stores the delivery state (and, when the endpoint failed too long, the disabled status), conditionally on the
-    /// subscription as read; when the API changed it meanwhile, applies the state to what is stored now.
+    /// subscription as read; when the API changed it meanwhile, applies the state to what is stored now. Returns the
+    /// subscription as stored after it: the one written, or, when a replay moved the cursor meanwhile, that one (the
+    /// replay wins); null when it was deleted meanwhile.
     /// </summary>
-    private async Task SaveAsync(StoredWebhook stored, WebhookDeliveryState state, bool disable, CancellationToken cancellationToken)
+    private async Task<StoredWebhook?> SaveAsync(StoredWebhook stored, WebhookDeliveryState state, bool disable, CancellationToken cancellationToken)
     {
         var read = stored.Subscription.Delivery;
         var consumed = read.Redeliver.Except(state.Redeliver).ToHashSet();
@@ -277,15 +294,14 @@ public sealed partial class WebhookDispatcher : IDisposable
             };
             try
             {
-                await _store.ReplaceWebhookAsync(subscription, stored.StoreEtag, cancellationToken);
-                return;
+                return await _store.ReplaceWebhookAsync(subscription, stored.StoreEtag, cancellationToken);
             }
             catch (EtagMismatchException) when (attempt < 5)
             {
                 var again = await _store.GetWebhookAsync(stored.Subscription.TenantId, stored.Subscription.Id, cancellationToken);
-                if (again is null) return;   // deleted meanwhile: nothing to keep
+                if (again is null) return null;   // deleted meanwhile: nothing to keep
                 // A replay moved the cursor meanwhile: it wins, and delivery goes on from there.
-                if (again.Subscription.Delivery.Cursor != read.Cursor) return;
+                if (again.Subscription.Delivery.Cursor != read.Cursor) return again;
                 // Redeliveries asked meanwhile are kept; those this save sent are dropped.
                 state = state with { Redeliver = [.. again.Subscription.Delivery.Redeliver.Where(p => !consumed.Contains(p))] };
                 stored = again;

@@ -1,12 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using StandardWebhooks;
-using TicketingFunctions.Api;
 using TicketingFunctions.Storage;
-using TicketingFunctions.Tickets;
 using TicketingFunctions.Tickets.Webhooks;
 
 namespace TicketingFunctions.Services;
@@ -17,8 +14,8 @@ public sealed record WebhookAttemptResult(bool Success, int? Status, string? Err
 /// <summary>
 /// Sends one event to one subscription, Standard Webhooks style: <c>webhook-id</c> is the event's id (a redelivery has
 /// the same), <c>webhook-timestamp</c> the send time, <c>webhook-signature</c> one <c>v1,…</c> per live secret (two during
-/// a rotation's overlap), signed by the StandardWebhooks library. The body is the event's CloudEvents JSON, as the feed
-/// serves it (the ticket's <c>data</c> only when the subscription asks). The handler connects only to addresses
+/// a rotation's overlap), signed by the StandardWebhooks library (<see cref="WebhookSigners"/>). The body is the event's
+/// CloudEvents JSON (<see cref="WebhookPayloads"/>), sent as the bytes signed. The handler connects only to addresses
 /// <see cref="WebhookAddressGuard"/> allows, checked on the address it connects to; it follows no redirect (a 3xx is a
 /// failure), uses no proxy, and an attempt gets 10 s in all.
 /// </summary>
@@ -33,6 +30,7 @@ public sealed class WebhookSender : IDisposable
     public WebhookSender(WebhookAddressGuard guard, TimeProvider time)
     {
         _time = time;
+        Signers = new WebhookSigners(time);
         _client = new HttpClient(new SocketsHttpHandler
         {
             ConnectCallback = guard.ConnectAsync,
@@ -45,41 +43,24 @@ public sealed class WebhookSender : IDisposable
         _client.DefaultRequestHeaders.UserAgent.ParseAdd("TicketingFunctions-Webhooks/1.0");
     }
 
-    /// <summary>The body a subscription receives for <paramref name="stored"/>.</summary>
-    public static string Payload(StoredTicketEvent stored, bool includeData)
-    {
-        var envelope = EventFeedService.Envelope(stored, includeData);
-        return includeData
-            ? JsonSerializer.Serialize(envelope, ApiJsonContext.Default.TicketCloudEvent)
-            : JsonSerializer.Serialize(envelope, TicketListJson.WithoutDataFor<TicketCloudEvent>());
-    }
+    /// <summary>The bodies sent (built once per event and <c>includeData</c>, shared by the subscriptions).</summary>
+    public WebhookPayloads Payloads { get; } = new();
 
-    /// <summary>
-    /// The <c>webhook-signature</c> value: a signature by each live secret, space-separated. With two or more, the last
-    /// one is written twice: the StandardWebhooks library's own Verify (1.1.2) never compares the last signature of a
-    /// list, so a receiver using it with the rotated-out secret would be refused without the copy (a repeated signature
-    /// is harmless to any other verifier). WebhookSignatureTests pins this against the library.
-    /// </summary>
-    public static string Signatures(IReadOnlyList<string> secrets, string id, DateTimeOffset timestamp, string payload)
-    {
-        var signatures = secrets.Select(secret => new StandardWebhook(secret).Sign(id, timestamp, payload)).ToList();
-        if (signatures.Count > 1) signatures.Add(signatures[^1]);
-        return string.Join(' ', signatures);
-    }
+    /// <summary>The signers of the secrets in use, one per secret.</summary>
+    public WebhookSigners Signers { get; }
 
     public async Task<WebhookAttemptResult> SendAsync(WebhookSubscription subscription, StoredTicketEvent stored, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var payload = Payload(stored, subscription.IncludeData);
+        var payload = Payloads.Of(stored, subscription.IncludeData);
         // Whole seconds, as the header carries them: the signature covers exactly what is sent.
         var timestamp = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
-        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
-        {
-            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
-        };
+        var content = new ByteArrayContent(payload);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = content };
         request.Headers.TryAddWithoutValidation("webhook-id", stored.Event.Id);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", Signatures(WebhookSecrets.LiveAt(subscription, now), stored.Event.Id, timestamp, payload));
+        request.Headers.TryAddWithoutValidation("webhook-signature", Sign(WebhookSecrets.LiveAt(subscription, now), stored.Event.Id, timestamp, payload));
 
         var started = _time.GetTimestamp();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -110,18 +91,45 @@ public sealed class WebhookSender : IDisposable
         WebhookAttemptResult Failed(string error) => new(false, null, error, (long)_time.GetElapsedTime(started).TotalMilliseconds, null, null);
     }
 
+    /// <summary>
+    /// Signs the body's bytes as sent: the library signs text, so the UTF-8 is decoded into a pooled buffer and the
+    /// library encodes it back, to the same bytes (a JSON writer's output is valid UTF-8).
+    /// </summary>
+    private string Sign(IReadOnlyList<string> secrets, string id, DateTimeOffset timestamp, byte[] payload)
+    {
+        var text = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(payload.Length));
+        try
+        {
+            var length = Encoding.UTF8.GetChars(payload, text);
+            return Signers.Signatures(secrets, id, timestamp, text.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(text);
+        }
+    }
+
     private static async Task<string?> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var buffer = new byte[ResponseStartBytes];
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var read = 0;
-        while (read < buffer.Length)
+        // Most answers (a 204) have no body: nothing to read, nothing to allocate.
+        if (response.Content.Headers.ContentLength == 0) return null;
+        var buffer = ArrayPool<byte>.Shared.Rent(ResponseStartBytes);
+        try
         {
-            var n = await body.ReadAsync(buffer.AsMemory(read), cancellationToken);
-            if (n == 0) break;
-            read += n;
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var read = 0;
+            while (read < ResponseStartBytes)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(read, ResponseStartBytes - read), cancellationToken);
+                if (n == 0) break;
+                read += n;
+            }
+            return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
         }
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, read);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public void Dispose() => _client.Dispose();

@@ -78,14 +78,24 @@ public sealed class CosmosWebhookStore(CosmosClientProvider clients) : IWebhookS
         return true;
     }
 
-    public async Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// The attempts side by side, one create each (no TransactionalBatch: the emulator lacks it, and log rows need no
+    /// atomicity), so a page's log costs one round trip's time, not one per attempt. A failure of any is thrown once all ended.
+    /// </summary>
+    public async Task AppendAttemptsAsync(IReadOnlyList<WebhookAttempt> attempts, CancellationToken cancellationToken)
     {
+        if (attempts.Count == 0) return;
         var container = await EventsAsync(cancellationToken);
-        using var response = await container.CreateItemStreamAsync(
-            new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt)),
-            new PartitionKey(attempt.TenantId), new ItemRequestOptions { EnableContentResponseOnWrite = false }, cancellationToken);
-        Check(response, "log a webhook attempt");
+        await Task.WhenAll(attempts.Select(async attempt =>
+        {
+            using var response = await container.CreateItemStreamAsync(
+                new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt)),
+                new PartitionKey(attempt.TenantId), AttemptWrite, cancellationToken);
+            Check(response, "log a webhook attempt");
+        }));
     }
+
+    private static readonly ItemRequestOptions AttemptWrite = new() { EnableContentResponseOnWrite = false };
 
     public async Task<WebhookAttemptPage> ListAttemptsAsync(string tenantId, string webhookId, string? eventId, string? before, int limit, CancellationToken cancellationToken)
     {

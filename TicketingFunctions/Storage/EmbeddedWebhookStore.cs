@@ -66,9 +66,29 @@ public sealed class EmbeddedWebhookStore : IWebhookStore, IDisposable
     public Task<bool> DeleteWebhookAsync(string tenantId, string id, CancellationToken cancellationToken) =>
         WithGateAsync(() => Execute("DELETE FROM webhooks WHERE tenant_id = $1 AND id = $2", tenantId, id) > 0, cancellationToken);
 
-    public Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken) =>
-        WithGateAsync(() => Execute("INSERT INTO webhook_attempts VALUES ($1, $2, $3, $4, $5)", attempt.TenantId, attempt.WebhookId, attempt.Id,
-            attempt.EventId, JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt)), cancellationToken);
+    /// <summary>One transaction for all of them: one commit however many attempts a page of deliveries made.</summary>
+    public Task AppendAttemptsAsync(IReadOnlyList<WebhookAttempt> attempts, CancellationToken cancellationToken) =>
+        attempts.Count == 0 ? Task.CompletedTask : WithGateAsync(() =>
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var command = _connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO webhook_attempts VALUES ($1, $2, $3, $4, $5)";
+            var values = new SqliteParameter[5];
+            for (var i = 0; i < values.Length; i++) values[i] = command.Parameters.Add($"${i + 1}", i == 4 ? SqliteType.Blob : SqliteType.Text);
+            command.Prepare();
+            foreach (var attempt in attempts)
+            {
+                values[0].Value = attempt.TenantId;
+                values[1].Value = attempt.WebhookId;
+                values[2].Value = attempt.Id;
+                values[3].Value = attempt.EventId;
+                values[4].Value = JsonSerializer.SerializeToUtf8Bytes(attempt, WebhookJsonContext.Default.WebhookAttempt);
+                command.ExecuteNonQuery();
+            }
+            transaction.Commit();
+            return true;
+        }, cancellationToken);
 
     public Task<WebhookAttemptPage> ListAttemptsAsync(string tenantId, string webhookId, string? eventId, string? before, int limit, CancellationToken cancellationToken) =>
         WithGateAsync(() =>

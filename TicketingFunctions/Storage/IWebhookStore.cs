@@ -27,8 +27,11 @@ public interface IWebhookStore
     /// <summary>Deletes it; false when there was none.</summary>
     Task<bool> DeleteWebhookAsync(string tenantId, string id, CancellationToken cancellationToken);
 
-    /// <summary>Adds an attempt to the delivery log.</summary>
-    Task AppendAttemptAsync(WebhookAttempt attempt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Adds attempts to the delivery log in one call: a page of deliveries logs its attempts at once, not one write
+    /// each. The rows are independent of each other (a store may write them in one transaction or side by side).
+    /// </summary>
+    Task AppendAttemptsAsync(IReadOnlyList<WebhookAttempt> attempts, CancellationToken cancellationToken);
 
     /// <summary>
     /// The subscription's attempts (of one event when <paramref name="eventId"/> is set), newest first, those with an id

@@ -4,6 +4,12 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TicketingFunctions.Benchmarks;
 
+if (args.Length > 0 && args[0] == "--webhooks-probe")
+{
+    await WebhookProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--probe")
 {
     var createOnly = args.Contains("--create-only");
