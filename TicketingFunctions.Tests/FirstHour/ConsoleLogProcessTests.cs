@@ -35,6 +35,23 @@ public sealed partial class ConsoleLogProcessTests
         Assert.Equal(requests, lines.Count);
     }
 
+    [Fact]
+    public async Task A_configured_console_formatter_name_is_the_one_the_standalone_host_writes_with()
+    {
+        using var app = AppProcess.Start(new Dictionary<string, string> { ["Logging__Console__FormatterName"] = "json" }, "--urls", "http://127.0.0.1:0");
+        var listening = await app.LineAsync(l => l.Contains("is listening on http://127.0.0.1:", StringComparison.Ordinal));
+        using var client = new HttpClient { BaseAddress = new Uri(Address().Match(listening).Value) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v2/ticketing/ticket-type");
+        request.Headers.Add("x-correlation-id", "json-line");
+        using var response = await client.SendAsync(request);
+
+        var line = await app.LineAsync(l => l.Contains("json-line", StringComparison.Ordinal) && l.Contains("RequestLog", StringComparison.Ordinal));
+        using var entry = System.Text.Json.JsonDocument.Parse(line);
+        Assert.Equal("TicketingFunctions.Hosting.RequestLog", entry.RootElement.GetProperty("Category").GetString());
+        Assert.Equal("Information", entry.RootElement.GetProperty("LogLevel").GetString());
+        Assert.Contains("json-line", entry.RootElement.GetProperty("Message").GetString(), StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
     private static partial Regex Address();
 

@@ -27,6 +27,12 @@ public static class StandaloneHost
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
             builder.WebHost.UseUrls(DefaultUrl);
         builder.Services.AddTicketing(builder.Configuration);
+        // The slim builder's AddSimpleConsole names its formatter in code, after configuration is bound: without this a
+        // configured Logging:Console:FormatterName (json, systemd) would be ignored, as the docs say it is not.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options =>
+        {
+            if (builder.Configuration["Logging:Console:FormatterName"] is { Length: > 0 } name) options.FormatterName = name;
+        });
         // The slim builder's console log, the same lines for less CPU per line (two lines per create).
         BatchingConsoleLoggerProvider.UseInsteadOfConsoleProvider(builder.Services);
         builder.Services.AddBrowserCors(builder.Configuration);
