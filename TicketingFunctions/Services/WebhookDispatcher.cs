@@ -89,9 +89,8 @@ public sealed partial class WebhookDispatcher : IDisposable
     /// </summary>
     public async Task<bool> DeliverExclusiveAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
-        var key = tenantId + "/" + id;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_running.TryAdd(key, gate.Task)) return false;
+        var key = KeyOf(tenantId, id);
+        if (Enter(key) is not { } gate) return false;
         try
         {
             await DeliverAsync(tenantId, id, cancellationToken);
@@ -99,9 +98,23 @@ public sealed partial class WebhookDispatcher : IDisposable
         }
         finally
         {
-            _running.TryRemove(key, out _);
-            gate.SetResult();
+            Leave(key, gate);
         }
+    }
+
+    private static string KeyOf(string tenantId, string id) => tenantId + "/" + id;
+
+    /// <summary>Marks the subscription's pass as running in this process; null when one runs already.</summary>
+    private TaskCompletionSource? Enter(string key)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _running.TryAdd(key, gate.Task) ? gate : null;
+    }
+
+    private void Leave(string key, TaskCompletionSource gate)
+    {
+        _running.TryRemove(key, out _);
+        gate.SetResult();
     }
 
     /// <summary>Waits for the work items running now (tests).</summary>
@@ -114,9 +127,8 @@ public sealed partial class WebhookDispatcher : IDisposable
     private bool Start(WebhookSubscription subscription, CancellationToken cancellationToken)
     {
         // The work reads the subscription again: a pass that just ended may have moved its cursor since it was listed.
-        var key = subscription.TenantId + "/" + subscription.Id;
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_running.TryAdd(key, gate.Task)) return false;
+        var key = KeyOf(subscription.TenantId, subscription.Id);
+        if (Enter(key) is not { } gate) return false;
         _ = Task.Run(async () =>
         {
             try
@@ -134,8 +146,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             }
             finally
             {
-                _running.TryRemove(key, out _);
-                gate.SetResult();
+                Leave(key, gate);
             }
         }, CancellationToken.None);
         return true;
@@ -201,10 +212,7 @@ public sealed partial class WebhookDispatcher : IDisposable
             // Go on while the feed has more, or when a replay moved the cursor or asked a redelivery meanwhile.
             return (saved, page.HasMore || saved is { Subscription.Delivery: var now } && (now.Cursor != cursor || now.Redeliver.Count > 0));
         }
-        var (failed, disable) = WebhookRetrySchedule.AfterFailure(state, _time.GetUtcNow(), failure.RetryAfter, failure.Error ?? "failed", _options.DisableAfter);
-        await RecordDisabledAsync(stored, failed, disable, cancellationToken);
-        await SaveAsync(stored, failed, disable, cancellationToken);
-        if (disable) LogDisabled(_logger, subscription.TenantId, subscription.Id, failed.FailingSince!);
+        await FailAsync(stored, state, failure, cancellationToken);
         return (null, false);
     }
 
@@ -225,10 +233,21 @@ public sealed partial class WebhookDispatcher : IDisposable
         await _store.AppendAttemptsAsync([attempt], cancellationToken);
         if (result.Success)
             return (await SaveAsync(stored, remaining with { Attempts = 0, NextAttemptAt = null, FailingSince = null, LastError = null }, disable: false, cancellationToken), true);
-        var (failed, disable) = WebhookRetrySchedule.AfterFailure(subscription.Delivery, _time.GetUtcNow(), result.RetryAfter, result.Error ?? "failed", _options.DisableAfter);
+        await FailAsync(stored, subscription.Delivery, result, cancellationToken);
+        return (null, false);
+    }
+
+    /// <summary>
+    /// A failed attempt, from a page or a redelivery alike: schedules the retry (<see cref="WebhookRetrySchedule"/>), or,
+    /// when the endpoint has failed too long, records <c>webhook.disabled</c>, saves the disabled status and logs it.
+    /// </summary>
+    private async Task FailAsync(StoredWebhook stored, WebhookDeliveryState state, WebhookAttemptResult failure, CancellationToken cancellationToken)
+    {
+        var subscription = stored.Subscription;
+        var (failed, disable) = WebhookRetrySchedule.AfterFailure(state, _time.GetUtcNow(), failure.RetryAfter, failure.Error ?? "failed", _options.DisableAfter);
         await RecordDisabledAsync(stored, failed, disable, cancellationToken);
         await SaveAsync(stored, failed, disable, cancellationToken);
-        return (null, false);
+        if (disable) LogDisabled(_logger, subscription.TenantId, subscription.Id, failed.FailingSince!);
     }
 
     /// <summary>One attempt, in one of the process's delivery slots, and its row for the delivery log (written by the caller).</summary>
