@@ -82,8 +82,9 @@ public sealed class BatchingConsoleLoggerProvider : ILoggerProvider, ISupportExt
     private ConsoleFormatter? FormatterFor(ConsoleLoggerOptions options) =>
         options.FormatterName is { } name && _formatters.TryGetValue(name, out var formatter) ? formatter : null;
 
-    // As ConsoleLoggerProvider does on a reload. A name that stops matching keeps the last formatter: with the slim
-    // builder's AddSimpleConsole the name is set in code after configuration is bound, so that can't happen here.
+    // As ConsoleLoggerProvider does on a reload. A reloaded name that matches no formatter (a misconfiguration: the
+    // standalone host takes Logging:Console:FormatterName from configuration) keeps the last formatter, where that
+    // provider would fall back to its internal one, which this can't build.
     private void Reload(ConsoleLoggerOptions options)
     {
         _formatter = FormatterFor(options) ?? _formatter;
